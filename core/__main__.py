@@ -1,0 +1,5 @@
+"""``python -m vendordd``."""
+
+from .cli import main
+
+main()

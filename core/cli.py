@@ -1,0 +1,7 @@
+"""Placeholder, replaced below."""
+import click
+
+
+@click.group()
+def main():
+    """vendordd."""

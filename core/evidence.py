@@ -1,0 +1,114 @@
+"""Helpers the checks share: dates, freshness, source strength, confidence.
+
+Profile dates are ISO 8601 days (``2026-03-03``) or months (``2026-03``).
+A month is read as its first day for "when did it happen" arithmetic; that is
+the documented convention (docs/methodology.md) and errs towards an event
+looking older, never newer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable, Mapping
+
+#: How much a source of each kind counts towards confidence (docs/methodology.md).
+SOURCE_KIND_WEIGHT: Mapping[str, float] = {
+    "primary": 1.0,
+    "analyst": 0.8,
+    "news": 0.7,
+    "self_reported": 0.5,
+}
+UNSOURCED_WEIGHT = 0.3
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from ``YYYY-MM-DD``, ``YYYY-MM`` (first of the month) or a date.
+
+    Returns None for None or anything that is not such a date; the schema has
+    already rejected malformed dates, so None means "not given".
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)
+    try:
+        if len(text) == 7:
+            return dt.date(int(text[:4]), int(text[5:7]), 1)
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def days_between(earlier: dt.date, later: dt.date) -> int:
+    """Whole days from ``earlier`` to ``later`` (negative when reversed)."""
+    return (later - earlier).days
+
+
+def years_between(earlier: dt.date, later: dt.date) -> float:
+    """Years (365.25 days) from ``earlier`` to ``later``."""
+    return (later - earlier).days / 365.25
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (clamped to month end)."""
+    total = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(total, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def is_stale(fact_date: dt.date | None, as_of: dt.date, freshness_days: int) -> bool:
+    """True when a dated fact is older than the freshness window."""
+    return fact_date is not None and (as_of - fact_date).days > freshness_days
+
+
+def source_strength(profile: Mapping[str, Any], source_ids: Iterable[str]) -> float:
+    """The strength (0-1) of the best source cited, by its ``kind``.
+
+    An uncited fact gets ``UNSOURCED_WEIGHT``; a cited source without a kind
+    counts as news.
+    """
+    by_id = {s.get("id"): s for s in profile.get("sources") or ()}
+    best = 0.0
+    for sid in source_ids or ():
+        src = by_id.get(sid)
+        if src is not None:
+            best = max(best, SOURCE_KIND_WEIGHT.get(src.get("kind", "news"), 0.7))
+    return best if best else UNSOURCED_WEIGHT
+
+
+def confidence(completeness: float, facts: Iterable[tuple[dt.date | None, Iterable[str]]],
+               profile: Mapping[str, Any], as_of: dt.date, freshness_days: int) -> float:
+    """The confidence of a finding, 0-1, rounded to two places.
+
+    ``completeness`` is the share (0-1) of the check's inputs the profile
+    gave. ``facts`` are the (date, source ids) of the facts the check used.
+    Confidence = completeness x mean source strength x freshness, where
+    freshness is the share of dated facts inside the freshness window, floored
+    at 0.5 so that old but well-sourced evidence still counts for something.
+    With no facts at all, confidence is completeness x UNSOURCED_WEIGHT.
+    """
+    facts = list(facts)
+    if not facts:
+        return round(max(0.0, min(1.0, completeness)) * UNSOURCED_WEIGHT, 2)
+    strength = sum(source_strength(profile, ids) for _, ids in facts) / len(facts)
+    dated = [d for d, _ in facts if d is not None]
+    fresh = 1.0
+    if dated:
+        fresh_share = sum(1 for d in dated if not is_stale(d, as_of, freshness_days)) / len(dated)
+        fresh = max(0.5, fresh_share)
+    value = max(0.0, min(1.0, completeness)) * strength * fresh
+    return round(max(0.0, min(1.0, value)), 2)
+
+
+def clamp(value: float, low: float = 0.0, high: float = 100.0) -> float:
+    """``value`` limited to [low, high]."""
+    return max(low, min(high, value))

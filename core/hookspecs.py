@@ -1,0 +1,68 @@
+"""The hooks a vendordd plugin may implement. Each docstring is the contract.
+
+Every hook is optional. Implement one by decorating a module-level function
+(or a method of a registered object) with ``vendordd.hookimpl`` and giving it
+the hook's name; it may accept any subset of the arguments below, so new
+arguments can be added without breaking plugins. docs/plugins.md documents
+each hook with an example; a test fails when a hook here is missing there.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("vendordd")
+
+
+@hookspec
+def register_checks(register: Callable[..., None]) -> None:
+    """Register due-diligence checks.
+
+    Call ``register(check)`` once per :class:`vendordd.Check`. Called once
+    per run, after all plugins are loaded. The host records which plugin
+    registered each check; two checks with the same id are an error naming
+    both plugins. Return value: ignored.
+    """
+
+
+@hookspec
+def register_schemas(register: Callable[[str, Mapping[str, Any]], None]) -> None:
+    """Contribute JSON Schema fragments for profile extension data.
+
+    Call ``register(name, schema)`` where ``schema`` (a Draft 2020-12 schema,
+    as a dict) validates ``extensions.<name>`` in vendor profiles. The host
+    checks each fragment with the metaschema, refuses an invalid one with a
+    message naming the plugin, and compiles the core schema plus all fragments
+    once per run. Return value: ignored.
+    """
+
+
+@hookspec
+def analyse_portfolio(results: Mapping[str, Any], portfolio: Mapping[str, Any] | None,
+                      policy: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """Analyse the assessed vendors together (concentration, fallbacks, ...).
+
+    Called once per run, after every vendor is scored. ``results`` is the
+    results document so far (see schemas/results.schema.json), ``portfolio``
+    the buyer's portfolio file as a dict (None when none was given),
+    ``policy`` the effective policy. Return a mapping ``{section: data}`` of
+    JSON-serialisable data to merge into ``results["portfolio"]``, or None.
+    Every implementation is called; sections must not collide.
+    """
+
+
+@hookspec
+def scorecard_sheets(workbook: Any, results: Mapping[str, Any],
+                     policy: Mapping[str, Any], writer: Any) -> None:
+    """Add sheets to the Excel scorecard.
+
+    Called once, after the built-in sheets are written and before the
+    Methodology sheet. ``workbook`` is an openpyxl ``Workbook`` in write-only
+    mode (create a sheet with ``workbook.create_sheet(title)`` and
+    ``append`` rows); ``writer`` offers ``writer.sheet(title, headers)`` which
+    returns a sheet with the house style and a ``writer.text(value)`` that
+    neutralises formulas in untrusted text. Use them for any vendor-supplied
+    text. Return value: ignored.
+    """

@@ -1,0 +1,161 @@
+"""The types plugins and the host exchange: `Check`, `CheckContext`, `Finding`.
+
+These are the public plugin API (see docs/plugins.md). They import nothing
+heavy so that `vendordd --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+#: Risk levels, safest first. A *rating* (per check) and a *tier* (per vendor)
+#: use the same four words.
+RATINGS: tuple[str, ...] = ("low", "medium", "high", "critical")
+
+#: What happened when a check ran.
+STATUSES: tuple[str, ...] = ("ok", "insufficient_data", "error", "skipped")
+
+#: Default score bands: a score at or above the bound gets the rating.
+DEFAULT_BANDS: Mapping[str, float] = {"low": 75.0, "medium": 50.0, "high": 25.0}
+
+
+def rating_rank(rating: str) -> int:
+    """0 for low ... 3 for critical; raises ValueError for an unknown rating."""
+    return RATINGS.index(rating)
+
+
+def worst(*ratings: str | None) -> str | None:
+    """The riskiest of the given ratings (None where none is given)."""
+    given = [r for r in ratings if r]
+    return max(given, key=rating_rank) if given else None
+
+
+def rating_for(score: float, bands: Mapping[str, float] = DEFAULT_BANDS) -> str:
+    """Map a 0-100 score (higher is safer) to a rating through the bands."""
+    for rating in ("low", "medium", "high"):
+        if score >= bands[rating]:
+            return rating
+    return "critical"
+
+
+@dataclass
+class Finding:
+    """What one check concluded about one vendor.
+
+    A check returns a Finding; the host fills in the check's identity and,
+    when ``rating`` is None, derives the rating from ``score`` through the
+    policy's bands. A check may set a rating worse than its score implies (a
+    sanctions listing is critical whatever else is true) but never better.
+
+    ``score`` is 0-100, higher is safer, and must be None unless ``status`` is
+    ``ok``: missing evidence is ``insufficient_data``, never a number.
+    ``confidence`` (0-1) says how complete, fresh and well-sourced the
+    evidence was. ``metrics`` holds the numbers the check computed,
+    ``facts`` the profile facts it used (so that a later run can say what
+    changed), ``sources`` the source ids it relied on.
+    """
+
+    status: str = "ok"
+    score: float | None = None
+    rating: str | None = None
+    confidence: float = 0.0
+    summary: str = ""
+    rationale: list[str] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    recommendations: list[str] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def insufficient(cls, summary: str, *, rationale: list[str] | None = None,
+                     recommendations: list[str] | None = None) -> "Finding":
+        """A finding that says the profile lacks what the check needs."""
+        return cls(status="insufficient_data", summary=summary,
+                   rationale=list(rationale or []),
+                   recommendations=list(recommendations or []))
+
+    def problems(self) -> list[str]:
+        """What is malformed about this finding (empty when it is well formed)."""
+        out: list[str] = []
+        if self.status not in STATUSES:
+            out.append(f"status {self.status!r} is not one of {', '.join(STATUSES)}")
+        if self.rating is not None and self.rating not in RATINGS:
+            out.append(f"rating {self.rating!r} is not one of {', '.join(RATINGS)}")
+        if self.score is not None:
+            if isinstance(self.score, bool) or not isinstance(self.score, (int, float)):
+                out.append(f"score {self.score!r} is not a number")
+            elif not math.isfinite(self.score) or not 0 <= self.score <= 100:
+                out.append(f"score {self.score!r} is outside 0-100")
+            elif self.status != "ok":
+                out.append(f"a finding with status {self.status!r} must have no score")
+        elif self.status == "ok":
+            out.append("a finding with status 'ok' needs a score")
+        if isinstance(self.confidence, bool) or not isinstance(self.confidence, (int, float)) \
+                or not math.isfinite(self.confidence) or not 0 <= self.confidence <= 1:
+            out.append(f"confidence {self.confidence!r} is outside 0-1")
+        if not isinstance(self.summary, str):
+            out.append("summary is not text")
+        for name in ("rationale", "sources", "recommendations"):
+            value = getattr(self, name)
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                out.append(f"{name} is not a list of text")
+        for name in ("metrics", "facts"):
+            if not isinstance(getattr(self, name), dict):
+                out.append(f"{name} is not a mapping")
+        return out
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check gets besides the profile.
+
+    ``as_of`` is the assessment date: the only clock a check may read.
+    ``settings`` are the check's parameters: its ``defaults`` overlaid with
+    the policy's ``checks.<id>.settings``. ``policy`` is the whole effective
+    policy (a plain dict) for buyer-level facts such as jurisdictions and the
+    sanctions lists the buyer is bound by.
+    """
+
+    as_of: _dt.date
+    settings: Mapping[str, Any]
+    policy: Mapping[str, Any]
+
+    def source(self, profile: Mapping[str, Any], source_id: str) -> Mapping[str, Any] | None:
+        """The profile's source with that id, or None."""
+        for src in profile.get("sources") or ():
+            if src.get("id") == source_id:
+                return src
+        return None
+
+
+@dataclass(frozen=True)
+class Check:
+    """A due-diligence check a plugin registers through ``register_checks``.
+
+    ``id`` is a stable slug (lowercase letters, digits, ``_`` and ``.``) used
+    in policies, results and overrides. ``category`` is the area the score
+    rolls up into (the built-ins use ``leadership``, ``open_source``,
+    ``compute`` and ``geopolitics``). ``weight`` is the default weight in the
+    overall score; the policy may change it. ``needs`` lists the JSON
+    pointers of the profile fields the check reads. ``defaults`` are its
+    tunable settings, shown in the Methodology sheet. ``doc`` explains the
+    method in a few lines; ``url`` may point at the full method.
+
+    ``run(profile, ctx)`` takes the validated profile (a dict) and a
+    :class:`CheckContext` and returns a :class:`Finding`. It must not modify
+    the profile, read the clock, or touch the network.
+    """
+
+    id: str
+    title: str
+    category: str
+    run: Callable[[Mapping[str, Any], CheckContext], Finding]
+    version: str = "1.0"
+    weight: float = 1.0
+    needs: tuple[str, ...] = ()
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    doc: str = ""
+    url: str | None = None
