@@ -1,7 +1,350 @@
-"""Placeholder, replaced below."""
+"""The ``vendordd`` command line (click).
+
+Exit codes: 0 done; 1 a vendor at or above ``--fail-on``; 2 bad usage or
+bad input. Errors are one line each on stderr, never a traceback unless
+``--debug``. Heavy modules (openpyxl, jsonschema, plugins) are imported inside
+the commands that need them, so ``vendordd --help`` and ``--version`` stay
+fast and never import third-party plugin code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from typing import Any
+
 import click
 
+from . import __version__
 
-@click.group()
-def main():
-    """vendordd."""
+LEVELS = ("low", "medium", "high", "critical")
+
+
+class Fail(click.ClickException):
+    """A user-facing failure: message lines already formatted, exit code 2 by default."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file: Any = None) -> None:
+        for line in self.message.splitlines():
+            click.echo(f"vendordd: error: {line}", err=True)
+
+
+def _debug() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get("debug"))
+
+
+def _warn(line: str) -> None:
+    click.echo(f"vendordd: warning: {line}", err=True)
+
+
+def _error_lines(problems: Any) -> None:
+    for p in problems:
+        click.echo(f"vendordd: error: {p}", err=True)
+
+
+def _host(plugin_paths: tuple[str, ...], strict: bool, policy_path: str | None = None):
+    from .loader import InputError
+    from .pipeline import build_host
+    from .plugins import PluginError
+    from .policy import load_policy
+
+    try:
+        policy, _ = load_policy(policy_path)
+        host = build_host(policy, plugin_paths, strict, trace=_debug() or None)
+        host.checks()
+    except InputError as exc:
+        raise Fail("\n".join(map(str, exc.problems))) from None
+    except PluginError as exc:
+        raise Fail(str(exc)) from None
+    for line in host.problems:
+        _warn(line)
+    return host
+
+
+plugin_option = click.option("--plugin", "plugin_paths", multiple=True, metavar="PATH",
+                             help="A plugin .py file or a folder of them (repeatable).")
+strict_option = click.option("--strict", is_flag=True,
+                             help="Treat a plugin that fails to load as a fatal error.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="vendordd")
+@click.option("--debug", is_flag=True, help="Show tracebacks and trace plugin hook calls.")
+def cli(debug: bool) -> None:
+    """Due-diligence checks on suppliers, with an Excel scorecard for procurement.
+
+    \b
+    Quick start:
+      vendordd run examples/profiles -o scorecard.xlsx --json results.json
+      vendordd validate examples/profiles
+      vendordd checks
+    """
+
+
+@cli.command()
+@click.argument("profiles", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the Excel scorecard here.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False),
+              help="Write the JSON results here ('-' for standard output).")
+@click.option("--policy", type=click.Path(dir_okay=False), help="Policy file (YAML, TOML or JSON).")
+@click.option("--portfolio", type=click.Path(dir_okay=False), help="Portfolio file (YAML or JSON).")
+@click.option("--template", type=click.Path(dir_okay=False), help="An .xlsx workbook to add the scorecard to.")
+@click.option("--as-of", "as_of", metavar="DATE", help="Assessment date (YYYY-MM-DD); default: the policy's, else today.")
+@click.option("--checks", "only", metavar="ID,...", help="Run only these checks.")
+@click.option("--fail-on", type=click.Choice(LEVELS), help="Exit 1 when any vendor's tier is at or above this.")
+@click.option("--vendor-sheets", type=int, default=250, show_default=True,
+              help="Per-vendor sheets for at most this many vendors (the summary and flat tables always have all).")
+@plugin_option
+@strict_option
+def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, policy: str | None,
+        portfolio: str | None, template: str | None, as_of: str | None, only: str | None,
+        fail_on: str | None, vendor_sheets: int, plugin_paths: tuple[str, ...], strict: bool) -> None:
+    """Assess PROFILES (files, folders or globs) and write the scorecard."""
+    from .loader import InputError
+    from .pipeline import assess
+    from .plugins import PluginError
+
+    if as_of:
+        _check_date(as_of)
+    progress = _progress if sys.stderr.isatty() else None
+    try:
+        outcome = assess(profiles, policy_path=policy, portfolio_path=portfolio,
+                         plugin_paths=plugin_paths, as_of=as_of,
+                         only_checks=[c.strip() for c in only.split(",") if c.strip()] if only else None,
+                         strict=strict, progress=progress)
+    except InputError as exc:
+        raise Fail("\n".join(map(str, exc.problems))) from None
+    except PluginError as exc:
+        raise Fail(str(exc)) from None
+    for line in outcome.warnings:
+        _warn(line)
+    _error_lines(outcome.input_problems)
+    results = outcome.results
+    protected = [*outcome.input_paths, *(p for p in (template,) if p)]
+    if output:
+        _write_scorecard(outcome, output, template, vendor_sheets, protected)
+    if json_path:
+        _write_json(results, json_path, protected)
+    if not output and json_path != "-":
+        click.echo(render_table(results))
+    if outcome.input_problems:
+        ctx = click.get_current_context()
+        ctx.exit(2)
+    if fail_on and any(v["overall"]["tier"] and LEVELS.index(v["overall"]["tier"]) >= LEVELS.index(fail_on)
+                       for v in results["vendors"]):
+        click.get_current_context().exit(1)
+
+
+def _progress(done: int, total: int) -> None:
+    if done == total or done % 25 == 0:
+        click.echo(f"\rassessed {done}/{total}", err=True, nl=done == total)
+
+
+def _check_date(value: str) -> None:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(value)
+        if len(value) != 10:
+            raise ValueError
+    except ValueError:
+        raise Fail(f"--as-of {value!r}: not a date (YYYY-MM-DD)") from None
+
+
+def _write_scorecard(outcome: Any, output: str, template: str | None, vendor_sheets: int,
+                     protected: list[str]) -> None:
+    from .scorecard import ScorecardError, write_scorecard
+
+    host = outcome.host
+
+    def extra_sheets(workbook: Any, writer: Any) -> None:
+        host.call_each("scorecard_sheets", workbook=workbook, results=outcome.results,
+                       policy=outcome.policy, writer=writer)
+
+    try:
+        write_scorecard(outcome.results, output, template=template, extra_sheets=extra_sheets,
+                        vendor_sheet_limit=vendor_sheets, protected_paths=protected)
+    except ScorecardError as exc:
+        raise Fail(str(exc)) from None
+    for line in host.problems[len(outcome.plugin_problems):]:
+        _warn(line)
+
+
+def _write_json(results: dict[str, Any], path: str, protected: list[str]) -> None:
+    from .atomic import atomic_write_text
+
+    text = json.dumps(results, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    if path == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        atomic_write_text(path, text, protected=protected)
+    except (OSError, ValueError) as exc:
+        raise Fail(f"{path}: cannot write the JSON results: {exc}") from None
+
+
+def render_table(results: dict[str, Any]) -> str:
+    """A plain-text summary table of the vendors (what ``run`` prints without -o)."""
+    cats = sorted({c for v in results["vendors"] for c in v["areas"]})
+    head = ["vendor", "score", "tier", "recommendation", "conf", *cats]
+    rows = []
+    for v in results["vendors"]:
+        o = v["overall"]
+        rows.append([v["id"], _num(o["score"]), o["tier"] or "n/a", o["recommendation"],
+                     f"{o['confidence']:.0%}", *(_num(v["areas"].get(c)) for c in cats)])
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+    lines = ["  ".join(str(x).ljust(w) for x, w in zip(r, widths)).rstrip() for r in [head, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append(f"as of {results['as_of']}; {len(results['vendors'])} vendor(s) assessed, "
+                 f"{len({e['file'] for e in results['errors']})} file(s) rejected")
+    return "\n".join(lines)
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+@cli.command()
+@click.argument("profiles", nargs=-1, required=True)
+@plugin_option
+@strict_option
+def validate(profiles: tuple[str, ...], plugin_paths: tuple[str, ...], strict: bool) -> None:
+    """Check PROFILES against the schema (with plugin extensions); exit 2 on any error."""
+    from .pipeline import load_profiles
+    from .validation import compile_validator, profile_schema
+
+    host = _host(plugin_paths, strict)
+    docs, problems, _ = load_profiles(profiles, compile_validator(profile_schema(host.schemas())))
+    for line in host.problems:
+        _warn(line)
+    _error_lines(problems)
+    click.echo(f"{len(docs)} profile(s) valid, {len({p.file for p in problems})} file(s) with errors")
+    if problems:
+        click.get_current_context().exit(2)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@plugin_option
+@strict_option
+def checks(as_json: bool, plugin_paths: tuple[str, ...], strict: bool) -> None:
+    """List the checks: id, title, category, plugin, version, weight."""
+    host = _host(plugin_paths, strict)
+    rows = [{"id": rc.check.id, "title": rc.check.title, "category": rc.check.category,
+             "plugin": rc.plugin, "version": rc.check.version, "weight": rc.check.weight,
+             "needs": list(rc.check.needs), "doc": rc.check.doc}
+            for rc in host.checks().values()]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    click.echo(_columns(["id", "title", "category", "plugin", "version", "weight"],
+                        [[r["id"], r["title"], r["category"], r["plugin"], r["version"], r["weight"]]
+                         for r in rows]))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@plugin_option
+@strict_option
+def plugins(as_json: bool, plugin_paths: tuple[str, ...], strict: bool) -> None:
+    """List the plugins: name, version, origin, checks and hooks."""
+    host = _host(plugin_paths, strict)
+    infos = [p.as_dict() for p in host.info()]
+    if as_json:
+        click.echo(json.dumps(infos, indent=2))
+        return
+    click.echo(_columns(["name", "version", "origin", "where", "checks", "hooks", "status"],
+                        [[p["name"], p["version"] or "", p["origin"], p["where"],
+                          ",".join(p["checks"]), ",".join(p["hooks"]),
+                          "loaded" if p["loaded"] else f"failed: {p['error']}"] for p in infos]))
+
+
+def _columns(head: list[str], rows: list[list[Any]]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)] if rows else list(map(len, head))
+    out = ["  ".join(str(x).ljust(w) for x, w in zip(r, widths)).rstrip() for r in [head, *rows]]
+    out.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+@cli.command()
+@click.option("--kind", type=click.Choice(["profile", "policy", "portfolio", "results"]),
+              default="profile", show_default=True)
+@click.option("--core", is_flag=True, help="The core profile schema without plugin extensions.")
+@plugin_option
+def schema(kind: str, core: bool, plugin_paths: tuple[str, ...]) -> None:
+    """Print a JSON Schema (Draft 2020-12); the profile schema includes plugin extensions."""
+    from .validation import load_schema, profile_schema
+
+    if kind == "profile" and not core:
+        data = profile_schema(_host(plugin_paths, False).schemas())
+    else:
+        data = load_schema(kind)
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def slugify(name: str) -> str:
+    """A vendor id from a name: lowercase ASCII letters, digits and dashes."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:63]
+    return slug or "vendor"
+
+
+@cli.command("new-profile")
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Where to write it (default: <id>.yaml here; '-' for standard output).")
+def new_profile(name: str, output: str | None) -> None:
+    """Write a commented profile skeleton for the vendor NAME."""
+    from importlib import resources
+
+    template = resources.files("vendordd.templates").joinpath("profile.yaml").read_text("utf-8")
+    vendor_id = slugify(name)
+    text = template.replace("{{id}}", vendor_id).replace("{{name}}", name.replace('"', "'"))
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    path = output or f"{vendor_id}.yaml"
+    if os.path.exists(path):
+        raise Fail(f"{path}: already exists; not overwritten")
+    try:
+        with open(path, "x", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise Fail(f"{path}: cannot write: {exc.strerror or exc}") from None
+    click.echo(f"wrote {path}: fill it in, then run: vendordd validate {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the CLI, turning unexpected errors into one line (exit 2)."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        code = cli.main(args=argv, prog_name="vendordd", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("vendordd: aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("vendordd: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        text = " ".join(str(exc).split())[:300]
+        click.echo(f"vendordd: error: {type(exc).__name__}: {text} (run with --debug for the "
+                   f"traceback)", err=True)
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

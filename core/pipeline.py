@@ -1,0 +1,249 @@
+"""The run: policy -> plugins -> load -> validate -> checks -> aggregate -> results.
+
+:func:`assess` is what ``vendordd run`` and ``vendordd validate`` call. It
+returns an :class:`Outcome` holding the results document
+(schemas/results.schema.json), the input problems (one per bad file or
+place; the good profiles are still assessed) and the plugin problems. It
+raises InputError only for a bad policy or portfolio (every score depends on
+them) and PluginError only under ``strict`` or for duplicate check ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+from . import __version__
+from .evidence import is_stale, parse_date
+from .loader import Document, InputError, Problem, expand_paths, load_file
+from .plugins import Host, RegisteredCheck
+from .policy import as_of_date, load_policy
+from .runner import apply_override, check_weight, effective_settings, find_override, run_check
+from .scoring import aggregate, area_scores, top_risks
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Outcome:
+    """What a run produced. ``results`` is the JSON results document."""
+
+    results: dict[str, Any]
+    input_problems: list[Problem] = field(default_factory=list)
+    plugin_problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    host: Host | None = None
+    policy: dict[str, Any] = field(default_factory=dict)
+    input_paths: list[str] = field(default_factory=list)
+
+
+def build_host(policy: Mapping[str, Any], plugin_paths: Iterable[str] = (),
+               strict: bool = False, trace: bool | None = None) -> Host:
+    """A host with the built-ins, entry points and local plugins loaded."""
+    plugins = policy.get("plugins") or {}
+    return Host(strict=strict, trace=trace).load(
+        paths=[*plugin_paths, *(plugins.get("paths") or [])], disable=plugins.get("disable") or [])
+
+
+def selected_checks(host: Host, policy: Mapping[str, Any],
+                    only: Iterable[str] | None) -> tuple[list[RegisteredCheck], list[str]]:
+    """The checks to run (policy-enabled, limited by ``--checks``) and unknown ids asked for."""
+    available = host.checks()
+    wanted = list(only) if only else None
+    unknown = [c for c in wanted or () if c not in available]
+    chosen = []
+    for cid, rc in available.items():
+        if wanted is not None and cid not in wanted:
+            continue
+        chosen.append(rc)
+    return chosen, unknown
+
+
+def load_profiles(paths: Iterable[str], validator: Any
+                  ) -> tuple[list[Document], list[Problem], list[str]]:
+    """Parse and validate every profile.
+
+    Returns the good profiles (sorted by vendor id), the problems of the bad
+    ones, and every file read (so that no output is ever written over one).
+    """
+    from .validation import schema_problems, semantic_problems
+
+    files, problems = expand_paths(paths)
+    good: list[Document] = []
+    for path in files:
+        try:
+            doc = load_file(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if not isinstance(doc.data, dict):
+            problems.append(Problem(doc.name, f"a profile must be a mapping, not a "
+                                              f"{'list' if isinstance(doc.data, list) else type(doc.data).__name__}",
+                                    "/"))
+            continue
+        found = schema_problems(validator, doc)
+        if not found:
+            found = semantic_problems(doc)
+        if found:
+            problems.extend(found)
+            continue
+        good.append(doc)
+    by_id: dict[str, list[Document]] = {}
+    for doc in good:
+        by_id.setdefault(doc.data["vendor"]["id"], []).append(doc)
+    kept = []
+    for vid, docs in by_id.items():
+        if len(docs) == 1:
+            kept.append(docs[0])
+            continue
+        names = ", ".join(d.name for d in docs)
+        for doc in docs:
+            problems.append(Problem(doc.name, f"vendor id {vid!r} is used by more than one file "
+                                              f"({names}); none of them was assessed", "/vendor/id"))
+    kept.sort(key=lambda d: d.data["vendor"]["id"])
+    return kept, problems, [str(p) for p in files]
+
+
+def assess_vendor(doc: Document, checks: list[RegisteredCheck], policy: Mapping[str, Any],
+                  as_of: dt.date, settings: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The results entry for one validated profile."""
+    from .validation import future_facts
+
+    profile = doc.data
+    vendor = profile["vendor"]
+    warnings = []
+    later = future_facts(profile, as_of)
+    if later:
+        warnings.append(f"{len(later)} fact(s) dated after the as-of date {as_of} were left out "
+                        f"of this assessment (first: {later[0]})")
+    results = []
+    for rc in checks:
+        enabled = ((policy.get("checks") or {}).get(rc.check.id) or {}).get("enabled", True)
+        if enabled:
+            res = run_check(rc, profile, as_of, policy, settings[rc.check.id])
+        else:
+            res = {"status": "skipped", "score": None, "rating": None, "confidence": 0.0,
+                   "summary": "Turned off by the policy.", "rationale": [], "metrics": {},
+                   "sources": [], "recommendations": [], "facts": {}, "error": None}
+        res = {"id": rc.check.id, "title": rc.check.title, "category": rc.check.category,
+               "version": rc.check.version, "plugin": rc.plugin,
+               "weight": check_weight(rc, policy), **res, "override": None}
+        entry, warning = find_override(policy, vendor["id"], rc.check.id, as_of)
+        if warning:
+            warnings.append(warning)
+        if entry is not None:
+            apply_override(res, entry, policy["bands"])
+        results.append(res)
+    overall = aggregate(results, policy)
+    return {
+        "id": vendor["id"], "name": vendor["name"], "legal_name": vendor.get("legal_name"),
+        "headquarters": vendor.get("headquarters"), "website": vendor.get("website"),
+        "capabilities": list(vendor.get("capabilities") or []),
+        "source_file": doc.name, "profile_date": profile.get("profile_date"),
+        "overall": overall, "areas": area_scores(results), "top_risks": top_risks(results),
+        "checks": results, "sources": _sources(profile, results, as_of, policy),
+        "warnings": warnings,
+    }
+
+
+def _sources(profile: Mapping[str, Any], results: list[dict[str, Any]], as_of: dt.date,
+             policy: Mapping[str, Any]) -> list[dict[str, Any]]:
+    used: dict[str, list[str]] = {}
+    for res in results:
+        for sid in res["sources"]:
+            used.setdefault(sid, []).append(res["id"])
+    out = []
+    for src in profile.get("sources") or ():
+        published = parse_date(src.get("published"))
+        out.append({"id": src["id"], "title": src.get("title"), "url": src.get("url"),
+                    "publisher": src.get("publisher"), "published": src.get("published"),
+                    "kind": src.get("kind"),
+                    "stale": is_stale(published, as_of, int(policy.get("freshness_days", 365))),
+                    "used_by": sorted(set(used.get(src["id"], [])))})
+    return out
+
+
+def assess(profiles: Iterable[str], *, policy_path: str | None = None,
+           portfolio_path: str | None = None, plugin_paths: Iterable[str] = (),
+           as_of: str | None = None, only_checks: Iterable[str] | None = None,
+           strict: bool = False, today: dt.date | None = None,
+           host: Host | None = None,
+           progress: Callable[[int, int], None] | None = None) -> Outcome:
+    """Run the whole assessment; see the module docstring for the contract."""
+    from .validation import compile_validator, profile_schema
+
+    policy, policy_sha = load_policy(policy_path)
+    day = as_of_date(as_of, policy, today or dt.date.today())
+    policy["as_of"] = day.isoformat()
+    portfolio, portfolio_doc = None, None
+    if portfolio_path:
+        portfolio_doc = _load_portfolio(portfolio_path)
+        portfolio = portfolio_doc.data
+    host = host or build_host(policy, plugin_paths, strict)
+    checks, unknown = selected_checks(host, policy, only_checks)
+    if unknown:
+        raise InputError([Problem("--checks", f"unknown check id {c!r}") for c in unknown])
+    settings = {rc.check.id: effective_settings(rc, policy) for rc in checks}
+    validator = compile_validator(profile_schema(host.schemas()))
+    docs, problems, read = load_profiles(profiles, validator)
+
+    vendors = []
+    for i, doc in enumerate(docs):
+        vendors.append(assess_vendor(doc, checks, policy, day, settings))
+        if progress:
+            progress(i + 1, len(docs))
+    inputs = [{"file": d.name, "sha256": d.sha256, "role": "profile"}
+              for d in sorted(docs, key=lambda d: d.name)]
+    if policy_path:
+        inputs.append({"file": str(policy_path), "sha256": policy_sha, "role": "policy"})
+    if portfolio_doc is not None:
+        inputs.append({"file": portfolio_doc.name, "sha256": portfolio_doc.sha256, "role": "portfolio"})
+    results: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "tool": {"name": "vendordd", "version": __version__},
+        "as_of": day.isoformat(),
+        "policy": policy,
+        "plugins": [p.as_dict() for p in host.info()],
+        "checks": [{"id": rc.check.id, "title": rc.check.title, "category": rc.check.category,
+                    "version": rc.check.version, "plugin": rc.plugin,
+                    "weight": check_weight(rc, policy), "doc": rc.check.doc, "url": rc.check.url,
+                    "needs": list(rc.check.needs), "settings": settings[rc.check.id]}
+                   for rc in checks],
+        "inputs": inputs,
+        "vendors": vendors,
+        "portfolio": {},
+        "errors": [p.as_dict() for p in sorted(problems, key=lambda p: (p.file, p.line or 0, p.pointer))],
+        "warnings": [],
+    }
+    for name, section in host.call_each("analyse_portfolio", results=results, portfolio=portfolio,
+                                        policy=policy):
+        if not section:
+            continue
+        if not isinstance(section, Mapping):
+            host.problems.append(f"plugin {name!r} returned {type(section).__name__} from "
+                                 f"analyse_portfolio, not a mapping; ignored")
+            continue
+        for key, value in section.items():
+            if key in results["portfolio"]:
+                host.problems.append(f"plugin {name!r}: portfolio section {key!r} is already "
+                                     f"taken; ignored")
+            else:
+                results["portfolio"][key] = value
+    results["warnings"] = [*host.problems,
+                           *(f"{v['id']}: {w}" for v in vendors for w in v["warnings"])]
+    return Outcome(results=results, input_problems=problems, plugin_problems=list(host.problems),
+                   warnings=results["warnings"], host=host, policy=policy,
+                   input_paths=[*read, *(p for p in (policy_path, portfolio_path) if p)])
+
+
+def _load_portfolio(path: str) -> Document:
+    from .validation import compile_validator, load_schema, schema_problems
+
+    doc = load_file(path)
+    if not isinstance(doc.data, dict):
+        raise InputError([Problem(doc.name, "a portfolio must be a mapping", "/")])
+    problems = schema_problems(compile_validator(load_schema("portfolio")), doc)
+    if problems:
+        raise InputError(problems)
+    return doc

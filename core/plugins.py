@@ -1,0 +1,345 @@
+"""The plugin host: finds plugins, loads each in its own guard, calls hooks safely.
+
+pluggy gives no isolation: its entry-point loader has no try/except and one
+raising hook implementation stops the call. So the host loads every plugin
+itself and calls hook implementations one at a time, turning any failure into
+a one-line message that names the plugin (or, under ``strict``, a
+:class:`PluginError`).
+
+Plugins come from three places, in this order: the built-in checks, installed
+packages that declare an entry point in the ``vendordd`` group, and local
+``.py`` files or folders (``--plugin PATH``, ``VENDORDD_PLUGINS``, the
+policy's ``plugins.paths``). ``VENDORDD_DISABLE_PLUGINS`` (comma-separated
+names) and the policy's ``plugins.disable`` turn plugins off.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable, Iterable, Mapping
+
+import pluggy
+
+from . import PLUGIN_API, hookspecs
+from .model import Check
+
+ENTRY_POINT_GROUP = "vendordd"
+
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "vendordd.plugins.leadership_turnover",
+    "vendordd.plugins.open_source_commitment",
+    "vendordd.plugins.compute_capacity",
+    "vendordd.plugins.geopolitical_exposure",
+)
+
+
+class PluginError(Exception):
+    """A plugin problem that stops the run (under ``--strict``, or a duplicate check id)."""
+
+
+@dataclass
+class PluginInfo:
+    """One plugin the host knows of, loaded or not."""
+
+    name: str
+    origin: str  # builtin | entry_point | local
+    where: str  # module name, "dist 1.0", or file path
+    version: str | None = None
+    loaded: bool = False
+    error: str | None = None
+    hooks: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "origin": self.origin,
+                "where": self.where, "loaded": self.loaded, "error": self.error,
+                "hooks": list(self.hooks), "checks": list(self.checks)}
+
+
+@dataclass(frozen=True)
+class RegisteredCheck:
+    """A check and the plugin that registered it."""
+
+    check: Check
+    plugin: str
+
+
+def _env_list(name: str, sep: str) -> list[str]:
+    return [part.strip() for part in os.environ.get(name, "").split(sep) if part.strip()]
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class Host:
+    """Loads plugins and answers for them. One instance per run.
+
+    ``problems`` collects one line per plugin failure; the CLI prints them on
+    stderr. With ``strict=True`` the first failure raises :class:`PluginError`.
+    """
+
+    def __init__(self, *, strict: bool = False, trace: bool | None = None) -> None:
+        self.strict = strict
+        self.pm = pluggy.PluginManager("vendordd")
+        self.pm.add_hookspecs(hookspecs)
+        self.plugins: dict[str, PluginInfo] = {}
+        self.problems: list[str] = []
+        self.trace = bool(os.environ.get("VENDORDD_TRACE_HOOKS")) if trace is None else trace
+        if self.trace:
+            self.pm.trace.root.setwriter(lambda msg: sys.stderr.write(f"vendordd trace: {msg}"))
+            self.pm.enable_tracing()
+        self._checks: dict[str, RegisteredCheck] | None = None
+        self._schemas: dict[str, tuple[Mapping[str, Any], str]] | None = None
+
+    # -- loading ---------------------------------------------------------------
+
+    def load(self, *, builtins: bool = True, entry_points: bool = True,
+             paths: Iterable[str | os.PathLike] = (), disable: Iterable[str] = ()) -> Host:
+        """Load plugins from every source; failures become ``problems``."""
+        blocked = set(disable) | set(_env_list("VENDORDD_DISABLE_PLUGINS", ","))
+        for name in blocked:
+            self.pm.set_blocked(name)
+        if builtins:
+            for modname in BUILTIN_PLUGINS:
+                if modname in blocked or modname.rsplit(".", 1)[1] in blocked:
+                    continue
+                self._load(modname, "builtin", modname, lambda m=modname: importlib.import_module(m))
+        if entry_points:
+            self._load_entry_points(blocked)
+        all_paths = [*map(str, paths), *_env_list("VENDORDD_PLUGINS", os.pathsep)]
+        for path in all_paths:
+            self._load_path(Path(path), blocked)
+        self._check_unknown_hooks()
+        return self
+
+    def _load_entry_points(self, blocked: set[str]) -> None:
+        from importlib.metadata import entry_points
+
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            if ep.name in blocked:
+                continue
+            dist = getattr(ep, "dist", None)
+            where = f"{dist.name} {dist.version}" if dist else ep.value
+            self._load(ep.name, "entry_point", where, ep.load,
+                       version=dist.version if dist else None)
+
+    def _load_path(self, path: Path, blocked: set[str]) -> None:
+        if path.is_dir():
+            files = sorted(p for p in path.glob("*.py") if not p.name.startswith("_"))
+        elif path.is_file() and path.suffix == ".py":
+            files = [path]
+        else:
+            self._problem(f"plugin path {path}: not a .py file or a folder of them")
+            return
+        for file in files:
+            name = file.stem
+            if name in blocked:
+                continue
+            self._load(name, "local", str(file), lambda f=file: _import_file(f))
+
+    def _load(self, name: str, origin: str, where: str, importer: Callable[[], Any],
+              version: str | None = None) -> None:
+        info = PluginInfo(name=name, origin=origin, where=where, version=version)
+        if name in self.plugins:
+            self._problem(f"plugin {name!r} from {where}: a plugin of that name is already "
+                          f"loaded from {self.plugins[name].where}; skipped")
+            return
+        self.plugins[name] = info
+        try:
+            module = importer()
+        except Exception as exc:  # a plugin's import may raise anything
+            info.error = f"failed to import: {_one_line(exc)}"
+            self._problem(f"plugin {name!r} ({where}) {info.error}")
+            return
+        needed = getattr(module, "vendordd_plugin_api", 1)
+        if not isinstance(needed, int) or needed > PLUGIN_API:
+            info.error = (f"needs vendordd plugin API {needed!r}, this vendordd provides "
+                          f"{PLUGIN_API}; upgrade vendordd or use an older plugin")
+            self._problem(f"plugin {name!r} ({where}) {info.error}")
+            return
+        if info.version is None:
+            info.version = _module_version(module)
+        try:
+            self.pm.register(module, name=name)
+        except pluggy.PluginValidationError as exc:
+            info.error = f"has an invalid hook implementation: {_one_line(exc)}"
+            self._problem(f"plugin {name!r} ({where}) {info.error}")
+            return
+        except ValueError as exc:
+            info.error = _one_line(exc)
+            self._problem(f"plugin {name!r} ({where}) could not be registered: {info.error}")
+            return
+        info.loaded = True
+        info.hooks = sorted(impl_name for impl_name in dir(module)
+                            if hasattr(getattr(module, impl_name, None), "vendordd_impl"))
+
+    def register_object(self, plugin: object, name: str, *, origin: str = "local",
+                        where: str = "in-process") -> None:
+        """Register an already-imported plugin object (tests and the testing helpers)."""
+        self._load(name, origin, where, lambda: plugin)
+        self._check_unknown_hooks()
+        self._checks = None
+        self._schemas = None
+
+    def unregister(self, name: str) -> None:
+        """Remove a plugin registered under ``name`` (tests)."""
+        plugin = self.pm.get_plugin(name)
+        if plugin is not None:
+            self.pm.unregister(plugin, name=name)
+        self.plugins.pop(name, None)
+        self._checks = None
+        self._schemas = None
+
+    def _check_unknown_hooks(self) -> None:
+        """Unregister plugins that implement hooks this vendordd does not have."""
+        for hook_name in sorted(vars(self.pm.hook)):
+            caller = getattr(self.pm.hook, hook_name)
+            if not isinstance(caller, pluggy.HookCaller) or caller.spec is not None:
+                continue
+            for impl in caller.get_hookimpls():
+                if impl.hookimpl_opts.get("optionalhook"):
+                    continue
+                name = impl.plugin_name
+                info = self.plugins.get(name)
+                if info is not None:
+                    info.loaded = False
+                    info.error = (f"implements unknown hook {hook_name!r} (written for a newer "
+                                  f"vendordd?); not loaded")
+                self._problem(f"plugin {name!r} implements unknown hook {hook_name!r} "
+                              f"(written for a newer vendordd?); not loaded")
+                if self.pm.get_plugin(name) is not None:
+                    self.pm.unregister(name=name)
+
+    def _problem(self, message: str) -> None:
+        if self.strict:
+            raise PluginError(message)
+        self.problems.append(message)
+
+    # -- calling hooks ---------------------------------------------------------
+
+    def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call every implementation of a hook in its own guard.
+
+        Returns ``(plugin name, result)`` pairs, sorted by plugin name so that
+        output never depends on load order. A raising implementation becomes
+        a problem naming the plugin; the others still run.
+        """
+        caller = getattr(self.pm.hook, hook_name)
+        out: list[tuple[str, Any]] = []
+        for impl in sorted(caller.get_hookimpls(), key=lambda i: i.plugin_name):
+            args = [kwargs[a] for a in impl.argnames]
+            if self.trace:
+                sys.stderr.write(f"vendordd trace: {hook_name} -> {impl.plugin_name}\n")
+            try:
+                out.append((impl.plugin_name, impl.function(*args)))
+            except Exception as exc:  # isolation is the point
+                self._problem(f"plugin {impl.plugin_name!r} failed in {hook_name}: {_one_line(exc)}")
+        return out
+
+    def checks(self) -> dict[str, RegisteredCheck]:
+        """Every registered check by id, in id order. Duplicate ids raise PluginError."""
+        if self._checks is not None:
+            return self._checks
+        found: dict[str, RegisteredCheck] = {}
+        current: list[str] = [""]
+
+        def register(check: Check) -> None:
+            if not isinstance(check, Check):
+                raise TypeError(f"register() takes a vendordd.Check, not {type(check).__name__}")
+            if check.id in found:
+                raise PluginError(f"check id {check.id!r} is registered by both plugin "
+                                  f"{found[check.id].plugin!r} and plugin {current[0]!r}")
+            found[check.id] = RegisteredCheck(check, current[0])
+
+        caller = self.pm.hook.register_checks
+        for impl in sorted(caller.get_hookimpls(), key=lambda i: i.plugin_name):
+            current[0] = impl.plugin_name
+            if self.trace:
+                sys.stderr.write(f"vendordd trace: register_checks -> {impl.plugin_name}\n")
+            try:
+                impl.function(*[{"register": register}[a] for a in impl.argnames])
+            except PluginError:
+                raise
+            except Exception as exc:
+                self._problem(f"plugin {impl.plugin_name!r} failed in register_checks: "
+                              f"{_one_line(exc)}")
+        self._checks = dict(sorted(found.items()))
+        for rc in self._checks.values():
+            info = self.plugins.get(rc.plugin)
+            if info is not None and rc.check.id not in info.checks:
+                info.checks.append(rc.check.id)
+        return self._checks
+
+    def schemas(self) -> dict[str, tuple[Mapping[str, Any], str]]:
+        """Extension schema fragments: ``{extension name: (schema, plugin)}``.
+
+        A fragment that is not a valid Draft 2020-12 schema, or that reuses
+        another plugin's extension name, is a problem and is left out.
+        """
+        if self._schemas is not None:
+            return self._schemas
+        found: dict[str, tuple[Mapping[str, Any], str]] = {}
+        current: list[str] = [""]
+
+        def register(name: str, schema: Mapping[str, Any]) -> None:
+            from jsonschema import Draft202012Validator, SchemaError
+
+            if not isinstance(name, str) or not name:
+                raise TypeError("register(name, schema) needs a non-empty extension name")
+            if name in found:
+                raise ValueError(f"extension {name!r} is already defined by plugin {found[name][1]!r}")
+            try:
+                Draft202012Validator.check_schema(schema)
+            except SchemaError as exc:
+                where = "/" + "/".join(map(str, exc.path)) if exc.path else "/"
+                raise ValueError(f"schema for extension {name!r} is not a valid JSON Schema at "
+                                 f"{where}: {exc.message}") from None
+            found[name] = (schema, current[0])
+
+        caller = self.pm.hook.register_schemas
+        for impl in sorted(caller.get_hookimpls(), key=lambda i: i.plugin_name):
+            current[0] = impl.plugin_name
+            try:
+                impl.function(*[{"register": register}[a] for a in impl.argnames])
+            except Exception as exc:
+                self._problem(f"plugin {impl.plugin_name!r} failed in register_schemas: "
+                              f"{_one_line(exc)}")
+        self._schemas = dict(sorted(found.items()))
+        return self._schemas
+
+    def info(self) -> list[PluginInfo]:
+        """Every plugin the host saw, loaded or not, sorted by origin then name."""
+        self.checks()
+        order = {"builtin": 0, "entry_point": 1, "local": 2}
+        return sorted(self.plugins.values(), key=lambda p: (order.get(p.origin, 9), p.name))
+
+
+def _module_version(module: ModuleType) -> str | None:
+    version = getattr(module, "__version__", None)
+    if version is None and module.__name__.startswith("vendordd."):
+        from . import __version__ as version
+    return str(version) if version is not None else None
+
+
+def _import_file(path: Path) -> ModuleType:
+    """Import a local plugin file as its own module (``vendordd_local_<stem>``)."""
+    modname = f"vendordd_local_{path.stem}"
+    spec = importlib.util.spec_from_file_location(modname, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[modname] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(modname, None)
+        raise
+    return module

@@ -1,0 +1,110 @@
+"""The effective policy: vendordd's defaults overlaid with the buyer's file.
+
+Buyer-specific judgement (jurisdictions, lists the buyer is bound by,
+weights, bands, gates, windows) lives here, never in profiles, and no country
+judgement is hard-coded: the defaults below name no restricted country.
+``templates/policy.yaml`` is the commented version of these defaults.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any, Mapping
+
+from .loader import InputError, Problem, load_file
+
+DEFAULT_POLICY: dict[str, Any] = {
+    "policy_version": 1,
+    "name": "vendordd default policy",
+    "as_of": None,
+    "buyer": {
+        "name": "Example buyer",
+        "jurisdictions": [],
+        "bound_by_lists": [],
+        "restricted_jurisdictions": [],
+        "requires_data_residency": [],
+    },
+    "bands": {"low": 75, "medium": 50, "high": 25},
+    "freshness_days": 365,
+    "min_confidence": 0.5,
+    "check_timeout_seconds": 10,
+    "missing_data": "exclude",
+    "missing_data_score": 0,
+    "checks": {},
+    "gates": [
+        {"check": "geopolitical_exposure", "rating": "critical", "tier": "critical",
+         "reason": "listed on a sanctions or export-control list the buyer is bound by, "
+                   "or otherwise critical geopolitical exposure"},
+    ],
+    "overrides": [],
+    "plugins": {"paths": [], "disable": []},
+    "recommendations": {
+        "low": "approve",
+        "medium": "approve_with_conditions",
+        "high": "escalate",
+        "critical": "reject",
+    },
+    "diff_alert_step": 10,
+}
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge mappings; lists and scalars in ``over`` replace those in ``base``."""
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """TOML gives date objects; the policy keeps ISO text like YAML and JSON."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return value
+
+
+def load_policy(path: str | None) -> tuple[dict[str, Any], str | None]:
+    """The effective policy and the sha256 of its file (None without a file).
+
+    Raises InputError (file, pointer, message) for a policy that does not
+    parse or validate: a bad policy stops the run, since every score
+    depends on it.
+    """
+    if path is None:
+        return copy.deepcopy(DEFAULT_POLICY), None
+    from .validation import compile_validator, load_schema, schema_problems
+
+    doc = load_file(path)
+    doc.data = _plain(doc.data)
+    if not isinstance(doc.data, dict):
+        raise InputError([Problem(doc.name, "a policy must be a mapping", "/")])
+    problems = schema_problems(compile_validator(load_schema("policy")), doc)
+    bands = doc.data.get("bands")
+    if not problems and isinstance(bands, dict):
+        merged = {**DEFAULT_POLICY["bands"], **bands}
+        if not merged["low"] > merged["medium"] > merged["high"]:
+            problems.append(Problem(doc.name, "bands must satisfy low > medium > high", "/bands"))
+    if problems:
+        raise InputError(problems)
+    return _merge(DEFAULT_POLICY, doc.data), doc.sha256
+
+
+def as_of_date(cli_value: str | None, policy: Mapping[str, Any], today: dt.date) -> dt.date:
+    """``--as-of``, else the policy's as_of, else today: the only clock read."""
+    value = cli_value or policy.get("as_of")
+    if value:
+        return dt.date.fromisoformat(str(value))
+    return today
+
+
+def check_setting(policy: Mapping[str, Any], check_id: str, key: str, default: Any) -> Any:
+    """``policy.checks.<id>.<key>`` or ``default``."""
+    return (policy.get("checks") or {}).get(check_id, {}).get(key, default)

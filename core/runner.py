@@ -1,0 +1,132 @@
+"""Runs one check on one profile, in its own guard, and applies overrides.
+
+A check that raises, runs past the policy's time limit or returns a
+malformed finding becomes an ``error`` result naming the problem; the other
+checks and vendors are not affected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import signal
+import threading
+from typing import Any, Iterator, Mapping
+
+from .evidence import parse_date
+from .model import DEFAULT_BANDS, CheckContext, Finding, rating_for, worst
+from .plugins import RegisteredCheck
+
+
+class CheckTimeout(Exception):
+    """Raised inside a check that ran past ``check_timeout_seconds``."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise CheckTimeout in the block after ``seconds`` (main thread, POSIX only).
+
+    Elsewhere the block runs without a limit: a timer signal can only
+    interrupt the main thread.
+    """
+    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise CheckTimeout(f"ran longer than the policy's limit of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def effective_settings(rc: RegisteredCheck, policy: Mapping[str, Any]) -> dict[str, Any]:
+    """A check's defaults overlaid with ``policy.checks.<id>.settings``."""
+    own = ((policy.get("checks") or {}).get(rc.check.id) or {}).get("settings") or {}
+    return {**dict(rc.check.defaults), **own}
+
+
+def check_weight(rc: RegisteredCheck, policy: Mapping[str, Any]) -> float:
+    """The policy's weight for the check, else the check's default."""
+    own = (policy.get("checks") or {}).get(rc.check.id) or {}
+    return float(own.get("weight", rc.check.weight))
+
+
+def _error(message: str) -> dict[str, Any]:
+    return {"status": "error", "score": None, "rating": None, "confidence": 0.0,
+            "summary": f"The check failed: {message}", "rationale": [], "metrics": {},
+            "sources": [], "recommendations": ["Report this to the plugin's authors; "
+                                               "the check's result is unknown."],
+            "facts": {}, "error": message}
+
+
+def run_check(rc: RegisteredCheck, profile: Mapping[str, Any], as_of: dt.date,
+              policy: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Run one check; return its result fields (status, score, rating, ...)."""
+    ctx = CheckContext(as_of=as_of, settings=settings, policy=policy)
+    try:
+        with time_limit(policy.get("check_timeout_seconds")):
+            finding = rc.check.run(profile, ctx)
+    except CheckTimeout as exc:
+        return _error(str(exc))
+    except Exception as exc:  # isolation: any failure of plugin code is a finding
+        text = " ".join(str(exc).split())[:300]
+        return _error(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+    if not isinstance(finding, Finding):
+        return _error(f"returned {type(finding).__name__}, not a vendordd.Finding")
+    problems = finding.problems()
+    if problems:
+        return _error("malformed finding: " + "; ".join(problems))
+    bands = policy.get("bands") or DEFAULT_BANDS
+    rating = finding.rating
+    if finding.score is not None:
+        rating = worst(rating, rating_for(float(finding.score), bands))
+    return {"status": finding.status,
+            "score": None if finding.score is None else round(float(finding.score), 1),
+            "rating": rating if finding.status == "ok" else None,
+            "confidence": round(float(finding.confidence), 2), "summary": finding.summary,
+            "rationale": list(finding.rationale), "metrics": dict(finding.metrics),
+            "sources": list(finding.sources), "recommendations": list(finding.recommendations),
+            "facts": dict(finding.facts), "error": None}
+
+
+def find_override(policy: Mapping[str, Any], vendor_id: str, check_id: str,
+                  as_of: dt.date) -> tuple[Mapping[str, Any] | None, str | None]:
+    """The override in force for (vendor, check), and a warning for an expired one."""
+    warning = None
+    for entry in policy.get("overrides") or ():
+        if entry.get("vendor") != vendor_id or entry.get("check") != check_id:
+            continue
+        expires = parse_date(entry.get("expires"))
+        if expires is not None and expires < as_of:
+            warning = (f"override of {check_id} for {vendor_id} expired on {entry['expires']} "
+                       f"and was ignored")
+            continue
+        return entry, None
+    return None, warning
+
+
+def apply_override(result: dict[str, Any], entry: Mapping[str, Any],
+                   bands: Mapping[str, float]) -> None:
+    """Replace score/rating with the analyst's, keeping the original for the record."""
+    original = {"status": result["status"], "score": result["score"], "rating": result["rating"]}
+    if "score" in entry:
+        result["score"] = None if entry["score"] is None else float(entry["score"])
+    if entry.get("rating"):
+        result["rating"] = entry["rating"]
+    elif result["score"] is not None:
+        result["rating"] = rating_for(result["score"], bands)
+    result["status"] = "ok" if result["score"] is not None else result["status"]
+    result["override"] = {"reason": entry.get("reason"), "approved_by": entry.get("approved_by"),
+                          "approved_on": entry.get("approved_on"), "expires": entry.get("expires"),
+                          "original": original}
+    result["summary"] = f"[Override] {result['summary']}"
+    result["rationale"] = [f"Analyst override by {entry.get('approved_by')} (expires "
+                           f"{entry.get('expires')}): {entry.get('reason')}", *result["rationale"]]

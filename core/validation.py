@@ -1,0 +1,182 @@
+"""Schema validation: one compiled Draft 2020-12 validator per run.
+
+The effective profile schema is the core schema with each plugin's fragment
+placed at ``extensions.<name>``. Every error is reported (not only the
+first), each with its JSON pointer and, where findable, the line.
+After the schema, semantic rules the schema cannot express: every cited
+source id is defined, source ids are unique. Facts dated after the as-of
+date are not errors: they are left out of that assessment with a warning
+(so a past assessment can be re-run from a newer profile).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from .loader import Document, Problem, escape_pointer, locate
+
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+SCHEMA_KINDS = ("profile", "policy", "portfolio", "results")
+_SCHEMA_FILES = {"profile": "vendor-profile.schema.json", "policy": "policy.schema.json",
+                 "portfolio": "portfolio.schema.json", "results": "results.schema.json"}
+
+
+@cache
+def schema_text(kind: str) -> str:
+    """The packaged schema of that kind, as text."""
+    return resources.files("vendordd.schemas").joinpath(_SCHEMA_FILES[kind]).read_text("utf-8")
+
+
+def load_schema(kind: str) -> dict[str, Any]:
+    """A fresh copy of the packaged schema of that kind."""
+    return json.loads(schema_text(kind))
+
+
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker(formats=())
+
+    @checker.checks("vendordd-date", raises=ValueError)
+    def _date(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if _MONTH.match(value):
+            return True
+        dt.date.fromisoformat(value)
+        return len(value) == 10
+
+    @checker.checks("date", raises=ValueError)
+    def _full_date(value: object) -> bool:
+        if isinstance(value, str):
+            dt.date.fromisoformat(value)
+            return len(value) == 10
+        return True
+
+    @checker.checks("uri")
+    def _uri(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        parts = urlsplit(value)
+        return bool(parts.scheme) and bool(parts.netloc or parts.path) and " " not in value
+
+    return checker
+
+
+def profile_schema(fragments: Mapping[str, tuple[Mapping[str, Any], str]] = {}) -> dict[str, Any]:
+    """The core profile schema with plugin fragments under ``extensions``."""
+    schema = load_schema("profile")
+    if fragments:
+        ext = schema["properties"].setdefault("extensions", {"type": "object"})
+        props = ext.setdefault("properties", {})
+        for name, (fragment, _plugin) in fragments.items():
+            props[name] = copy.deepcopy(dict(fragment))
+    return schema
+
+
+def compile_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
+    """A validator for ``schema`` with vendordd's format checks (dates, URIs)."""
+    return Draft202012Validator(schema, format_checker=_format_checker())
+
+
+def _message(error: Any) -> str:
+    """A short, human message for one jsonschema error."""
+    if error.validator == "enum" and len(error.validator_value) > 12:
+        title = error.schema.get("title") or "the allowed values"
+        return f"{error.instance!r} is not one of {title} ({len(error.validator_value)} values)"
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        best = min(error.context, key=lambda e: (len(e.path), e.validator == "type"))
+        return _message(best)
+    if error.validator == "pattern" and error.schema.get("title"):
+        return f"{error.instance!r} does not match {error.schema['title']} ({error.validator_value})"
+    if error.validator == "format":
+        return f"{error.instance!r} is not a valid {error.validator_value.replace('vendordd-', '')}"
+    if error.validator == "maxLength" and isinstance(error.instance, str):
+        return f"text of {len(error.instance)} characters is longer than {error.validator_value}"
+    if error.validator == "maxItems":
+        return f"{len(error.instance)} items; at most {error.validator_value} are allowed"
+    return " ".join(error.message.split())[:500]
+
+
+def pointer_of(path: Iterable[Any]) -> str:
+    return "".join("/" + escape_pointer(p) for p in path)
+
+
+def schema_problems(validator: Draft202012Validator, doc: Document) -> list[Problem]:
+    """Every schema error in ``doc``, sorted by place, with lines where findable."""
+    errors = sorted(validator.iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
+    out = []
+    for err in errors:
+        parts = list(err.absolute_path)
+        line, column = locate(doc, parts)
+        out.append(Problem(doc.name, _message(err), pointer_of(parts) or "/", line, column))
+    return out
+
+
+def _cited_sources(node: Any, pointer: str = "") -> Iterable[tuple[str, str]]:
+    """Every (source id, pointer) cited under a ``sources`` list of ids."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{pointer}/{escape_pointer(key)}"
+            if key == "sources" and isinstance(value, list) and pointer:
+                for i, sid in enumerate(value):
+                    if isinstance(sid, str):
+                        yield sid, f"{here}/{i}"
+            else:
+                yield from _cited_sources(value, here)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _cited_sources(value, f"{pointer}/{i}")
+
+
+def semantic_problems(doc: Document) -> list[Problem]:
+    """Rules the schema cannot say: source ids unique and every cited id defined."""
+    data = doc.data
+    out: list[Problem] = []
+    defined: dict[str, int] = {}
+    for i, src in enumerate(data.get("sources") or []):
+        sid = src.get("id")
+        if sid in defined:
+            out.append(Problem(doc.name, f"source id {sid!r} is defined twice (also at "
+                                         f"/sources/{defined[sid]})", f"/sources/{i}/id"))
+        else:
+            defined[sid] = i
+    for sid, pointer in _cited_sources({k: v for k, v in data.items() if k != "sources"}):
+        if sid not in defined:
+            parts = [int(p) if p.isdigit() else p for p in pointer.strip("/").split("/")]
+            line, column = locate(doc, parts)
+            out.append(Problem(doc.name, f"source {sid!r} is cited but not defined in /sources",
+                               pointer, line, column))
+    return out
+
+
+def future_facts(data: Mapping[str, Any], as_of: dt.date) -> list[str]:
+    """Pointers of dated facts after ``as_of`` (left out of the assessment, with a warning)."""
+    from .evidence import parse_date
+
+    found: list[str] = []
+    date_keys = {"date", "left", "joined", "since", "announced", "as_of", "published"}
+
+    def walk(node: Any, pointer: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                here = f"{pointer}/{escape_pointer(key)}"
+                if key in date_keys and isinstance(value, str):
+                    day = parse_date(value)
+                    if day is not None and day > as_of:
+                        found.append(here)
+                else:
+                    walk(value, here)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{pointer}/{i}")
+
+    walk({k: v for k, v in data.items() if k not in ("profile_date",)}, "")
+    return found

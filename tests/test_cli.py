@@ -1,0 +1,162 @@
+"""The command line, through click's CliRunner and once as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from vendordd.cli import cli, slugify
+from vendordd.testing import minimal_profile
+from vendordd.validation import load_schema
+
+from .conftest import EXAMPLES
+
+
+def _invoke(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def _profiles(tmp_path: Path, *ids: str) -> Path:
+    folder = tmp_path / "profiles"
+    folder.mkdir(exist_ok=True)
+    for vid in ids:
+        (folder / f"{vid}.json").write_text(json.dumps(minimal_profile(vid)), encoding="utf-8")
+    return folder
+
+
+def test_validate_examples():
+    result = _invoke("validate", str(EXAMPLES / "profiles"))
+    assert result.exit_code == 0, result.output
+    assert "0 file(s) with errors" in result.output
+
+
+def test_validate_bad_file_exit_2_one_line(tmp_path):
+    folder = _profiles(tmp_path, "good")
+    (folder / "bad.json").write_text('{"schema_version": 1,,}', encoding="utf-8")
+    result = _invoke("validate", str(folder))
+    assert result.exit_code == 2
+    assert f"vendordd: error: {folder / 'bad.json'}:1:23: invalid JSON" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert "1 profile(s) valid, 1 file(s) with errors" in result.stdout
+
+
+def test_run_json_validates_against_results_schema(tmp_path):
+    folder = _profiles(tmp_path, "alpha", "beta")
+    out = tmp_path / "results.json"
+    result = _invoke("run", str(folder), "--json", str(out), "--as-of", "2026-06-01")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(out.read_text())
+    jsonschema.Draft202012Validator(load_schema("results")).validate(data)
+    assert [v["id"] for v in data["vendors"]] == ["alpha", "beta"]
+    assert data["as_of"] == "2026-06-01"
+    assert "alpha" in result.stdout  # the terminal table
+
+
+def test_run_keeps_good_profiles_when_one_is_bad(tmp_path):
+    folder = _profiles(tmp_path, "alpha")
+    (folder / "dup.yaml").write_text("vendor: {id: a}\nvendor: {id: b}\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    result = _invoke("run", str(folder), "--json", str(out), "--as-of", "2026-06-01")
+    assert result.exit_code == 2
+    assert "duplicate key 'vendor'" in result.stderr
+    data = json.loads(out.read_text())
+    assert [v["id"] for v in data["vendors"]] == ["alpha"]
+    assert data["errors"][0]["file"].endswith("dup.yaml")
+
+
+def test_fail_on(tmp_path):
+    folder = _profiles(tmp_path, "alpha")
+    result = _invoke("run", str(folder), "--as-of", "2026-06-01", "--fail-on", "low")
+    data_tier = result.stdout
+    assert result.exit_code in (0, 1)
+    # a profile with no evidence has no tier; --fail-on never fires on "n/a"
+    assert "n/a" in data_tier and result.exit_code == 0
+
+
+def test_raising_check_becomes_error_finding(tmp_path, write_plugin):
+    plugin = write_plugin("raiser", """
+        from vendordd import Check, hookimpl
+
+        def _run(profile, ctx):
+            raise ZeroDivisionError("division by zero")
+
+        @hookimpl
+        def register_checks(register):
+            register(Check(id="raiser_check", title="Raiser", category="custom", run=_run))
+    """)
+    out = tmp_path / "r.json"
+    result = _invoke("run", str(_profiles(tmp_path, "alpha")), "--plugin", str(plugin),
+                     "--json", str(out), "--as-of", "2026-06-01")
+    assert result.exit_code == 0, result.stderr
+    [vendor] = json.loads(out.read_text())["vendors"]
+    res = next(c for c in vendor["checks"] if c["id"] == "raiser_check")
+    assert res["status"] == "error" and res["error"] == "ZeroDivisionError: division by zero"
+    assert {c["id"] for c in vendor["checks"]} >= {"leadership_turnover", "geopolitical_exposure"}
+
+
+def test_checks_plugins_schema_commands():
+    checks = json.loads(_invoke("checks", "--json").stdout)
+    assert {c["id"] for c in checks} >= {"leadership_turnover", "open_source_commitment",
+                                         "compute_capacity", "geopolitical_exposure"}
+    plugins = json.loads(_invoke("plugins", "--json").stdout)
+    assert all(p["origin"] == "builtin" for p in plugins if p["name"].startswith("vendordd."))
+    schema = json.loads(_invoke("schema").stdout)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    policy = json.loads(_invoke("schema", "--kind", "policy").stdout)
+    assert "buyer" in policy["properties"]
+
+
+def test_new_profile_writes_a_valid_skeleton(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = _invoke("new-profile", "Acme AI, Inc.")
+    assert result.exit_code == 0
+    path = tmp_path / "acme-ai-inc.yaml"
+    assert path.exists()
+    assert _invoke("validate", str(path)).exit_code == 0
+    again = _invoke("new-profile", "Acme AI, Inc.")
+    assert again.exit_code == 2 and "already exists" in again.stderr
+
+
+def test_slugify():
+    assert slugify("林俊旸 Labs") == "labs"
+    assert slugify("***") == "vendor"
+
+
+def test_bad_as_of_is_usage_error(tmp_path):
+    result = _invoke("run", str(_profiles(tmp_path, "a")), "--as-of", "2026-02-30")
+    assert result.exit_code == 2 and "not a date" in result.stderr
+
+
+@pytest.mark.slow
+def test_real_process_from_outside_the_checkout(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    exe = Path(sys.executable).with_name("vendordd")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "vendordd"]
+    ok = subprocess.run([*cmd, "validate", str(EXAMPLES / "profiles")], cwd=tmp_path, env=env,
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema_version": 1, "vendor": {"id": "x", "name": 5}, "profile_date": "2026-01-01"}')
+    res = subprocess.run([*cmd, "validate", str(bad)], cwd=tmp_path, env=env,
+                         capture_output=True, text=True)
+    assert res.returncode == 2
+    assert res.stderr.startswith(f"vendordd: error: {bad}:1:")
+    assert "/vendor/name" in res.stderr and "Traceback" not in res.stderr
+    help_run = subprocess.run([*cmd, "--help"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert help_run.returncode == 0 and "vendordd run" in help_run.stdout
+
+
+def test_help_imports_no_heavy_module():
+    code = ("import sys; from vendordd.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "bad = [m for m in ('openpyxl', 'jsonschema', 'yaml', 'vendordd.plugins.leadership_turnover')"
+            " if m in sys.modules]\nprint(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("[]")
