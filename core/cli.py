@@ -51,9 +51,9 @@ def _error_lines(problems: Any) -> None:
 
 
 def _host(plugin_paths: tuple[str, ...], strict: bool, policy_path: str | None = None):
+    from .host import PluginError
     from .loader import InputError
     from .pipeline import build_host
-    from .plugins import PluginError
     from .policy import load_policy
 
     try:
@@ -108,9 +108,9 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
         portfolio: str | None, template: str | None, as_of: str | None, only: str | None,
         fail_on: str | None, vendor_sheets: int, plugin_paths: tuple[str, ...], strict: bool) -> None:
     """Assess PROFILES (files, folders or globs) and write the scorecard."""
+    from .host import PluginError
     from .loader import InputError
     from .pipeline import assess
-    from .plugins import PluginError
 
     if as_of:
         _check_date(as_of)
@@ -200,12 +200,8 @@ def render_table(results: dict[str, Any]) -> str:
         o = v["overall"]
         rows.append([v["id"], _num(o["score"]), o["tier"] or "n/a", o["recommendation"],
                      f"{o['confidence']:.0%}", *(_num(v["areas"].get(c)) for c in cats)])
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
-    lines = ["  ".join(str(x).ljust(w) for x, w in zip(r, widths)).rstrip() for r in [head, *rows]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    lines.append(f"as of {results['as_of']}; {len(results['vendors'])} vendor(s) assessed, "
-                 f"{len({e['file'] for e in results['errors']})} file(s) rejected")
-    return "\n".join(lines)
+    return (_columns(head, rows) + f"\nas of {results['as_of']}; {len(results['vendors'])} vendor(s) "
+            f"assessed, {len({e['file'] for e in results['errors']})} file(s) rejected")
 
 
 def _num(value: float | None) -> str:
@@ -309,7 +305,8 @@ def new_profile(name: str, output: str | None) -> None:
 
     template = resources.files("vendordd.templates").joinpath("profile.yaml").read_text("utf-8")
     vendor_id = slugify(name)
-    text = template.replace("{{id}}", vendor_id).replace("{{name}}", name.replace('"', "'"))
+    # JSON string escapes are valid inside a YAML double-quoted scalar.
+    text = template.replace("{{id}}", vendor_id).replace("{{name}}", json.dumps(name)[1:-1])
     if output == "-":
         click.echo(text, nl=False)
         return

@@ -19,10 +19,11 @@ import importlib
 import importlib.util
 import os
 import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import pluggy
 
@@ -36,6 +37,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "vendordd.plugins.open_source_commitment",
     "vendordd.plugins.compute_capacity",
     "vendordd.plugins.geopolitical_exposure",
+    "vendordd.plugins.portfolio_concentration",
 )
 
 
@@ -205,7 +207,7 @@ class Host:
             if not isinstance(caller, pluggy.HookCaller) or caller.spec is not None:
                 continue
             for impl in caller.get_hookimpls():
-                if impl.hookimpl_opts.get("optionalhook"):
+                if impl.optionalhook:
                     continue
                 name = impl.plugin_name
                 info = self.plugins.get(name)

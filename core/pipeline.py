@@ -11,13 +11,14 @@ them) and PluginError only under ``strict`` or for duplicate check ids.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from . import __version__
 from .evidence import is_stale, parse_date
+from .host import Host, RegisteredCheck
 from .loader import Document, InputError, Problem, expand_paths, load_file
-from .plugins import Host, RegisteredCheck
 from .policy import as_of_date, load_policy
 from .runner import apply_override, check_weight, effective_settings, find_override, run_check
 from .scoring import aggregate, area_scores, top_risks

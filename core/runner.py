@@ -11,11 +11,12 @@ import contextlib
 import datetime as dt
 import signal
 import threading
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from .evidence import parse_date
+from .host import RegisteredCheck
 from .model import DEFAULT_BANDS, CheckContext, Finding, rating_for, worst
-from .plugins import RegisteredCheck
 
 
 class CheckTimeout(Exception):

@@ -15,9 +15,10 @@ import copy
 import datetime as dt
 import json
 import re
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any, Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -88,6 +89,14 @@ def compile_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
 
 def _message(error: Any) -> str:
     """A short, human message for one jsonschema error."""
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = set(error.schema.get("properties") or {})
+        patterns = [re.compile(p) for p in error.schema.get("patternProperties") or {}]
+        extra = sorted(k for k in error.instance
+                       if k not in known and not any(p.search(k) for p in patterns))
+        if extra:
+            note = " (keys starting with x- are allowed for notes)" if patterns else ""
+            return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}{note}"
     if error.validator == "enum" and len(error.validator_value) > 12:
         title = error.schema.get("title") or "the allowed values"
         return f"{error.instance!r} is not one of {title} ({len(error.validator_value)} values)"
@@ -112,6 +121,9 @@ def pointer_of(path: Iterable[Any]) -> str:
 def schema_problems(validator: Draft202012Validator, doc: Document) -> list[Problem]:
     """Every schema error in ``doc``, sorted by place, with lines where findable."""
     errors = sorted(validator.iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
+    # A wrong type explains every other complaint about the same value.
+    typed = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    errors = [e for e in errors if e.validator == "type" or tuple(e.absolute_path) not in typed]
     out = []
     for err in errors:
         parts = list(err.absolute_path)
@@ -125,7 +137,7 @@ def _cited_sources(node: Any, pointer: str = "") -> Iterable[tuple[str, str]]:
     if isinstance(node, dict):
         for key, value in node.items():
             here = f"{pointer}/{escape_pointer(key)}"
-            if key == "sources" and isinstance(value, list) and pointer:
+            if (key == "sources" or key.endswith("_sources")) and isinstance(value, list) and pointer:
                 for i, sid in enumerate(value):
                     if isinstance(sid, str):
                         yield sid, f"{here}/{i}"

@@ -11,7 +11,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-
 from vendordd.cli import cli, slugify
 from vendordd.testing import minimal_profile
 from vendordd.validation import load_schema
@@ -42,7 +41,7 @@ def test_validate_bad_file_exit_2_one_line(tmp_path):
     (folder / "bad.json").write_text('{"schema_version": 1,,}', encoding="utf-8")
     result = _invoke("validate", str(folder))
     assert result.exit_code == 2
-    assert f"vendordd: error: {folder / 'bad.json'}:1:23: invalid JSON" in result.stderr
+    assert f"vendordd: error: {folder / 'bad.json'}:1:22: invalid JSON" in result.stderr
     assert "Traceback" not in result.output + result.stderr
     assert "1 profile(s) valid, 1 file(s) with errors" in result.stdout
 
@@ -73,11 +72,12 @@ def test_run_keeps_good_profiles_when_one_is_bad(tmp_path):
 
 def test_fail_on(tmp_path):
     folder = _profiles(tmp_path, "alpha")
-    result = _invoke("run", str(folder), "--as-of", "2026-06-01", "--fail-on", "low")
-    data_tier = result.stdout
-    assert result.exit_code in (0, 1)
-    # a profile with no evidence has no tier; --fail-on never fires on "n/a"
-    assert "n/a" in data_tier and result.exit_code == 0
+    out = tmp_path / "r.json"
+    at_low = _invoke("run", str(folder), "--as-of", "2026-06-01", "--json", str(out), "--fail-on", "low")
+    [vendor] = json.loads(out.read_text())["vendors"]
+    assert vendor["overall"]["tier"] == "low"
+    assert at_low.exit_code == 1
+    assert _invoke("run", str(folder), "--as-of", "2026-06-01", "--fail-on", "medium").exit_code == 0
 
 
 def test_raising_check_becomes_error_finding(tmp_path, write_plugin):

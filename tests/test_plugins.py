@@ -10,8 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from vendordd.plugins import BUILTIN_PLUGINS, Host, PluginError
+from vendordd.host import BUILTIN_PLUGINS, Host, PluginError
 
 GOOD = """
     from vendordd import Check, Finding, hookimpl

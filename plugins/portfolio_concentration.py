@@ -1,0 +1,139 @@
+"""Built-in portfolio analysis: concentration, risk-weighted exposure, fallbacks.
+
+Implements the ``analyse_portfolio`` hook (so a plugin can add to it or
+replace it by disabling ``vendordd.plugins.portfolio_concentration``) and
+adds the Portfolio sheet through ``scorecard_sheets``.
+
+Method (docs/methodology.md, "Portfolio"):
+
+- shares are normalised to sum to 1 (a warning says so when they did not);
+- HHI = sum of (share in percent)^2, 0-10,000. Bands, from the policy's
+  ``portfolio`` settings: below 1,000 unconcentrated, 1,000-1,800 moderately
+  concentrated, above 1,800 highly concentrated (the 1992 US Horizontal
+  Merger Guidelines' bands; 1,800 is again the "highly concentrated" bound
+  in the 2023 Merger Guidelines);
+- risk-weighted exposure of a vendor = share x (100 - overall score) / 100;
+  a vendor with no score has unknown exposure;
+- a fallback for a workload is an assessed vendor, other than the ones
+  serving it, whose capabilities cover the workload's and whose
+  recommendation is approve or approve with conditions; best score first;
+- a single point of failure is a workload served by one vendor with no
+  acceptable fallback in place; it is flagged first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from vendordd import hookimpl
+
+DEFAULT_BANDS = {"moderate": 1000, "high": 1800}
+ACCEPTABLE = ("approve", "approve_with_conditions")
+
+
+def hhi_band(hhi: float, bands: Mapping[str, float] = DEFAULT_BANDS) -> str:
+    """unconcentrated / moderately_concentrated / highly_concentrated."""
+    if hhi > bands["high"]:
+        return "highly_concentrated"
+    if hhi >= bands["moderate"]:
+        return "moderately_concentrated"
+    return "unconcentrated"
+
+
+def analyse(results: Mapping[str, Any], portfolio: Mapping[str, Any],
+            policy: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``concentration`` section of the results (see the module docstring)."""
+    settings = {**DEFAULT_BANDS, **((policy.get("portfolio") or {}).get("hhi_bands") or {})}
+    assessed = {v["id"]: v for v in results.get("vendors", [])}
+    entries = list(portfolio.get("vendors") or [])
+    total = sum(float(e.get("share", 0)) for e in entries)
+    warnings: list[str] = []
+    if entries and abs(total - 1.0) > 0.005:
+        warnings.append(f"portfolio shares sum to {total:.3f}, not 1; they were normalised")
+    vendors = []
+    for e in sorted(entries, key=lambda e: (-float(e.get("share", 0)), e["vendor"])):
+        share = float(e.get("share", 0)) / total if total > 0 else 0.0
+        res = assessed.get(e["vendor"])
+        score = res["overall"]["score"] if res else None
+        if res is None:
+            warnings.append(f"portfolio vendor {e['vendor']!r} has no assessed profile in this run")
+        vendors.append({
+            "vendor": e["vendor"], "name": res["name"] if res else e["vendor"],
+            "share": round(share, 4), "criticality": e.get("criticality"),
+            "score": score, "tier": res["overall"]["tier"] if res else None,
+            "recommendation": res["overall"]["recommendation"] if res else None,
+            "risk_weighted_exposure": (round(share * (100 - score) / 100, 4)
+                                       if score is not None else None),
+            "workloads": list(e.get("workloads") or []),
+            "fallbacks_in_place": list(e.get("fallbacks") or []),
+        })
+    hhi = round(sum((v["share"] * 100) ** 2 for v in vendors), 0)
+    largest = vendors[0] if vendors else None
+    known = [v["risk_weighted_exposure"] for v in vendors if v["risk_weighted_exposure"] is not None]
+    workloads = [_workload(w, vendors, assessed) for w in portfolio.get("workloads") or []]
+    workloads.sort(key=lambda w: (not w["single_point_of_failure"], bool(w["fallbacks"]), w["id"]))
+    return {
+        "name": portfolio.get("name"), "basis": portfolio.get("basis", "spend"),
+        "hhi": hhi, "hhi_band": hhi_band(hhi, settings), "hhi_bands": settings,
+        "largest_share": largest["share"] if largest else None,
+        "largest_vendor": largest["vendor"] if largest else None,
+        "risk_weighted_exposure": round(sum(known), 4) if known else None,
+        "exposure_unknown_share": round(sum(v["share"] for v in vendors
+                                            if v["risk_weighted_exposure"] is None), 4),
+        "vendors": vendors, "workloads": workloads,
+        "flags": _flags(hhi, settings, largest, workloads),
+        "warnings": warnings,
+    }
+
+
+def _workload(w: Mapping[str, Any], vendors: list[dict[str, Any]],
+              assessed: Mapping[str, Any]) -> dict[str, Any]:
+    needed = set(w.get("capabilities") or [])
+    serving = [v for v in vendors if w["id"] in v["workloads"]]
+    serving_ids = {v["vendor"] for v in serving}
+    candidates = []
+    for vid, res in sorted(assessed.items()):
+        if vid in serving_ids:
+            continue
+        caps = set(res.get("capabilities") or [])
+        if not needed <= caps:
+            continue
+        if res["overall"]["recommendation"] not in ACCEPTABLE:
+            continue
+        candidates.append({"vendor": vid, "name": res["name"], "score": res["overall"]["score"],
+                           "tier": res["overall"]["tier"],
+                           "recommendation": res["overall"]["recommendation"]})
+    candidates.sort(key=lambda c: (-(c["score"] or 0), c["vendor"]))
+    in_place = sorted({f for v in serving for f in v["fallbacks_in_place"]})
+    acceptable_in_place = [c["vendor"] for c in candidates if c["vendor"] in in_place]
+    spof = len(serving) <= 1 and not acceptable_in_place
+    return {"id": w["id"], "name": w.get("name", w["id"]), "capabilities": sorted(needed),
+            "criticality": w.get("criticality"), "served_by": sorted(serving_ids),
+            "fallbacks_in_place": in_place, "acceptable_fallbacks_in_place": acceptable_in_place,
+            "fallbacks": candidates, "single_point_of_failure": spof,
+            "no_acceptable_fallback": not candidates}
+
+
+def _flags(hhi: float, bands: Mapping[str, float], largest: Mapping[str, Any] | None,
+           workloads: list[dict[str, Any]]) -> list[str]:
+    flags = []
+    for w in workloads:
+        if w["single_point_of_failure"]:
+            who = ", ".join(w["served_by"]) or "no assessed vendor"
+            flags.append(f"Single point of failure: workload {w['name']!r} depends on {who} "
+                         f"with no acceptable fallback in place"
+                         + ("" if w["fallbacks"] else " and none among the assessed vendors") + ".")
+        elif w["no_acceptable_fallback"]:
+            flags.append(f"Workload {w['name']!r} has no acceptable fallback among the assessed vendors.")
+    if hhi > bands["high"] and largest:
+        flags.append(f"Spend is highly concentrated (HHI {hhi:,.0f}); {largest['vendor']} "
+                     f"holds {largest['share']:.0%}.")
+    return flags
+
+
+@hookimpl
+def analyse_portfolio(results, portfolio, policy):
+    if not portfolio:
+        return None
+    return {"concentration": analyse(results, portfolio, policy)}
