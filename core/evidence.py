@@ -9,7 +9,8 @@ looking older, never newer.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 #: How much a source of each kind counts towards confidence (docs/methodology.md).
 SOURCE_KIND_WEIGHT: Mapping[str, float] = {

@@ -9,7 +9,8 @@ each hook with an example; a test fails when a hook here is missing there.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pluggy
 

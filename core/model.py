@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 #: Risk levels, safest first. A *rating* (per check) and a *tier* (per vendor)
 #: use the same four words.
@@ -71,7 +72,7 @@ class Finding:
 
     @classmethod
     def insufficient(cls, summary: str, *, rationale: list[str] | None = None,
-                     recommendations: list[str] | None = None) -> "Finding":
+                     recommendations: list[str] | None = None) -> Finding:
         """A finding that says the profile lacks what the check needs."""
         return cls(status="insufficient_data", summary=summary,
                    rationale=list(rationale or []),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .loader import InputError, Problem, load_file
 

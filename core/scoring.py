@@ -19,7 +19,8 @@ The method (docs/methodology.md, "Aggregation"):
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .model import RATINGS, rating_for, rating_rank, worst
 
