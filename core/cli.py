@@ -96,6 +96,7 @@ def cli(debug: bool) -> None:
               help="Write the JSON results here ('-' for standard output).")
 @click.option("--policy", type=click.Path(dir_okay=False), help="Policy file (YAML, TOML or JSON).")
 @click.option("--portfolio", type=click.Path(dir_okay=False), help="Portfolio file (YAML or JSON).")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="An earlier run's JSON results to compare with.")
 @click.option("--template", type=click.Path(dir_okay=False), help="An .xlsx workbook to add the scorecard to.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Assessment date (YYYY-MM-DD); default: the policy's, else today.")
 @click.option("--checks", "only", metavar="ID,...", help="Run only these checks.")
@@ -105,7 +106,7 @@ def cli(debug: bool) -> None:
 @plugin_option
 @strict_option
 def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, policy: str | None,
-        portfolio: str | None, template: str | None, as_of: str | None, only: str | None,
+        portfolio: str | None, baseline: str | None, template: str | None, as_of: str | None, only: str | None,
         fail_on: str | None, vendor_sheets: int, plugin_paths: tuple[str, ...], strict: bool) -> None:
     """Assess PROFILES (files, folders or globs) and write the scorecard."""
     from .host import PluginError
@@ -119,7 +120,7 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
         outcome = assess(profiles, policy_path=policy, portfolio_path=portfolio,
                          plugin_paths=plugin_paths, as_of=as_of,
                          only_checks=[c.strip() for c in only.split(",") if c.strip()] if only else None,
-                         strict=strict, progress=progress)
+                         strict=strict, baseline_path=baseline, progress=progress)
     except InputError as exc:
         raise Fail("\n".join(map(str, exc.problems))) from None
     except PluginError as exc:
@@ -284,6 +285,30 @@ def schema(kind: str, core: bool, plugin_paths: tuple[str, ...]) -> None:
     else:
         data = load_schema(kind)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("old", type=click.Path(dir_okay=False, exists=True))
+@click.argument("new", type=click.Path(dir_okay=False, exists=True))
+@click.option("--step", type=float, help="Alert step in score points (default: NEW's policy diff_alert_step).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def diff(old: str, new: str, step: float | None, as_json: bool) -> None:
+    """Show what changed between two results files; exit 1 when a vendor got worse."""
+    from .diff import compare, render
+    from .loader import InputError
+    from .pipeline import load_baseline
+
+    try:
+        before, after = load_baseline(old), load_baseline(new)
+    except InputError as exc:
+        raise Fail("\n".join(map(str, exc.problems))) from None
+    result = compare(before.data, after.data, step)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render(result, {v["id"]: v["name"] for v in after.data["vendors"]}))
+    if result["got_worse"]:
+        click.get_current_context().exit(1)
 
 
 def slugify(name: str) -> str:

@@ -169,7 +169,7 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
            portfolio_path: str | None = None, plugin_paths: Iterable[str] = (),
            as_of: str | None = None, only_checks: Iterable[str] | None = None,
            strict: bool = False, today: dt.date | None = None,
-           host: Host | None = None,
+           host: Host | None = None, baseline_path: str | None = None,
            progress: Callable[[int, int], None] | None = None) -> Outcome:
     """Run the whole assessment; see the module docstring for the contract."""
     from .validation import compile_validator, profile_schema
@@ -181,6 +181,7 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
     if portfolio_path:
         portfolio_doc = _load_portfolio(portfolio_path)
         portfolio = portfolio_doc.data
+    baseline_doc = load_baseline(baseline_path) if baseline_path else None
     host = host or build_host(policy, plugin_paths, strict)
     checks, unknown = selected_checks(host, policy, only_checks)
     if unknown:
@@ -200,6 +201,8 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
         inputs.append({"file": str(policy_path), "sha256": policy_sha, "role": "policy"})
     if portfolio_doc is not None:
         inputs.append({"file": portfolio_doc.name, "sha256": portfolio_doc.sha256, "role": "portfolio"})
+    if baseline_doc is not None:
+        inputs.append({"file": baseline_doc.name, "sha256": baseline_doc.sha256, "role": "baseline"})
     results: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "tool": {"name": "vendordd", "version": __version__},
@@ -217,6 +220,15 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
         "errors": [p.as_dict() for p in sorted(problems, key=lambda p: (p.file, p.line or 0, p.pointer))],
         "warnings": [],
     }
+    if baseline_doc is not None:
+        from .diff import compare
+
+        diff = compare(baseline_doc.data, results)
+        for vendor in vendors:
+            vendor["change"] = diff["vendors"][vendor["id"]]
+        results["baseline"] = {"file": baseline_doc.name, "as_of": diff["baseline_as_of"],
+                               "step": diff["step"], "removed": diff["removed"],
+                               "got_worse": diff["got_worse"]}
     for name, section in host.call_each("analyse_portfolio", results=results, portfolio=portfolio,
                                         policy=policy):
         if not section:
@@ -235,7 +247,20 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
                            *(f"{v['id']}: {w}" for v in vendors for w in v["warnings"])]
     return Outcome(results=results, input_problems=problems, plugin_problems=list(host.problems),
                    warnings=results["warnings"], host=host, policy=policy,
-                   input_paths=[*read, *(p for p in (policy_path, portfolio_path) if p)])
+                   input_paths=[*read, *(p for p in (policy_path, portfolio_path, baseline_path) if p)])
+
+
+def load_baseline(path: str) -> Document:
+    """An earlier run's JSON results (checked against the results schema)."""
+    from .validation import compile_validator, load_schema, schema_problems
+
+    doc = load_file(path)
+    if not isinstance(doc.data, dict):
+        raise InputError([Problem(doc.name, "a baseline must be a vendordd results document", "/")])
+    problems = schema_problems(compile_validator(load_schema("results")), doc)
+    if problems:
+        raise InputError(problems[:5])
+    return doc
 
 
 def _load_portfolio(path: str) -> Document:

@@ -1,0 +1,123 @@
+"""Change since an earlier assessment: compares two results documents.
+
+Per vendor and check: the score and rating deltas, and the facts that
+changed (each check records the facts it used in ``facts``, so runs months
+apart can be compared without the old profiles). A vendor *got worse* when
+its overall score fell by at least the alert step (the policy's
+``diff_alert_step``) or its tier became riskier; ``vendordd diff`` exits 1
+then, so a scheduled job can alert.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from .model import rating_rank
+
+
+def _key(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _describe(item: Any) -> str:
+    if isinstance(item, Mapping):
+        head = item.get("name") or item.get("list") or item.get("type") or item.get("jurisdiction")
+        rest = ", ".join(f"{k} {v}" for k, v in item.items()
+                         if v not in (None, "", [], {}) and v != head and k != "sources")
+        return f"{head} ({rest})" if head and rest else str(head or rest)
+    return str(item)
+
+
+def fact_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Sentences naming what changed between two ``facts`` mappings."""
+    out: list[str] = []
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if _key(before) == _key(after):
+            continue
+        label = key.replace("_", " ")
+        if isinstance(before, list) or isinstance(after, list):
+            was = {_key(i): i for i in before or []}
+            now = {_key(i): i for i in after or []}
+            out += [f"new {label}: {_describe(now[k])}" for k in now if k not in was]
+            out += [f"no longer in {label}: {_describe(was[k])}" for k in was if k not in now]
+        else:
+            out.append(f"{label}: {_describe(before)} -> {_describe(after)}")
+    return out
+
+
+def _delta(old: float | None, new: float | None) -> float | None:
+    return None if old is None or new is None else round(new - old, 1)
+
+
+def _worse(old_tier: str | None, new_tier: str | None) -> bool:
+    return bool(old_tier and new_tier and rating_rank(new_tier) > rating_rank(old_tier))
+
+
+def vendor_change(old: Mapping[str, Any] | None, new: Mapping[str, Any], step: float) -> dict[str, Any]:
+    """The ``change`` block of one vendor against its baseline entry (None: new vendor)."""
+    if old is None:
+        return {"status": "new", "score_delta": None, "tier_before": None, "got_worse": False,
+                "checks": [], "summary": "Not in the baseline."}
+    o, n = old["overall"], new["overall"]
+    delta = _delta(o.get("score"), n.get("score"))
+    worse = (delta is not None and delta <= -step) or _worse(o.get("tier"), n.get("tier"))
+    old_checks = {c["id"]: c for c in old.get("checks", [])}
+    checks = []
+    for c in new.get("checks", []):
+        before = old_checks.get(c["id"])
+        if before is None:
+            checks.append({"id": c["id"], "title": c["title"], "score_before": None,
+                           "score_after": c["score"], "score_delta": None, "rating_before": None,
+                           "rating_after": c["rating"], "facts": ["new check"]})
+            continue
+        facts = fact_changes(before.get("facts") or {}, c.get("facts") or {})
+        d = _delta(before.get("score"), c.get("score"))
+        if facts or d or before.get("rating") != c.get("rating") or before.get("status") != c.get("status"):
+            checks.append({"id": c["id"], "title": c["title"], "score_before": before.get("score"),
+                           "score_after": c.get("score"), "score_delta": d,
+                           "rating_before": before.get("rating"), "rating_after": c.get("rating"),
+                           "facts": facts})
+    parts = []
+    if delta:
+        parts.append(f"score {o.get('score')} -> {n.get('score')} ({delta:+.1f})")
+    if o.get("tier") != n.get("tier"):
+        parts.append(f"tier {o.get('tier')} -> {n.get('tier')}")
+    return {"status": "changed" if parts or checks else "unchanged", "score_delta": delta,
+            "score_before": o.get("score"), "tier_before": o.get("tier"), "got_worse": worse,
+            "checks": checks, "summary": "; ".join(parts) or "no change in score or tier"}
+
+
+def compare(old: Mapping[str, Any], new: Mapping[str, Any], step: float | None = None) -> dict[str, Any]:
+    """Every vendor of ``new`` against ``old``; also vendors that disappeared."""
+    if step is None:
+        step = float((new.get("policy") or {}).get("diff_alert_step", 10))
+    before = {v["id"]: v for v in old.get("vendors", [])}
+    vendors = {v["id"]: vendor_change(before.get(v["id"]), v, step) for v in new.get("vendors", [])}
+    gone = sorted(set(before) - set(vendors))
+    return {"baseline_as_of": old.get("as_of"), "as_of": new.get("as_of"), "step": step,
+            "vendors": vendors, "removed": gone,
+            "got_worse": sorted(vid for vid, ch in vendors.items() if ch["got_worse"])}
+
+
+def render(diff: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """The terminal report of ``vendordd diff``."""
+    lines = [f"Changes from {diff['baseline_as_of']} to {diff['as_of']} "
+             f"(alert step {diff['step']:g} points):"]
+    for vid, ch in diff["vendors"].items():
+        if ch["status"] == "unchanged":
+            continue
+        mark = "WORSE " if ch["got_worse"] else ""
+        lines.append(f"- {mark}{names.get(vid, vid)}: {ch['summary']}")
+        for c in ch["checks"]:
+            d = "" if c["score_delta"] is None else f" ({c['score_delta']:+.1f})"
+            lines.append(f"    {c['title']}: {c['score_before']} -> {c['score_after']}{d}, "
+                         f"rating {c['rating_before']} -> {c['rating_after']}")
+            lines += [f"      {f}" for f in c["facts"]]
+    for vid in diff["removed"]:
+        lines.append(f"- {vid}: no longer assessed")
+    if len(lines) == 1:
+        lines.append("- no vendor changed")
+    return "\n".join(lines)

@@ -1,0 +1,85 @@
+"""Change since the last assessment: the same provider before and after a wave of departures."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from vendordd.cli import cli
+from vendordd.diff import compare, fact_changes
+from vendordd.testing import minimal_profile
+
+PEOPLE = [
+    ("Ada Chief", "CEO", "executive", "c_level"),
+    ("Bo Tech", "Technical lead", "research", "lead"),
+    ("Cy Post", "Post-training lead", "post_training", "lead"),
+    ("Di Code", "Code lead", "code", "lead"),
+    ("Ed Infra", "Infrastructure lead", "infrastructure", "lead"),
+]
+
+
+def _profile(departed: dict[str, str], events: list | None = None) -> dict:
+    people = []
+    for name, role, area, seniority in PEOPLE:
+        person = {"name": name, "role": role, "area": area, "seniority": seniority,
+                  "joined": "2019-01", "sources": ["s1"]}
+        if name in departed:
+            person["left"] = departed[name]
+        people.append(person)
+    profile = minimal_profile("acme-ai", leadership={"key_people": people, "events": events or []})
+    profile["sources"] = [{"id": "s1", "title": "Team page", "url": "https://example.com/team",
+                           "publisher": "Acme", "published": "2026-01-05", "kind": "primary"}]
+    return profile
+
+
+def _run(tmp_path, name, profile, as_of, baseline=None):
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "acme.json").write_text(json.dumps(profile), encoding="utf-8")
+    out = tmp_path / f"{name}.json"
+    args = ["run", str(folder), "--json", str(out), "--as-of", as_of]
+    if baseline:
+        args += ["--baseline", str(baseline)]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_diff_names_the_departures_and_the_rating_change(tmp_path):
+    before = _run(tmp_path, "before", _profile({}), "2026-01-10")
+    wave = {"Bo Tech": "2026-03-03", "Cy Post": "2026-03-03", "Di Code": "2026-01-20"}
+    events = [{"date": "2026-02", "type": "restructuring", "summary": "Team split", "sources": ["s1"]}]
+    after = _run(tmp_path, "after", _profile(wave, events), "2026-04-01", baseline=before)
+
+    data = json.loads(after.read_text())
+    change = data["vendors"][0]["change"]
+    assert change["got_worse"] is True
+    [lead] = [c for c in change["checks"] if c["id"] == "leadership_turnover"]
+    assert lead["rating_before"] == "low" and lead["rating_after"] in ("high", "critical")
+    text = "\n".join(lead["facts"])
+    for name in wave:
+        assert f"new departures: {name}" in text
+    assert "new events: restructuring" in text or "Team split" in text
+    assert data["baseline"]["got_worse"] == ["acme-ai"]
+
+    result = CliRunner().invoke(cli, ["diff", str(before), str(after)])
+    assert result.exit_code == 1
+    assert "WORSE Acme Ai" in result.stdout and "Bo Tech" in result.stdout
+    assert CliRunner().invoke(cli, ["diff", str(after), str(after)]).exit_code == 0
+
+
+def test_diff_step_and_tier():
+    old = {"as_of": "2026-01-01", "vendors": [{"id": "a", "name": "A", "overall": {"score": 80, "tier": "low"},
+                                                "checks": []}]}
+    new = {"as_of": "2026-06-01", "policy": {"diff_alert_step": 10},
+           "vendors": [{"id": "a", "name": "A", "overall": {"score": 76, "tier": "low"}, "checks": []}]}
+    assert compare(old, new)["got_worse"] == []
+    assert compare(old, new, step=4)["got_worse"] == ["a"]
+    new["vendors"][0]["overall"] = {"score": 74, "tier": "medium"}
+    assert compare(old, new)["got_worse"] == ["a"]
+
+
+def test_fact_changes_scalars_and_lists():
+    assert fact_changes({"h100e": 100, "lists": []}, {"h100e": 200, "lists": [{"list": "US-BIS-ENTITY"}]}) == [
+        "h100e: 100 -> 200", "new lists: US-BIS-ENTITY"]
