@@ -1,0 +1,532 @@
+"""Built-in check ``geopolitical_exposure``: the vendor's exposure *relative to the buyer*.
+
+Method (docs/methodology/geopolitical_exposure.md, which this module must match):
+everything is judged against ``policy.buyer`` (jurisdictions, bound_by_lists,
+restricted_jurisdictions, requires_data_residency); no country is named in the
+code. The score starts at 100 and loses points per component:
+
+- a ``listed`` sanction on a list the buyer is bound by: hard rule, score 0 and
+  rating ``critical``; on another list, a deduction per list; ``proposed``
+  listings a smaller deduction and a re-verification; ``delisted`` a note;
+- government restrictions on use: full or partial in the buyer's
+  jurisdictions (strong, capped), elsewhere (small, per restriction, capped);
+- headquarters / operating jurisdictions in the buyer's restricted list;
+- required data-residency regions that the vendor does not offer (unknown
+  residency lowers confidence only);
+- state ownership (scaled by the share) and state links; shareholders from a
+  restricted jurisdiction;
+- export controls on the vendor's compute supply.
+
+Facts dated after the assessment date are ignored and named in the rationale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from vendordd import Check, CheckContext, Finding, hookimpl
+from vendordd import evidence as ev
+
+#: Region codes a policy may use in buyer or vendor fields, with their member
+#: countries (ISO 3166-1 alpha-2). Membership is a fact, not a judgement; the
+#: policy may extend it (setting ``regions``).
+EU_MEMBERS = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+              "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"]
+DEFAULT_REGIONS: dict[str, list[str]] = {"EU": EU_MEMBERS, "EEA": [*EU_MEMBERS, "IS", "LI", "NO"]}
+
+# Completeness weights of the profile's inputs (docs: "Confidence").
+_COMPLETENESS_WEIGHTS = {"headquarters": 0.1, "jurisdictions": 0.15, "sanctions": 0.3,
+                         "government_restrictions": 0.15, "ownership": 0.15, "data_residency": 0.15}
+#: Confidence is multiplied by this when the buyer requires residency and the profile is silent.
+UNKNOWN_RESIDENCY_FACTOR = 0.8
+
+DEFAULTS: dict[str, Any] = {
+    "unbound_listing_deduction": 35,
+    "proposed_bound_deduction": 20,
+    "proposed_unbound_deduction": 10,
+    "restriction_in_buyer_deduction": 20,
+    "restriction_partial_factor": 0.5,
+    "restriction_in_buyer_cap": 40,
+    "restriction_elsewhere_deduction": 3,
+    "restriction_elsewhere_cap": 15,
+    "restricted_headquarters_deduction": 40,
+    "restricted_jurisdiction_deduction": 20,
+    "residency_missing_deduction": 15,
+    "state_owned_max_deduction": 30,
+    "state_linked_deduction": 10,
+    "restricted_shareholder_min_pct": 10,
+    "restricted_shareholder_deduction": 15,
+    "export_control_deduction": 10,
+    "regions": DEFAULT_REGIONS,
+}
+
+
+# -- places --------------------------------------------------------------------------------------
+
+def _code(value: Any) -> str:
+    """A place code for comparison: upper case, trimmed (``us-tx`` -> ``US-TX``)."""
+    return str(value).strip().upper()
+
+
+def covers(outer: str, inner: str, regions: Mapping[str, Iterable[str]]) -> bool:
+    """True when place ``inner`` lies within place ``outer``.
+
+    Places are ISO 3166-1 countries (``US``), ISO 3166-2 subdivisions
+    (``US-TX``) or region codes from ``regions`` (``EU``). A place covers
+    itself; a country covers its subdivisions; a region covers its members,
+    their subdivisions, and any region whose members it all contains.
+    """
+    outer, inner = _code(outer), _code(inner)
+    if not outer or not inner:
+        return False
+    if outer == inner or inner.startswith(outer + "-"):
+        return True
+    members = {_code(m) for m in regions.get(outer, ())} if outer in regions else set()
+    if not members:
+        return False
+    if inner in regions:
+        inner_members = {_code(m) for m in regions[inner]}
+        return bool(inner_members) and inner_members <= members
+    return inner.split("-", 1)[0] in members
+
+
+def restriction_effect(place: str, buyer_places: Iterable[str], regions: Mapping[str, Iterable[str]]
+                       ) -> tuple[str, str | None]:
+    """How a restriction at ``place`` reaches the buyer: (``full``|``partial``|``elsewhere``, buyer place).
+
+    ``full`` when the restricted place covers a buyer jurisdiction (a national
+    ban reaches a buyer in one of its states; an EU-wide one a buyer in a
+    member state); ``partial`` when a buyer jurisdiction covers the restricted
+    place without being covered by it (a US-TX ban for a US buyer, an IT ban for
+    a buyer whose jurisdiction is EU).
+    """
+    partial: str | None = None
+    for area in buyer_places:
+        if covers(place, area, regions):
+            return "full", _code(area)
+        if partial is None and covers(area, place, regions):
+            partial = _code(area)
+    return ("partial", partial) if partial else ("elsewhere", None)
+
+
+# -- working state ---------------------------------------------------------------------------------
+
+@dataclass
+class _Work:
+    """What the check gathers while it reads the profile."""
+
+    settings: Mapping[str, Any]
+    as_of: dt.date
+    rationale: list[str] = field(default_factory=list)
+    recommendations: list[str] = field(default_factory=list)
+    deductions: list[tuple[str, float]] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    evidence: list[tuple[dt.date | None, list[str]]] = field(default_factory=list)
+    critical: str | None = None
+
+    def num(self, key: str) -> float:
+        """A numeric setting, falling back to the default when malformed."""
+        value = self.settings.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return float(DEFAULTS[key])
+        return float(value)
+
+    def deduct(self, label: str, points: float, line: str) -> None:
+        """Record a deduction and its rationale line (``line`` ends without the points)."""
+        self.deductions.append((label, points))
+        self.rationale.append(f"{line}: -{points:g}.")
+
+    def cite(self, entry: Any, date: dt.date | None) -> None:
+        """Remember an entry's sources and date for confidence and the sources list."""
+        ids = [s for s in (entry.get("sources") or ()) if isinstance(s, str)] \
+            if isinstance(entry, Mapping) else []
+        for sid in ids:
+            if sid not in self.sources:
+                self.sources.append(sid)
+        self.evidence.append((date, ids))
+
+    def in_future(self, date: dt.date | None, what: str) -> bool:
+        """True (with a rationale line) when a fact is dated after the assessment date."""
+        if date is not None and date > self.as_of:
+            self.rationale.append(f"Ignored {what}: dated {date.isoformat()}, after the assessment date "
+                                  f"{self.as_of.isoformat()}.")
+            return True
+        return False
+
+
+def _entries(value: Any) -> list[Mapping[str, Any]]:
+    """The mapping entries of a list field (anything else is ignored)."""
+    return [e for e in value if isinstance(e, Mapping)] if isinstance(value, list) else []
+
+
+def _codes(value: Any) -> list[str]:
+    """Place or list codes from a list field, normalised, without blanks or repeats."""
+    out: list[str] = []
+    for item in value if isinstance(value, list) else ():
+        code = _code(item) if isinstance(item, str) else ""
+        if code and code not in out:
+            out.append(code)
+    return out
+
+
+# -- components ------------------------------------------------------------------------------------
+
+def _sanctions(geo: Mapping[str, Any], bound: list[str], work: _Work) -> None:
+    """Listings: bound list -> hard rule; other list -> deduction; proposed; delisted."""
+    rows: list[dict[str, Any]] = []
+    unbound_lists: list[str] = []
+    proposed_seen: set[str] = set()
+    for entry in _entries(geo.get("sanctions")):
+        name = _code(entry.get("list", "?"))
+        status = str(entry.get("status", "")).strip().lower()
+        since = ev.parse_date(entry.get("since"))
+        if work.in_future(since, f"the {status or 'unknown'} entry on {name}"):
+            continue
+        is_bound = name in bound
+        rows.append({"list": name, "status": status, "since": entry.get("since"), "bound": is_bound})
+        work.cite(entry, since)
+        when = f" since {entry['since']}" if entry.get("since") else ""
+        if status == "listed" and is_bound:
+            work.critical = work.critical or f"listed on {name}{when}, a list the buyer is bound by"
+            work.rationale.append(f"Sanctions: listed on {name}{when}; the buyer is bound by {name}: "
+                                  "hard rule, score 0 and rating critical.")
+        elif status == "listed":
+            if name in unbound_lists:
+                work.rationale.append(f"Sanctions: another listed entry on {name}: counted once.")
+                continue
+            unbound_lists.append(name)
+            work.deduct(f"listed:{name}", work.num("unbound_listing_deduction"),
+                        f"Sanctions: listed on {name}{when}, a list the buyer is not bound by")
+        elif status == "proposed" and name not in proposed_seen:
+            proposed_seen.add(name)
+            key = "proposed_bound_deduction" if is_bound else "proposed_unbound_deduction"
+            work.deduct(f"proposed:{name}", work.num(key),
+                        f"Sanctions: proposed for {name}{when} ("
+                        f"{'a list the buyer is bound by' if is_bound else 'not a list the buyer is bound by'})")
+            work.recommendations.append(f"Re-verify the vendor's status on {name} against the official "
+                                        "list before contracting; a proposed listing can become final.")
+        elif status == "proposed":
+            work.rationale.append(f"Sanctions: another proposed entry on {name}: counted once.")
+        elif status == "delisted":
+            work.rationale.append(f"Sanctions: delisted from {name}{when}: noted, no deduction.")
+        elif status == "not_listed":
+            checked = f" (checked {entry['since']})" if entry.get("since") else ""
+            work.rationale.append(f"Sanctions: screened, not listed on {name}{checked}: no deduction.")
+        else:
+            work.rationale.append(f"Sanctions: entry on {name} has status {status or 'none'!r}, which the "
+                                  "method does not score; no deduction.")
+            work.recommendations.append(f"Establish the vendor's current status on {name}.")
+    if unbound_lists:
+        work.recommendations.append(
+            "The vendor is listed on " + ", ".join(unbound_lists) + ", which the buyer is not bound by: "
+            "check with counsel whether the listing affects your supply chain, partners or US-origin "
+            "technology before relying on the vendor.")
+    work.facts["sanctions"] = rows
+
+
+def _restrictions(geo: Mapping[str, Any], buyer_places: list[str], regions: Mapping[str, Any],
+                  work: _Work) -> None:
+    """Government restrictions on use: in the buyer's jurisdictions (full or partial) or elsewhere."""
+    rows: list[dict[str, Any]] = []
+    inside = elsewhere = 0.0
+    for entry in _entries(geo.get("government_restrictions")):
+        place = _code(entry.get("jurisdiction", ""))
+        date = ev.parse_date(entry.get("date"))
+        if not place or work.in_future(date, f"the government restriction in {place or '?'}"):
+            continue
+        effect, via = restriction_effect(place, buyer_places, regions)
+        rows.append({"jurisdiction": place, "date": entry.get("date"), "effect": effect,
+                     "buyer_jurisdiction": via, "scope": entry.get("scope")})
+        work.cite(entry, date)
+        if effect == "full":
+            inside += work.num("restriction_in_buyer_deduction")
+        elif effect == "partial":
+            inside += work.num("restriction_in_buyer_deduction") * work.num("restriction_partial_factor")
+        else:
+            elsewhere += work.num("restriction_elsewhere_deduction")
+    work.facts["government_restrictions"] = rows
+    here = [r for r in rows if r["effect"] != "elsewhere"]
+    if here:
+        points = min(inside, work.num("restriction_in_buyer_cap"))
+        listing = ", ".join(f"{r['jurisdiction']} ({r['effect']})" for r in here)
+        work.deduct("restrictions_in_buyer_jurisdictions", points,
+                    f"Government restrictions in the buyer's jurisdictions: {listing}; "
+                    f"{work.num('restriction_in_buyer_deduction'):g} each, x "
+                    f"{work.num('restriction_partial_factor'):g} when partial, capped at "
+                    f"{work.num('restriction_in_buyer_cap'):g}")
+        work.recommendations.append("Government bodies where you operate restrict this vendor ("
+                                    + ", ".join(r["jurisdiction"] for r in here)
+                                    + "): check whether the restrictions cover your use and sector.")
+    away = [r for r in rows if r["effect"] == "elsewhere"]
+    if away:
+        points = min(elsewhere, work.num("restriction_elsewhere_cap"))
+        work.deduct("restrictions_elsewhere", points,
+                    f"Government restrictions elsewhere: {len(away)} ("
+                    + ", ".join(r["jurisdiction"] for r in away)
+                    + f") x {work.num('restriction_elsewhere_deduction'):g}, capped at "
+                      f"{work.num('restriction_elsewhere_cap'):g}")
+
+
+def _restricted_places(hq: str | None, geo: Mapping[str, Any], restricted: list[str],
+                       regions: Mapping[str, Any], work: _Work) -> None:
+    """Headquarters or operating jurisdictions inside the buyer's restricted jurisdictions."""
+    def hit(code: str) -> str | None:
+        return next((r for r in restricted if covers(r, code, regions)), None)
+
+    if hq and (rule := hit(hq)):
+        work.deduct("restricted_headquarters", work.num("restricted_headquarters_deduction"),
+                    f"Headquarters {hq} is within the buyer's restricted jurisdiction {rule}")
+        work.recommendations.append(f"The vendor is headquartered in {hq}, a jurisdiction your policy "
+                                    "restricts: approval needs an exception from the policy owner.")
+    others = [c for c in _codes(geo.get("jurisdictions")) if c != hq and hit(c)]
+    if others:
+        work.deduct("restricted_jurisdictions", work.num("restricted_jurisdiction_deduction"),
+                    "Operates or processes data in the buyer's restricted jurisdiction(s) "
+                    + ", ".join(others) + " (once)")
+        work.recommendations.append("Contract to keep your data and workloads out of "
+                                    + ", ".join(others) + ".")
+    work.facts["restricted_hits"] = {"headquarters": bool(hq and hit(hq)), "jurisdictions": others}
+
+
+def _residency(geo: Mapping[str, Any], required: list[str], regions: Mapping[str, Any],
+               work: _Work) -> bool:
+    """Required residency regions the vendor does not offer; True when residency is unknown."""
+    if not required:
+        return False
+    offered = geo.get("data_residency")
+    if not isinstance(offered, list):
+        work.rationale.append("Data residency: the buyer requires " + ", ".join(required)
+                              + " but the profile says nothing about the vendor's residency options: "
+                                "no deduction, lower confidence.")
+        work.recommendations.append("Obtain the vendor's data-residency options for "
+                                    + ", ".join(required) + " in writing.")
+        work.facts["data_residency"] = {r: "unknown" for r in required}
+        return True
+    status: dict[str, str] = {}
+    for region in required:
+        matches = [e for e in _entries(offered) if covers(region, _code(e.get("region", "")), regions)]
+        for entry in matches:
+            work.cite(entry, None)
+        if any(e.get("available") is True for e in matches):
+            status[region] = "available"
+            continue
+        status[region] = "unavailable" if matches else "not_offered"
+        work.deduct(f"residency:{region}", work.num("residency_missing_deduction"),
+                    f"Data residency in {region} required by the buyer is "
+                    f"{'unavailable' if matches else 'not offered'}")
+        work.recommendations.append(f"The vendor offers no {region} data residency: keep regulated data "
+                                    "away from it or require residency by contract.")
+    work.facts["data_residency"] = status
+    return False
+
+
+def _ownership(geo: Mapping[str, Any], restricted: list[str], regions: Mapping[str, Any],
+               work: _Work) -> None:
+    """State ownership (scaled by the share), state links, shareholders from restricted places."""
+    own = geo.get("ownership")
+    if not isinstance(own, Mapping):
+        return
+    date = ev.parse_date(own.get("as_of"))
+    if work.in_future(date, "the ownership facts"):
+        return
+    work.cite(own, date)
+    pct = own.get("state_owned_pct")
+    pct = float(pct) if isinstance(pct, (int, float)) and not isinstance(pct, bool) \
+        and math.isfinite(pct) else None
+    if pct is not None and pct > 0:
+        share = min(pct, 100.0) / 100.0
+        work.deduct("state_owned", share * work.num("state_owned_max_deduction"),
+                    f"State ownership {pct:g}% x {work.num('state_owned_max_deduction'):g}")
+    if own.get("state_linked") is True:
+        work.deduct("state_linked", work.num("state_linked_deduction"), "State-linked (investors or control)")
+    flagged: list[str] = []
+    for holder in _entries(own.get("major_shareholders")):
+        hp = holder.get("pct")
+        country = holder.get("country")
+        if isinstance(country, str) and isinstance(hp, (int, float)) and not isinstance(hp, bool) \
+                and hp >= work.num("restricted_shareholder_min_pct") \
+                and any(covers(r, country, regions) for r in restricted):
+            flagged.append(f"{holder.get('name', '?')} ({_code(country)}, {hp:g}%)")
+    if flagged:
+        work.deduct("restricted_shareholders", work.num("restricted_shareholder_deduction"),
+                    "Shareholders of at least " f"{work.num('restricted_shareholder_min_pct'):g}% from the "
+                    "buyer's restricted jurisdictions: " + ", ".join(flagged) + " (once)")
+    work.facts["ownership"] = {"state_owned_pct": pct, "state_linked": own.get("state_linked"),
+                               "restricted_shareholders": flagged}
+
+
+def _export_controls(profile: Mapping[str, Any], work: _Work) -> None:
+    """Export controls on the vendor's compute supply (``compute.supply_constraints``)."""
+    compute = profile.get("compute")
+    found = False
+    for entry in _entries(compute.get("supply_constraints") if isinstance(compute, Mapping) else None):
+        if entry.get("type") != "export_control":
+            continue
+        date = ev.parse_date(entry.get("date") or entry.get("since"))
+        if work.in_future(date, "the export-control supply constraint"):
+            continue
+        work.cite(entry, date)
+        found = True
+    if found:
+        work.deduct("export_control", work.num("export_control_deduction"),
+                    "Export controls constrain the vendor's compute supply (once)")
+    work.facts["export_control"] = found
+
+
+# -- the check -------------------------------------------------------------------------------------
+
+def _completeness(hq: str | None, geo: Mapping[str, Any], residency_counts: bool) -> float:
+    """The weighted share of the inputs the profile gave (docs: "Confidence")."""
+    present = {"headquarters": bool(hq),
+               "jurisdictions": isinstance(geo.get("jurisdictions"), list),
+               "sanctions": isinstance(geo.get("sanctions"), list),
+               "government_restrictions": isinstance(geo.get("government_restrictions"), list),
+               "ownership": isinstance(geo.get("ownership"), Mapping),
+               "data_residency": isinstance(geo.get("data_residency"), list)}
+    weights = dict(_COMPLETENESS_WEIGHTS)
+    if not residency_counts:
+        weights.pop("data_residency")
+    return sum(w for k, w in weights.items() if present[k]) / sum(weights.values())
+
+
+def _buyer(policy: Mapping[str, Any]) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(bound_by_lists, jurisdictions, restricted_jurisdictions, requires_data_residency), normalised."""
+    buyer = policy.get("buyer") if isinstance(policy.get("buyer"), Mapping) else {}
+    return (_codes(buyer.get("bound_by_lists")), _codes(buyer.get("jurisdictions")),
+            _codes(buyer.get("restricted_jurisdictions")), _codes(buyer.get("requires_data_residency")))
+
+
+def _regions(settings: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The region table from the settings (the default one when the setting is malformed)."""
+    regions = settings.get("regions")
+    if not isinstance(regions, Mapping):
+        return DEFAULT_REGIONS
+    return {_code(k): list(v) for k, v in regions.items() if isinstance(v, list)}
+
+
+def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
+    """Score the vendor's geopolitical exposure for the policy's buyer."""
+    vendor = profile.get("vendor") if isinstance(profile.get("vendor"), Mapping) else {}
+    hq = _code(vendor["headquarters"]) if isinstance(vendor.get("headquarters"), str) \
+        and vendor["headquarters"].strip() else None
+    geo = profile.get("geopolitics")
+    if not isinstance(geo, Mapping) and not hq:
+        return Finding.insufficient(
+            "No geopolitics section and no headquarters: exposure cannot be assessed.",
+            recommendations=["Record the vendor's headquarters, jurisdictions, ownership and a "
+                             "sanctions screening result in the profile."])
+    geo = geo if isinstance(geo, Mapping) else {}
+    bound, buyer_places, restricted, required = _buyer(ctx.policy)
+    regions = _regions(ctx.settings)
+
+    work = _Work(settings=ctx.settings, as_of=ctx.as_of)
+    if not buyer_places and not bound:
+        work.rationale.append("The policy names no buyer jurisdictions or bound lists: exposure is "
+                              "judged against an empty buyer profile.")
+        work.recommendations.append("Set policy.buyer (jurisdictions, bound_by_lists, "
+                                    "restricted_jurisdictions) so that exposure is judged for you.")
+    _sanctions(geo, bound, work)
+    _restrictions(geo, buyer_places, regions, work)
+    _restricted_places(hq, geo, restricted, regions, work)
+    residency_unknown = _residency(geo, required, regions, work)
+    _ownership(geo, restricted, regions, work)
+    _export_controls(profile, work)
+    if "sanctions" not in geo:
+        work.recommendations.append("Screen the vendor and its affiliates against the lists you are bound "
+                                    "by (e.g. the US Consolidated Screening List) and record the result.")
+
+    total = sum(p for _, p in work.deductions)
+    score = 0.0 if work.critical else round(ev.clamp(100.0 - total), 1)
+    arithmetic = " - ".join(["100", *(f"{p:g}" for _, p in work.deductions)])
+    work.rationale.append(f"Score = 0 (hard rule: {work.critical}); the other deductions ({total:g}) are "
+                          "shown for information." if work.critical
+                          else f"Score = {arithmetic} = {score:g} (clamped to 0-100).")
+    completeness = _completeness(hq, geo, bool(required))
+    confidence = ev.confidence(completeness, work.evidence, profile, ctx.as_of,
+                               int(ctx.policy.get("freshness_days", 365)))
+    if residency_unknown:
+        confidence = round(confidence * UNKNOWN_RESIDENCY_FACTOR, 2)
+    if not geo:
+        work.rationale.append("Only the headquarters is known: weak evidence, low confidence.")
+    work.facts.update({"headquarters": hq, "jurisdictions": _codes(geo.get("jurisdictions")),
+                       "buyer": {"jurisdictions": buyer_places, "bound_by_lists": bound,
+                                 "restricted_jurisdictions": restricted,
+                                 "requires_data_residency": required}})
+    metrics = {"deductions_total": round(total, 1), "completeness": round(completeness, 3),
+               "hard_rule": bool(work.critical),
+               **{f"deduction.{label}": round(points, 2) for label, points in work.deductions}}
+    advice = [_critical_advice(work.critical)] if work.critical else []
+    return Finding(status="ok", score=score, rating="critical" if work.critical else None,
+                   confidence=confidence, summary=_summary(work, hq),
+                   rationale=work.rationale, metrics=metrics, sources=work.sources,
+                   recommendations=list(dict.fromkeys(advice + work.recommendations)),
+                   facts=work.facts)
+
+
+def _critical_advice(reason: str) -> str:
+    """The first recommendation under the hard rule."""
+    return (f"Do not contract: the vendor is {reason}. Refer to your trade-compliance function; any "
+            "engagement needs a licence or legal clearance.")
+
+
+def _summary(work: _Work, hq: str | None) -> str:
+    """One line: the hard rule, or the largest deductions, or "no exposure found"."""
+    if work.critical:
+        return f"Critical: {work.critical}."
+    if not work.deductions:
+        return (f"Headquartered in {hq}; no" if hq else "No") + " geopolitical exposure found for this buyer."
+    top = sorted(work.deductions, key=lambda d: -d[1])[:3]
+    return "Exposure for this buyer: " + "; ".join(f"{_label(key)} (-{points:g})"
+                                                    for key, points in top) + "."
+
+
+_LABELS = {
+    "restrictions_in_buyer_jurisdictions": "government restrictions where the buyer operates",
+    "restrictions_elsewhere": "government restrictions elsewhere",
+    "restricted_headquarters": "headquarters in a restricted jurisdiction",
+    "restricted_jurisdictions": "operates in a restricted jurisdiction",
+    "state_owned": "state ownership",
+    "state_linked": "state links",
+    "restricted_shareholders": "shareholders from restricted jurisdictions",
+    "export_control": "export controls on its compute",
+}
+
+
+def _label(key: str) -> str:
+    """Words for a deduction key (``listed:US-BIS-ENTITY`` -> ``listed on US-BIS-ENTITY``)."""
+    kind, _, arg = key.partition(":")
+    if kind == "listed":
+        return f"listed on {arg} (a list the buyer is not bound by)"
+    if kind == "proposed":
+        return f"proposed for {arg}"
+    if kind == "residency":
+        return f"no {arg} data residency"
+    return _LABELS.get(key, key.replace("_", " "))
+
+
+CHECK = Check(
+    id="geopolitical_exposure",
+    title="Geopolitical exposure",
+    category="geopolitics",
+    run=assess,
+    version="1.0",
+    weight=1.0,
+    needs=("/vendor/headquarters", "/geopolitics", "/compute/supply_constraints"),
+    defaults=DEFAULTS,
+    doc=("Judged against policy.buyer. Listed on a list the buyer is bound by: score 0, critical. "
+         "Otherwise 100 minus: listing on another list 35; proposed 20 (bound) / 10; government "
+         "restrictions in the buyer's jurisdictions 20 each (x0.5 partial, cap 40), elsewhere 3 each "
+         "(cap 15); headquarters in a restricted jurisdiction 40, other jurisdictions 20; each required "
+         "residency region not offered 15; state ownership up to 30, state links 10; restricted-country "
+         "shareholders 15; export controls on compute 10."),
+)
+
+
+@hookimpl
+def register_checks(register):
+    register(CHECK)
