@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+
 from vendordd.cli import cli, slugify
 from vendordd.testing import minimal_profile
 from vendordd.validation import load_schema

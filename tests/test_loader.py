@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from vendordd.loader import MAX_FILE_BYTES, InputError, expand_paths, load_file
 from vendordd.pipeline import load_profiles
 from vendordd.testing import minimal_profile

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from vendordd.host import BUILTIN_PLUGINS, Host, PluginError
 
 GOOD = """
