@@ -34,6 +34,8 @@ DEFAULT_POLICY: dict[str, Any] = {
     "missing_data_score": 0,
     "checks": {},
     "gates": [
+        {"check": "*", "rating": "critical", "tier": "high",
+         "reason": "a critical finding in any area needs review, whatever the average"},
         {"check": "geopolitical_exposure", "rating": "critical", "tier": "critical",
          "reason": "listed on a sanctions or export-control list the buyer is bound by, "
                    "or otherwise critical geopolitical exposure"},

@@ -8,8 +8,8 @@ The method (docs/methodology.md, "Aggregation"):
   left out; with ``penalise`` an ``insufficient_data`` check counts as
   ``missing_data_score``. Errors and skipped checks are always left out.
 - tier = the band of the overall score, then raised by every gate whose
-  check is rated at or above the gate's rating (a gate caps how good the
-  tier can be, whatever the average).
+  check (or any check, for ``"*"``) is rated at or above the gate's rating
+  (a gate caps how good the tier can be, whatever the average).
 - confidence = the weight-averaged confidence of all enabled checks, where a
   check without a score contributes 0: missing evidence lowers confidence.
 - recommendation = the policy's word for the tier (approve, approve with
@@ -66,17 +66,18 @@ def aggregate(checks: list[dict[str, Any]], policy: Mapping[str, Any]) -> dict[s
         reasons.append("No check produced a score: the evidence is insufficient to rate this vendor.")
     gates = []
     for gate in policy.get("gates") or ():
-        res = next((r for r in checks if r["id"] == gate.get("check")), None)
-        if res is None or not res.get("rating"):
-            continue
-        if rating_rank(res["rating"]) >= rating_rank(gate["rating"]):
-            gates.append({"check": gate["check"], "rating": res["rating"], "tier": gate["tier"],
+        for res in checks:
+            if gate.get("check") not in ("*", res["id"]) or not res.get("rating"):
+                continue
+            if rating_rank(res["rating"]) < rating_rank(gate["rating"]):
+                continue
+            gates.append({"check": res["id"], "rating": res["rating"], "tier": gate["tier"],
                           "reason": gate.get("reason") or ""})
             before = tier
             tier = worst(tier, gate["tier"])
             if tier != before:
-                reasons.append(f"Gate: {res['title']} is rated {res['rating']}, which caps the "
-                               f"tier at {gate['tier']}.")
+                reasons.append(f"Gate: {res['title']} is rated {res['rating']}, so the tier is "
+                               f"at least {gate['tier']}.")
     for res in sorted(checks, key=lambda r: r["id"]):
         if res["status"] == "error":
             reasons.append(f"{res['title']} could not run ({res.get('error')}).")
