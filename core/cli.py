@@ -219,8 +219,9 @@ def validate(profiles: tuple[str, ...], plugin_paths: tuple[str, ...], strict: b
     from .validation import compile_validator, profile_schema
 
     host = _host(plugin_paths, strict)
+    shown = len(host.problems)
     docs, problems, _ = load_profiles(profiles, compile_validator(profile_schema(host.schemas())))
-    for line in host.problems:
+    for line in host.problems[shown:]:
         _warn(line)
     _error_lines(problems)
     click.echo(f"{len(docs)} profile(s) valid, {len({p.file for p in problems})} file(s) with errors")
@@ -281,10 +282,37 @@ def schema(kind: str, core: bool, plugin_paths: tuple[str, ...]) -> None:
     from .validation import load_schema, profile_schema
 
     if kind == "profile" and not core:
-        data = profile_schema(_host(plugin_paths, False).schemas())
+        host = _host(plugin_paths, False)
+        shown = len(host.problems)
+        data = profile_schema(host.schemas())
+        for line in host.problems[shown:]:
+            _warn(line)
     else:
         data = load_schema(kind)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@cli.command("new-plugin")
+@click.argument("name")
+@click.option("-d", "--dest", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="The folder to create the package folder NAME in.")
+def new_plugin(name: str, dest: str) -> None:
+    """Write an installable plugin package NAME: a check, its schema fragment, a test, a README."""
+    from pathlib import Path
+
+    from .scaffold import write_plugin_package
+
+    try:
+        root = write_plugin_package(name, Path(dest))
+    except (ValueError, FileExistsError) as exc:
+        raise Fail(str(exc)) from None
+    except OSError as exc:
+        raise Fail(f"{dest}: cannot write the plugin package: {exc.strerror or exc}") from None
+    shown = str(root) if root.is_absolute() else f"./{root}"
+    click.echo(f"wrote {shown}\n"
+               f'next:  pip install -e "{shown}[test]"\n'
+               f"       cd {shown} && pytest\n"
+               f"       vendordd checks      # lists {name}")
 
 
 @cli.command()

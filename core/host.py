@@ -157,7 +157,7 @@ class Host:
         self.plugins[name] = info
         try:
             module = importer()
-        except Exception as exc:  # a plugin's import may raise anything
+        except (Exception, SystemExit) as exc:  # a plugin's import may raise anything
             info.error = f"failed to import: {_one_line(exc)}"
             self._problem(f"plugin {name!r} ({where}) {info.error}")
             return
@@ -326,7 +326,7 @@ class Host:
 
 def _module_version(module: ModuleType) -> str | None:
     version = getattr(module, "__version__", None)
-    if version is None and module.__name__.startswith("vendordd."):
+    if version is None and getattr(module, "__name__", "").startswith("vendordd."):
         from . import __version__ as version
     return str(version) if version is not None else None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import signal
 import threading
 from collections.abc import Iterator, Mapping
@@ -77,12 +78,17 @@ def run_check(rc: RegisteredCheck, profile: Mapping[str, Any], as_of: dt.date,
             finding = rc.check.run(profile, ctx)
     except CheckTimeout as exc:
         return _error(str(exc))
-    except Exception as exc:  # isolation: any failure of plugin code is a finding
+    except (Exception, SystemExit) as exc:  # isolation: any failure of plugin code is a finding
         text = " ".join(str(exc).split())[:300]
         return _error(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
     if not isinstance(finding, Finding):
         return _error(f"returned {type(finding).__name__}, not a vendordd.Finding")
     problems = finding.problems()
+    if not problems:
+        try:
+            json.dumps([finding.metrics, finding.facts], allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            problems.append(f"metrics or facts are not JSON data ({exc})")
     if problems:
         return _error("malformed finding: " + "; ".join(problems))
     bands = policy.get("bands") or DEFAULT_BANDS

@@ -1,0 +1,3 @@
+"""vendordd-financial: the ``financial_commitment`` check as an installable plugin."""
+
+__version__ = "1.0.0"
