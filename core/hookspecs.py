@@ -60,10 +60,13 @@ def scorecard_sheets(workbook: Any, results: Mapping[str, Any],
     """Add sheets to the Excel scorecard.
 
     Called once, after the built-in sheets are written and before the
-    Methodology sheet. ``workbook`` is an openpyxl ``Workbook`` in write-only
-    mode (create a sheet with ``workbook.create_sheet(title)`` and
-    ``append`` rows); ``writer`` offers ``writer.sheet(title, headers)`` which
-    returns a sheet with the house style and a ``writer.text(value)`` that
-    neutralises formulas in untrusted text. Use them for any vendor-supplied
-    text. Return value: ignored.
+    Methodology sheet. ``workbook`` is an openpyxl ``Workbook``, in write-only
+    mode (normal mode when the user gave ``--template``), so only create
+    sheets with ``workbook.create_sheet(title)`` and ``append`` rows.
+    ``writer`` offers ``writer.sheet(title, headers, widths=None)``, a
+    house-styled sheet whose ``append`` makes every string safe text (asking
+    for "Portfolio" replaces the built-in placeholder),
+    ``writer.text(value)``, a safe string cell for any sheet, and
+    ``writer.bar_chart(sheet, ...)``, 0-100 bars coloured by rating. Use them
+    for any vendor-supplied text. Return value: ignored.
     """

@@ -752,6 +752,7 @@ class HouseSheet:
         self.headers = list(headers)
         self.widths = list(widths)
         self.rows = 1  # the header row
+        self.print_rows = 1  # the print area reaches at least this row (charts below the table)
 
     def append(self, row: Iterable[Any]) -> None:
         """Append one row of values (see the class docstring for how each type is written)."""
@@ -829,6 +830,25 @@ class SheetWriter:
         self._sheets.append(house)
         return house
 
+    def bar_chart(self, sheet: HouseSheet, *, title: str, label_col: int, value_col: int,
+                  labels: Sequence[str], values: Sequence[float | None],
+                  ratings: Sequence[str | None], anchor: str, series_name: str = "Value",
+                  width_cm: float = 16.0) -> None:
+        """Add horizontal 0-100 bars for data rows 2.. of ``sheet``, coloured by rating.
+
+        ``labels`` and ``values`` must be what the sheet holds in
+        ``label_col`` and ``value_col`` (1-based) from row 2 on: they fill
+        the chart's caches so that previews show it.
+        """
+        chart = _score_bar_chart(sheet.worksheet, title=title, label_col=label_col,
+                                 value_col=value_col, first_row=2, labels=list(labels),
+                                 values=list(values), ratings=list(ratings), series_name=series_name)
+        chart.width = width_cm
+        chart.height = max(6.0, 1.2 + 0.7 * len(labels))
+        sheet.worksheet.add_chart(chart, anchor)
+        anchor_row = int("".join(ch for ch in anchor if ch.isdigit()) or 1)
+        sheet.print_rows = max(sheet.print_rows, anchor_row + _chart_rows(chart.height))
+
     def text(self, value: Any) -> Cell:
         """A string cell for ``value`` that can never become a formula or an error value."""
         cell = _DetachedTextCell(None, row=1, column=1)
@@ -842,7 +862,7 @@ class SheetWriter:
             ws = house.worksheet
             last_col = get_column_letter(len(house.headers))
             self._book.add_table(ws, f"tbl_{ws.title}", house.headers, 1, house.rows)
-            ws.print_area = f"A1:{last_col}{max(house.rows, 1)}"
+            ws.print_area = f"A1:{last_col}{max(house.rows, house.print_rows, 1)}"
 
 
 # --------------------------------------------------------------------------- sheets

@@ -82,7 +82,7 @@ def analyse(results: Mapping[str, Any], portfolio: Mapping[str, Any],
         "exposure_unknown_share": round(sum(v["share"] for v in vendors
                                             if v["risk_weighted_exposure"] is None), 4),
         "vendors": vendors, "workloads": workloads,
-        "flags": _flags(hhi, settings, largest, workloads),
+        "flags": _flags(hhi, settings, largest, workloads, {v["vendor"]: v["name"] for v in vendors}),
         "warnings": warnings,
     }
 
@@ -116,18 +116,18 @@ def _workload(w: Mapping[str, Any], vendors: list[dict[str, Any]],
 
 
 def _flags(hhi: float, bands: Mapping[str, float], largest: Mapping[str, Any] | None,
-           workloads: list[dict[str, Any]]) -> list[str]:
+           workloads: list[dict[str, Any]], names: Mapping[str, str]) -> list[str]:
     flags = []
     for w in workloads:
         if w["single_point_of_failure"]:
-            who = ", ".join(w["served_by"]) or "no assessed vendor"
+            who = ", ".join(names.get(v, v) for v in w["served_by"]) or "no assessed vendor"
             flags.append(f"Single point of failure: workload {w['name']!r} depends on {who} "
                          f"with no acceptable fallback in place"
                          + ("" if w["fallbacks"] else " and none among the assessed vendors") + ".")
         elif w["no_acceptable_fallback"]:
             flags.append(f"Workload {w['name']!r} has no acceptable fallback among the assessed vendors.")
     if hhi > bands["high"] and largest:
-        flags.append(f"Spend is highly concentrated (HHI {hhi:,.0f}); {largest['vendor']} "
+        flags.append(f"Spend is highly concentrated (HHI {hhi:,.0f}); {largest['name']} "
                      f"holds {largest['share']:.0%}.")
     return flags
 
@@ -137,3 +137,56 @@ def analyse_portfolio(results, portfolio, policy):
     if not portfolio:
         return None
     return {"concentration": analyse(results, portfolio, policy)}
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+@hookimpl
+def scorecard_sheets(results, writer):
+    """The Portfolio sheets: figures and flags, vendors (with a chart), fallbacks."""
+    conc = (results.get("portfolio") or {}).get("concentration")
+    if not conc:
+        return
+    head = writer.sheet("Portfolio", ["Item", "Value", "Detail"], widths=[34, 22, 90])
+    for flag in conc["flags"]:
+        head.append(["Flag", "", flag])
+    band = conc["hhi_band"].replace("_", " ")
+    head.append(["Herfindahl-Hirschman index (0-10,000)", conc["hhi"],
+                 f"{band}; bands: moderate from {conc['hhi_bands']['moderate']:,}, "
+                 f"high above {conc['hhi_bands']['high']:,} (US merger guidelines)"])
+    head.append(["Largest single share (%)", _pct(conc["largest_share"]), conc["largest_vendor"] or ""])
+    head.append(["Risk-weighted exposure (0-1)", conc["risk_weighted_exposure"],
+                 "sum of share x (100 - overall score) / 100"])
+    head.append(["Share with unknown exposure (%)", _pct(conc["exposure_unknown_share"]),
+                 "vendors in the portfolio without an overall score in this run"])
+    head.append(["Basis", conc["basis"], conc.get("name") or ""])
+    for warning in conc["warnings"]:
+        head.append(["Warning", "", warning])
+
+    vendors = writer.sheet("Portfolio vendors", [
+        "Vendor", "Share (%)", "Tier", "Overall score", "Recommendation", "Risk-weighted exposure",
+        "Criticality", "Workloads", "Fallbacks in place"], widths=[28, 10, 10, 10, 22, 14, 12, 30, 30])
+    for v in conc["vendors"]:
+        vendors.append([v["name"], _pct(v["share"]), v["tier"] or "n/a", v["score"],
+                        (v["recommendation"] or "not assessed").replace("_", " "),
+                        v["risk_weighted_exposure"], v["criticality"] or "",
+                        ", ".join(v["workloads"]), ", ".join(v["fallbacks_in_place"])])
+    if conc["vendors"]:
+        writer.bar_chart(vendors, title="Share of spend by vendor (%), coloured by tier",
+                         label_col=1, value_col=2, labels=[v["name"] for v in conc["vendors"]],
+                         values=[_pct(v["share"]) for v in conc["vendors"]],
+                         ratings=[v["tier"] for v in conc["vendors"]], series_name="Share (%)",
+                         anchor=f"A{len(conc['vendors']) + 4}")
+
+    fallbacks = writer.sheet("Fallbacks", [
+        "Workload", "Capabilities", "Criticality", "Served by", "Single point of failure",
+        "Acceptable fallbacks in place", "Candidate fallbacks (best first)"],
+        widths=[26, 20, 11, 22, 12, 24, 60])
+    for w in conc["workloads"]:
+        candidates = "; ".join(f"{c['name']} ({c['score']}, {c['tier']})" for c in w["fallbacks"])
+        fallbacks.append([w["name"], ", ".join(w["capabilities"]), w["criticality"] or "",
+                          ", ".join(w["served_by"]) or "none assessed", w["single_point_of_failure"],
+                          ", ".join(w["acceptable_fallbacks_in_place"]) or "none",
+                          candidates or "none among the assessed vendors"])

@@ -93,3 +93,29 @@ def test_unassessed_vendor_has_unknown_exposure():
     out = analyse(RESULTS, _portfolio({"alpha": 0.5, "unknown-co": 0.5}), POLICY)
     assert out["exposure_unknown_share"] == 0.5
     assert any("unknown-co" in w for w in out["warnings"])
+
+
+def test_portfolio_sheets_in_the_workbook(tmp_path):
+    import openpyxl
+    from click.testing import CliRunner
+
+    from vendordd.cli import cli
+
+    from .conftest import EXAMPLES
+
+    out = tmp_path / "s.xlsx"
+    result = CliRunner().invoke(cli, ["run", str(EXAMPLES / "profiles"), "--portfolio",
+                                      str(EXAMPLES / "portfolio.yaml"), "--policy",
+                                      str(EXAMPLES / "policy-us-buyer.yaml"), "--as-of", "2026-11-29",
+                                      "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    wb = openpyxl.load_workbook(out)
+    names = wb.sheetnames
+    assert names.index("Portfolio") < names.index("Portfolio vendors") < names.index("Fallbacks") \
+        < names.index("Methodology")
+    flags = [r[2] for r in wb["Portfolio"].iter_rows(min_row=2, values_only=True) if r[0] == "Flag"]
+    assert any(f.startswith("Single point of failure") for f in flags)
+    assert any("HHI 5,400" in f for f in flags)
+    shares = [r[1] for r in wb["Portfolio vendors"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert shares == [70, 20, 10]
+    assert len(wb["Portfolio vendors"]._charts) == 1
