@@ -38,6 +38,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "vendordd.plugins.compute_capacity",
     "vendordd.plugins.geopolitical_exposure",
     "vendordd.plugins.portfolio_concentration",
+    "vendordd.plugins.change_report",
 )
 
 

@@ -905,12 +905,16 @@ def _write_summary(book: _Book, ws: Any, vendors: Sequence[Mapping[str, Any]],
                    titles: Sequence[str | None], areas: Sequence[str], limit: int,
                    errors_title: str | None) -> None:
     results = book.results
-    headers = ["Vendor", "Overall score", "Tier", "Recommendation", "Confidence",
-               *[_area_label(a) for a in areas], "Checks scored", "Gates triggered", "Top risks", "Vendor id"]
+    changes = any(isinstance(v.get("change"), Mapping) for v in vendors)
+    headers = ["Vendor", "Overall score", *(["Change"] if changes else []), "Tier", "Recommendation",
+               "Confidence", *[_area_label(a) for a in areas], "Checks scored", "Gates triggered",
+               "Top risks", "Vendor id"]
     headers = _unique_headers(headers)
     n_areas = len(areas)
-    cols = [_Col(18, 44), _Col(9, 9), _Col(10, 10), _Col(15, 24), _Col(11, 11),
-            *[_Col(10, 12) for _ in areas], _Col(9, 9), _Col(16, 30), _Col(30, 52), _Col(12, 24)]
+    first_area_col = 6 + int(changes)
+    cols = [_Col(18, 44), _Col(9, 9), *([_Col(12, 14)] if changes else []), _Col(10, 10), _Col(15, 24),
+            _Col(11, 11), *[_Col(10, 12) for _ in areas], _Col(9, 9), _Col(16, 30), _Col(30, 52),
+            _Col(12, 24)]
     grid = _Grid(ws, cols)
     tool = results.get("tool") if isinstance(results.get("tool"), Mapping) else {}
     policy_name = book.policy.get("name") or "Default policy"
@@ -949,6 +953,7 @@ def _write_summary(book: _Book, ws: Any, vendors: Sequence[Mapping[str, Any]],
         grid.add([
             book.goto(ws, name, title, style="link_bold", plain="bold"),
             book.number(ws, overall.get("score")),
+            *([book.text(ws, _change_text(vendor.get("change")), "center")] if changes else []),
             book.rating(ws, tier),
             book.text(ws, _humanise(overall.get("recommendation")), "wrap"),
             book.number(ws, overall.get("confidence"), "pct"),
@@ -976,7 +981,8 @@ def _write_summary(book: _Book, ws: Any, vendors: Sequence[Mapping[str, Any]],
         book.add_table(ws, "tbl_Summary", headers, header_row, last_row)
         first, end = header_row + 1, last_row
         book.score_bands(ws, f"B{first}:B{end}")
-        book.score_bands(ws, f"{get_column_letter(6)}{first}:{get_column_letter(5 + n_areas)}{end}")
+        book.score_bands(ws, f"{get_column_letter(first_area_col)}{first}:"
+                             f"{get_column_letter(first_area_col + n_areas - 1)}{end}")
         shown = min(len(vendors), SUMMARY_CHART_LIMIT)
         if len(vendors) > 12:  # the table fills a page: start the chart on a fresh one
             ws.row_breaks.append(Break(id=last_row + 1))
@@ -989,6 +995,19 @@ def _write_summary(book: _Book, ws: Any, vendors: Sequence[Mapping[str, Any]],
         chart.height = _summary_chart_height(shown)
         ws.add_chart(chart, f"A{last_row + 2}")
     ws.print_area = f"A1:{last_col}{grid.next_row - 1}"
+
+
+def _change_text(change: Any) -> str:
+    """An arrow and the score delta since the baseline ("▼ -12.4"), or why there is none."""
+    if not isinstance(change, Mapping):
+        return ""
+    if change.get("status") == "new":
+        return "new"
+    delta = _num(change.get("score_delta"))
+    tier = f" (was {change['tier_before']})" if change.get("tier_before") else ""
+    if not delta:
+        return "unchanged" if delta == 0 else f"n/a{tier}"
+    return f"{'▲' if delta > 0 else '▼'} {delta:+.1f}{tier if change.get('got_worse') else ''}"
 
 
 def _summary_chart_height(count: int) -> float:

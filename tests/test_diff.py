@@ -83,3 +83,27 @@ def test_diff_step_and_tier():
 def test_fact_changes_scalars_and_lists():
     assert fact_changes({"h100e": 100, "lists": []}, {"h100e": 200, "lists": [{"list": "US-BIS-ENTITY"}]}) == [
         "h100e: 100 -> 200", "new lists: US-BIS-ENTITY"]
+
+
+def test_changes_sheet_and_summary_arrow(tmp_path):
+    import openpyxl
+
+    before = _run(tmp_path, "before", _profile({}), "2026-01-10")
+    wave = {"Bo Tech": "2026-03-03", "Cy Post": "2026-03-03", "Di Code": "2026-01-20"}
+    folder = tmp_path / "after"
+    folder.mkdir()
+    (folder / "acme.json").write_text(json.dumps(_profile(wave)), encoding="utf-8")
+    out = tmp_path / "s.xlsx"
+    result = CliRunner().invoke(cli, ["run", str(folder), "--baseline", str(before), "--as-of", "2026-04-01",
+                                      "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    wb = openpyxl.load_workbook(out)
+    rows = list(wb["Changes"].iter_rows(min_row=2, values_only=True))
+    lead = next(r for r in rows if r[3] == "Leadership turnover (key-person risk)")
+    assert lead[1] == "Yes" and lead[7] == "low" and lead[8] in ("high", "critical")
+    assert "new departures: Bo Tech" in lead[9]
+    summary = wb["Summary"]
+    header = next(r for r in summary.iter_rows(values_only=True) if r and r[0] == "Vendor")
+    col = header.index("Change")
+    row = next(r for r in summary.iter_rows(values_only=True) if r and r[0] == "Acme Ai")
+    assert row[col].startswith("▼ -")
