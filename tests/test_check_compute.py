@@ -11,6 +11,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from vendordd.model import rating_for, worst
 from vendordd.plugins import compute_capacity as cc
 from vendordd.testing import make_context, minimal_profile

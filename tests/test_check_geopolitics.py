@@ -10,6 +10,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from vendordd.evidence import parse_date
 from vendordd.model import rating_for, worst
 from vendordd.plugins import geopolitical_exposure as ge

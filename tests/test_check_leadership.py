@@ -11,6 +11,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from vendordd.evidence import months_before
 from vendordd.model import rating_for, worst
 from vendordd.plugins import leadership_turnover as lt

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from vendordd.model import rating_for
 from vendordd.plugins import open_source_commitment as osc
 from vendordd.plugins.open_source_commitment import CHECK

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
+
 from vendordd.loader import parse_text
 
 SCHEMA_FILES = {
