@@ -97,6 +97,8 @@ def cli(debug: bool) -> None:
 @click.option("--policy", type=click.Path(dir_okay=False), help="Policy file (YAML, TOML or JSON).")
 @click.option("--portfolio", type=click.Path(dir_okay=False), help="Portfolio file (YAML or JSON).")
 @click.option("--baseline", type=click.Path(dir_okay=False), help="An earlier run's JSON results to compare with.")
+@click.option("--overrides", type=click.Path(dir_okay=False),
+              help="An exceptions register (YAML/JSON list of overrides), added to the policy's.")
 @click.option("--template", type=click.Path(dir_okay=False), help="An .xlsx workbook to add the scorecard to.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Assessment date (YYYY-MM-DD); default: the policy's, else today.")
 @click.option("--checks", "only", metavar="ID,...", help="Run only these checks.")
@@ -106,7 +108,7 @@ def cli(debug: bool) -> None:
 @plugin_option
 @strict_option
 def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, policy: str | None,
-        portfolio: str | None, baseline: str | None, template: str | None, as_of: str | None, only: str | None,
+        portfolio: str | None, baseline: str | None, overrides: str | None, template: str | None, as_of: str | None, only: str | None,
         fail_on: str | None, vendor_sheets: int, plugin_paths: tuple[str, ...], strict: bool) -> None:
     """Assess PROFILES (files, folders or globs) and write the scorecard."""
     from .host import PluginError
@@ -120,7 +122,8 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
         outcome = assess(profiles, policy_path=policy, portfolio_path=portfolio,
                          plugin_paths=plugin_paths, as_of=as_of,
                          only_checks=[c.strip() for c in only.split(",") if c.strip()] if only else None,
-                         strict=strict, baseline_path=baseline, progress=progress)
+                         strict=strict, baseline_path=baseline,
+                         overrides_path=overrides, trace=_debug() or None, progress=progress)
     except InputError as exc:
         raise Fail("\n".join(map(str, exc.problems))) from None
     except PluginError as exc:

@@ -170,6 +170,7 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
            as_of: str | None = None, only_checks: Iterable[str] | None = None,
            strict: bool = False, today: dt.date | None = None,
            host: Host | None = None, baseline_path: str | None = None,
+           overrides_path: str | None = None, trace: bool | None = None,
            progress: Callable[[int, int], None] | None = None) -> Outcome:
     """Run the whole assessment; see the module docstring for the contract."""
     from .validation import compile_validator, profile_schema
@@ -181,8 +182,12 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
     if portfolio_path:
         portfolio_doc = _load_portfolio(portfolio_path)
         portfolio = portfolio_doc.data
+    overrides_doc = None
+    if overrides_path:
+        overrides_doc = load_overrides(overrides_path)
+        policy["overrides"] = [*policy.get("overrides", []), *overrides_doc.data["overrides"]]
     baseline_doc = load_baseline(baseline_path) if baseline_path else None
-    host = host or build_host(policy, plugin_paths, strict)
+    host = host or build_host(policy, plugin_paths, strict, trace)
     checks, unknown = selected_checks(host, policy, only_checks)
     if unknown:
         raise InputError([Problem("--checks", f"unknown check id {c!r}") for c in unknown])
@@ -201,8 +206,9 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
         inputs.append({"file": str(policy_path), "sha256": policy_sha, "role": "policy"})
     if portfolio_doc is not None:
         inputs.append({"file": portfolio_doc.name, "sha256": portfolio_doc.sha256, "role": "portfolio"})
-    if baseline_doc is not None:
-        inputs.append({"file": baseline_doc.name, "sha256": baseline_doc.sha256, "role": "baseline"})
+    for doc, role in ((baseline_doc, "baseline"), (overrides_doc, "overrides")):
+        if doc is not None:
+            inputs.append({"file": doc.name, "sha256": doc.sha256, "role": role})
     results: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "tool": {"name": "vendordd", "version": __version__},
@@ -247,7 +253,34 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
                            *(f"{v['id']}: {w}" for v in vendors for w in v["warnings"])]
     return Outcome(results=results, input_problems=problems, plugin_problems=list(host.problems),
                    warnings=results["warnings"], host=host, policy=policy,
-                   input_paths=[*read, *(p for p in (policy_path, portfolio_path, baseline_path) if p)])
+                   input_paths=[*read, *(p for p in (policy_path, portfolio_path, baseline_path,
+                                                     overrides_path) if p)])
+
+
+def load_overrides(path: str) -> Document:
+    """An exceptions register kept apart from the policy: ``{overrides: [...]}``.
+
+    Each entry has the shape of the policy's ``overrides`` entries (reason,
+    approver and expiry required); they are added to the policy's own.
+    """
+    from .validation import compile_validator, load_schema, schema_problems
+
+    policy_schema = load_schema("policy")
+    register = policy_schema["properties"]["overrides"]
+    doc = load_file(path)
+    if isinstance(doc.data, list):  # the bare list: pointers are then /0, /1, ...
+        schema = {**register, "$defs": policy_schema["$defs"]}
+    elif isinstance(doc.data, dict):
+        schema = {"$defs": policy_schema["$defs"], "type": "object", "required": ["overrides"],
+                  "additionalProperties": False, "properties": {"overrides": register}}
+    else:
+        raise InputError([Problem(doc.name, "an overrides file holds a list of overrides", "/")])
+    problems = schema_problems(compile_validator(schema), doc)
+    if problems:
+        raise InputError(problems)
+    if isinstance(doc.data, list):
+        doc.data = {"overrides": doc.data}
+    return doc
 
 
 def load_baseline(path: str) -> Document:

@@ -161,3 +161,40 @@ def test_help_imports_no_heavy_module():
             " if m in sys.modules]\nprint(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("[]")
+
+
+def test_overrides_file_is_applied_and_recorded(tmp_path):
+    folder = _profiles(tmp_path, "alpha")
+    register = tmp_path / "exceptions.yaml"
+    register.write_text(
+        "- vendor: alpha\n  check: geopolitical_exposure\n  rating: high\n  score: 40\n"
+        "  reason: Pending legal review of a new subsidiary\n  approved_by: J. Doe\n"
+        "  expires: '2027-01-01'\n"
+        "- vendor: alpha\n  check: leadership_turnover\n  rating: low\n"
+        "  reason: Old exception, kept for the record\n  approved_by: J. Doe\n  expires: '2026-01-01'\n",
+        encoding="utf-8")
+    out = tmp_path / "r.json"
+    result = _invoke("run", str(folder), "--overrides", str(register), "--json", str(out),
+                     "--as-of", "2026-06-01")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(out.read_text())
+    geo = next(c for c in data["vendors"][0]["checks"] if c["id"] == "geopolitical_exposure")
+    assert (geo["score"], geo["rating"]) == (40.0, "high")
+    assert geo["override"]["approved_by"] == "J. Doe"
+    assert "override of leadership_turnover for alpha expired on 2026-01-01" in result.stderr
+    assert {"file": str(register), "role": "overrides"}.items() <= next(
+        i for i in data["inputs"] if i.get("role") == "overrides").items()
+
+
+def test_overrides_file_needs_a_reason(tmp_path):
+    register = tmp_path / "exceptions.yaml"
+    register.write_text("- vendor: alpha\n  check: x\n  rating: low\n  approved_by: J\n  expires: '2027-01-01'\n")
+    result = _invoke("run", str(_profiles(tmp_path, "alpha")), "--overrides", str(register))
+    assert result.exit_code == 2 and f"{register}:1:3 /0: 'reason' is a required property" in result.stderr
+    assert "reason" in result.stderr
+
+
+def test_debug_traces_hook_calls(tmp_path):
+    result = _invoke("--debug", "run", str(_profiles(tmp_path, "alpha")), "--as-of", "2026-06-01")
+    assert result.exit_code == 0
+    assert "vendordd trace: register_checks -> vendordd.plugins.leadership_turnover" in result.stderr
