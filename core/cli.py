@@ -99,6 +99,9 @@ def cli(debug: bool) -> None:
 @click.option("--baseline", type=click.Path(dir_okay=False), help="An earlier run's JSON results to compare with.")
 @click.option("--overrides", type=click.Path(dir_okay=False),
               help="An exceptions register (YAML/JSON list of overrides), added to the policy's.")
+@click.option("--screening-list", "screening_lists", multiple=True, type=click.Path(dir_okay=False),
+              metavar="FILE", help="A sanctions/export-control list file to screen vendors against "
+                                   "(CSL CSV/JSON, OFAC sdn.csv, OpenSanctions FtM JSON lines; repeatable).")
 @click.option("--template", type=click.Path(dir_okay=False), help="An .xlsx workbook to add the scorecard to.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Assessment date (YYYY-MM-DD); default: the policy's, else today.")
 @click.option("--checks", "only", metavar="ID,...", help="Run only these checks.")
@@ -109,7 +112,8 @@ def cli(debug: bool) -> None:
 @strict_option
 def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, policy: str | None,
         portfolio: str | None, baseline: str | None, overrides: str | None, template: str | None, as_of: str | None, only: str | None,
-        fail_on: str | None, vendor_sheets: int, plugin_paths: tuple[str, ...], strict: bool) -> None:
+        fail_on: str | None, vendor_sheets: int, plugin_paths: tuple[str, ...], strict: bool,
+        screening_lists: tuple[str, ...] = ()) -> None:
     """Assess PROFILES (files, folders or globs) and write the scorecard."""
     from .host import PluginError
     from .loader import InputError
@@ -123,7 +127,8 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
                          plugin_paths=plugin_paths, as_of=as_of,
                          only_checks=[c.strip() for c in only.split(",") if c.strip()] if only else None,
                          strict=strict, baseline_path=baseline,
-                         overrides_path=overrides, trace=_debug() or None, progress=progress)
+                         overrides_path=overrides, trace=_debug() or None, progress=progress,
+                         screening_lists=screening_lists)
     except InputError as exc:
         raise Fail("\n".join(map(str, exc.problems))) from None
     except PluginError as exc:
@@ -342,6 +347,114 @@ def diff(old: str, new: str, step: float | None, as_json: bool) -> None:
         click.get_current_context().exit(1)
 
 
+@cli.command()
+@click.argument("target", metavar="NAME|PROFILE")
+@click.option("--screening-list", "screening_lists", multiple=True, type=click.Path(dir_okay=False),
+              metavar="FILE", help="A list file: CSL CSV/JSON, OFAC sdn.csv or OpenSanctions FtM JSON lines "
+                                   "(repeatable; added to the policy's screening.lists).")
+@click.option("--policy", type=click.Path(dir_okay=False),
+              help="Policy file: screening lists, thresholds, clearances and the lists the buyer is bound by.")
+@click.option("--country", "countries", multiple=True, metavar="CC",
+              help="Country code corroborating a match (repeatable; default: a profile's headquarters and "
+                   "jurisdictions).")
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="Date for list age and clearance expiry (YYYY-MM-DD); default: the policy's, else today.")
+@click.option("--fail-on", type=click.Choice(["strong", "potential"]), default="strong", show_default=True,
+              help="Exit 1 when a match at least this strong, not cleared by the policy, is found.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def screen(target: str, screening_lists: tuple[str, ...], policy: str | None, countries: tuple[str, ...],
+           as_of: str | None, fail_on: str, as_json: bool) -> None:
+    """Screen a vendor NAME, or every name in a PROFILE, against sanctions and export-control lists.
+
+    \b
+    Exit codes: 0 no match at or above --fail-on (default strong); 1 such a
+    match that the policy's screening.clearances do not clear; 2 bad input.
+    """
+    import datetime as dt
+
+    from .loader import InputError
+    from .policy import as_of_date, load_policy
+    from .screening import load_screening
+
+    if as_of:
+        _check_date(as_of)
+    try:
+        pol, _ = load_policy(policy)
+        day = as_of_date(as_of, pol, dt.date.today())
+        names, places, vendor_id = _screen_query(target)
+        screener, warnings = load_screening(screening_lists, pol, day)
+    except InputError as exc:
+        raise Fail("\n".join(map(str, exc.problems))) from None
+    if screener is None:
+        raise Fail("no screening list: give --screening-list FILE or a --policy with screening.lists")
+    places = list(countries) or places
+    bound = {str(x).strip().upper() for x in (pol.get("buyer") or {}).get("bound_by_lists") or ()}
+    rows = []
+    for match in screener.screen([n for n, _ in names], places):
+        cleared, note = screener.clearance(vendor_id, match, day) if vendor_id else (None, None)
+        if note:
+            warnings.append(note)
+        rows.append({**match.as_dict(), "name_role": dict(names).get(match.vendor_name, "name"),
+                     "bound": match.entry.list_id in bound,
+                     "cleared": None if cleared is None else {k: cleared.get(k) for k in (
+                         "reason", "approved_by", "approved_on", "expires")}})
+    for line in warnings:
+        _warn(line)
+    if as_json:
+        click.echo(json.dumps({"as_of": day.isoformat(), "vendor": vendor_id,
+                               "names": [{"name": n, "role": r} for n, r in names], "countries": places,
+                               "screening": screener.summary(), "matches": rows, "warnings": warnings},
+                              indent=2, ensure_ascii=False))
+    else:
+        click.echo(_render_screen(names, places, screener, rows))
+    if any(r["cleared"] is None and (fail_on == "potential" or r["strength"] == "strong") for r in rows):
+        click.get_current_context().exit(1)
+
+
+def _screen_query(target: str) -> tuple[list[tuple[str, str]], list[str], str | None]:
+    """(names with roles, countries, vendor id) for ``vendordd screen``: a profile file, or a name."""
+    from pathlib import Path
+
+    from .loader import PROFILE_SUFFIXES, InputError, Problem, load_file
+    from .screening import vendor_names
+
+    path = Path(target)
+    if path.suffix.lower() in PROFILE_SUFFIXES and not path.is_file():
+        raise InputError([Problem(target, "no such profile file (quote a name that ends in "
+                                          f"{path.suffix!r} to screen it as a name)")])
+    if not path.is_file():
+        return [(target, "name")], [], None
+    doc = load_file(path)
+    vendor = doc.data.get("vendor") if isinstance(doc.data, dict) else None
+    if not isinstance(vendor, dict) or not isinstance(vendor.get("name"), str):
+        raise InputError([Problem(doc.name, "not a vendor profile: no vendor.name", "/vendor")])
+    names, places = vendor_names(doc.data)
+    vendor_id = vendor.get("id") if isinstance(vendor.get("id"), str) else None
+    return names, places, vendor_id
+
+
+def _render_screen(names: list[tuple[str, str]], places: list[str], screener: Any,
+                   rows: list[dict[str, Any]]) -> str:
+    """The terminal report of ``vendordd screen``: what was screened, against what, the matches."""
+    lines = [f"Screened {len(names)} name(s)" + (f" (countries {', '.join(places)})" if places else "")
+             + f" against {len(screener.entries)} entries:"]
+    for lst in screener.lists:
+        lines.append(f"  {lst.file}: {lst.format}, {len(lst.entries)} entries, dated {lst.date} "
+                     f"({lst.date_source}), sha256 {lst.sha256[:12]}")
+    if not rows:
+        return "\n".join([*lines, "No match."])
+    strong = sum(1 for r in rows if r["strength"] == "strong")
+    lines.append(f"{strong} strong and {len(rows) - strong} potential match(es):")
+    table = [[r["strength"] + (" (cleared)" if r["cleared"] else ""), f"{r['score']:g}",
+              r["list"] + (" (bound)" if r["bound"] else ""), r["vendor_name"], r["listed_name"],
+              r["entry_name"] if r["entry_name"] != r["listed_name"] else "",
+              ", ".join(r["programs"]), r["citation"] or "", r["start_date"] or "",
+              r["country"]] for r in rows]
+    return "\n".join([*lines, _columns(["strength", "score", "list", "vendor name", "listed name",
+                                        "listed as", "programmes", "citation", "since", "country"],
+                                       table)])
+
+
 def slugify(name: str) -> str:
     """A vendor id from a name: lowercase ASCII letters, digits and dashes."""
     import unicodedata
@@ -377,8 +490,24 @@ def new_profile(name: str, output: str | None) -> None:
     click.echo(f"wrote {path}: fill it in, then run: vendordd validate {path}")
 
 
+def _no_full_collections() -> None:
+    """Stop automatic full garbage collections in this (short-lived) process.
+
+    A run keeps every profile and result alive to the end, so each full
+    collection walks the whole, growing heap again: a quarter to a third of a
+    large run went there (benchmarks/README.md). Reference counting still frees
+    acyclic garbage at once and the young generations are still collected, so
+    only cyclic garbage that outlives two young collections waits for the exit.
+    """
+    import gc
+
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, 2**31 - 1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI, turning unexpected errors into one line (exit 2)."""
+    _no_full_collections()
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         code = cli.main(args=argv, prog_name="vendordd", standalone_mode=False)

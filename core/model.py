@@ -118,11 +118,18 @@ class CheckContext:
     the policy's ``checks.<id>.settings``. ``policy`` is the whole effective
     policy (a plain dict) for buyer-level facts such as jurisdictions and the
     sanctions lists the buyer is bound by.
+
+    ``screening`` is the run's :class:`vendordd.screening.Screener` when
+    screening list files were given (``--screening-list`` or the policy's
+    ``screening.lists``), else None. A check may call its
+    ``screen(names, countries)``, which returns matches against the official
+    lists; the lists themselves are read once per run, never by a check.
     """
 
     as_of: _dt.date
     settings: Mapping[str, Any]
     policy: Mapping[str, Any]
+    screening: Any = None
 
     def source(self, profile: Mapping[str, Any], source_id: str) -> Mapping[str, Any] | None:
         """The profile's source with that id, or None."""

@@ -107,8 +107,9 @@ def load_profiles(paths: Iterable[str], validator: Any
 
 
 def assess_vendor(doc: Document, checks: list[RegisteredCheck], policy: Mapping[str, Any],
-                  as_of: dt.date, settings: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """The results entry for one validated profile."""
+                  as_of: dt.date, settings: Mapping[str, Mapping[str, Any]],
+                  screening: Any = None) -> dict[str, Any]:
+    """The results entry for one validated profile (``screening``: the run's Screener or None)."""
     from .validation import future_facts
 
     profile = doc.data
@@ -122,7 +123,7 @@ def assess_vendor(doc: Document, checks: list[RegisteredCheck], policy: Mapping[
     for rc in checks:
         enabled = ((policy.get("checks") or {}).get(rc.check.id) or {}).get("enabled", True)
         if enabled:
-            res = run_check(rc, profile, as_of, policy, settings[rc.check.id])
+            res = run_check(rc, profile, as_of, policy, settings[rc.check.id], screening)
         else:
             res = {"status": "skipped", "score": None, "rating": None, "confidence": 0.0,
                    "summary": "Turned off by the policy.", "rationale": [], "metrics": {},
@@ -171,8 +172,15 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
            strict: bool = False, today: dt.date | None = None,
            host: Host | None = None, baseline_path: str | None = None,
            overrides_path: str | None = None, trace: bool | None = None,
-           progress: Callable[[int, int], None] | None = None) -> Outcome:
-    """Run the whole assessment; see the module docstring for the contract."""
+           progress: Callable[[int, int], None] | None = None,
+           screening_lists: Iterable[str] = ()) -> Outcome:
+    """Run the whole assessment; see the module docstring for the contract.
+
+    ``screening_lists`` are ``--screening-list`` files, read once with the
+    policy's ``screening.lists`` into the Screener every check gets as
+    ``ctx.screening``; a bad list file raises InputError like a bad policy.
+    """
+    from .screening import load_screening
     from .validation import compile_validator, profile_schema
 
     policy, policy_sha = load_policy(policy_path)
@@ -187,6 +195,7 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
         overrides_doc = load_overrides(overrides_path)
         policy["overrides"] = [*policy.get("overrides", []), *overrides_doc.data["overrides"]]
     baseline_doc = load_baseline(baseline_path) if baseline_path else None
+    screener, screening_warnings = load_screening(screening_lists, policy, day)
     host = host or build_host(policy, plugin_paths, strict, trace)
     checks, unknown = selected_checks(host, policy, only_checks)
     if unknown:
@@ -197,7 +206,8 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
 
     vendors = []
     for i, doc in enumerate(docs):
-        vendors.append(assess_vendor(doc, checks, policy, day, settings))
+        vendors.append(assess_vendor(doc, checks, policy, day, settings, screener))
+        doc.data = None  # its results entry is all that is needed now; frees memory on big runs
         if progress:
             progress(i + 1, len(docs))
     inputs = [{"file": d.name, "sha256": d.sha256, "role": "profile"}
@@ -209,6 +219,8 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
     for doc, role in ((baseline_doc, "baseline"), (overrides_doc, "overrides")):
         if doc is not None:
             inputs.append({"file": doc.name, "sha256": doc.sha256, "role": role})
+    list_files = [f for lst in (screener.lists if screener else ()) for f in lst.files]
+    inputs.extend({"file": f, "sha256": sha, "role": "screening_list"} for f, sha in list_files)
     results: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "tool": {"name": "vendordd", "version": __version__},
@@ -226,6 +238,8 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
         "errors": [p.as_dict() for p in sorted(problems, key=lambda p: (p.file, p.line or 0, p.pointer))],
         "warnings": [],
     }
+    if screener is not None:
+        results["screening"] = screener.summary()
     if baseline_doc is not None:
         from .diff import compare
 
@@ -249,12 +263,13 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
                                      f"taken; ignored")
             else:
                 results["portfolio"][key] = value
-    results["warnings"] = [*host.problems,
+    results["warnings"] = [*host.problems, *screening_warnings,
                            *(f"{v['id']}: {w}" for v in vendors for w in v["warnings"])]
     return Outcome(results=results, input_problems=problems, plugin_problems=list(host.problems),
                    warnings=results["warnings"], host=host, policy=policy,
                    input_paths=[*read, *(p for p in (policy_path, portfolio_path, baseline_path,
-                                                     overrides_path) if p)])
+                                                     overrides_path) if p),
+                                *(f for f, _ in list_files)])
 
 
 def load_overrides(path: str) -> Document:

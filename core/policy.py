@@ -49,6 +49,15 @@ DEFAULT_POLICY: dict[str, Any] = {
         "critical": "reject",
     },
     "diff_alert_step": 10,
+    "screening": {
+        "lists": [],
+        "strong_threshold": 92,
+        "potential_threshold": 80,
+        "contained_names": True,
+        "exhaustive": False,
+        "max_age_days": 7,
+        "clearances": [],
+    },
 }
 
 
@@ -95,6 +104,12 @@ def load_policy(path: str | None) -> tuple[dict[str, Any], str | None]:
         merged = {**DEFAULT_POLICY["bands"], **bands}
         if not merged["low"] > merged["medium"] > merged["high"]:
             problems.append(Problem(doc.name, "bands must satisfy low > medium > high", "/bands"))
+    screening = doc.data.get("screening")
+    if not problems and isinstance(screening, dict):
+        merged = {**DEFAULT_POLICY["screening"], **screening}
+        if not merged["potential_threshold"] <= merged["strong_threshold"]:
+            problems.append(Problem(doc.name, "screening thresholds must satisfy potential_threshold <= "
+                                              "strong_threshold", "/screening"))
     if problems:
         raise InputError(problems)
     return _merge(DEFAULT_POLICY, doc.data), doc.sha256

@@ -70,9 +70,14 @@ def _error(message: str) -> dict[str, Any]:
 
 
 def run_check(rc: RegisteredCheck, profile: Mapping[str, Any], as_of: dt.date,
-              policy: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, Any]:
-    """Run one check; return its result fields (status, score, rating, ...)."""
-    ctx = CheckContext(as_of=as_of, settings=settings, policy=policy)
+              policy: Mapping[str, Any], settings: Mapping[str, Any],
+              screening: Any = None) -> dict[str, Any]:
+    """Run one check; return its result fields (status, score, rating, ...).
+
+    ``screening`` (the run's Screener, or None) is passed to the check as
+    ``ctx.screening``.
+    """
+    ctx = CheckContext(as_of=as_of, settings=settings, policy=policy, screening=screening)
     try:
         with time_limit(policy.get("check_timeout_seconds")):
             finding = rc.check.run(profile, ctx)

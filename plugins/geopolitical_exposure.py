@@ -15,7 +15,11 @@ code. The score starts at 100 and loses points per component:
   residency lowers confidence only);
 - state ownership (scaled by the share) and state links; shareholders from a
   restricted jurisdiction;
-- export controls on the vendor's compute supply.
+- export controls on the vendor's compute supply;
+- with screening list files (``ctx.screening``): the vendor's names matched
+  against the lists themselves; a strong match on a bound list is the hard
+  rule, a strong match elsewhere counts as a listing there, potential matches
+  a deduction per list and a review (docs/screening.md).
 
 Facts dated after the assessment date are ignored and named in the rationale.
 """
@@ -61,6 +65,8 @@ DEFAULTS: dict[str, Any] = {
     "restricted_shareholder_min_pct": 10,
     "restricted_shareholder_deduction": 15,
     "export_control_deduction": 10,
+    "screening_potential_bound_deduction": 15,
+    "screening_potential_unbound_deduction": 5,
     "regions": DEFAULT_REGIONS,
 }
 
@@ -128,6 +134,8 @@ class _Work:
     sources: list[str] = field(default_factory=list)
     evidence: list[tuple[dt.date | None, list[str]]] = field(default_factory=list)
     critical: str | None = None
+    listed_unbound: list[str] = field(default_factory=list)
+    screening_metrics: dict[str, int] = field(default_factory=dict)
 
     def num(self, key: str) -> float:
         """A numeric setting, falling back to the default when malformed."""
@@ -227,6 +235,7 @@ def _sanctions(geo: Mapping[str, Any], bound: list[str], work: _Work) -> None:
             "check with counsel whether the listing affects your supply chain, partners or US-origin "
             "technology before relying on the vendor.")
     work.facts["sanctions"] = rows
+    work.listed_unbound.extend(unbound_lists)
 
 
 def _restrictions(geo: Mapping[str, Any], buyer_places: list[str], regions: Mapping[str, Any],
@@ -378,15 +387,120 @@ def _export_controls(profile: Mapping[str, Any], work: _Work) -> None:
     work.facts["export_control"] = found
 
 
+# -- screening against list files -------------------------------------------------------------------
+
+def _screening(profile: Mapping[str, Any], ctx: CheckContext, bound: list[str], work: _Work) -> bool:
+    """Matches of the vendor's names against the run's screening lists; False when none were given.
+
+    A strong match on a list the buyer is bound by is the hard rule, like a
+    ``listed`` entry in the profile; a strong match on another list counts as
+    a listing there (once per list, shared with the profile's entries); a
+    potential match costs a deduction once per list and asks for review.
+    Matches dated after the assessment date are ignored; cleared ones are
+    shown without a deduction.
+    """
+    screener = ctx.screening
+    if screener is None:
+        return False
+    from vendordd.screening import vendor_names
+
+    names, countries = vendor_names(profile)
+    vendor_id = str((profile.get("vendor") or {}).get("id", ""))
+    matches = screener.screen([n for n, _ in names], countries)
+    roles = dict(names)
+    lists = screener.summary()["lists"]
+    work.rationale.append(
+        f"Screening: {len(names)} name(s) screened against {len(lists)} list file(s) ("
+        + "; ".join(f"{lst['file']} dated {lst['date']}" for lst in lists) + "): "
+        + (f"{sum(m.strength == 'strong' for m in matches)} strong and "
+           f"{sum(m.strength == 'potential' for m in matches)} potential match(es)." if matches
+           else "no match."))
+    rows: list[dict[str, Any]] = []
+    potential: dict[str, int] = {}
+    confirm: dict[str, list[str]] = {}
+    for match in matches:
+        entry, lid = match.entry, match.entry.list_id
+        row = {**match.as_dict(), "role": roles.get(match.vendor_name, "name"), "bound": lid in bound,
+               "status": "in_force"}
+        rows.append(row)
+        what = f"{match.strength} match on {lid}: {match.describe()}"
+        if work.in_future(ev.parse_date(entry.start_date), f"the screening {what}"):
+            row["status"] = "future"
+            continue
+        cleared, note = screener.clearance(vendor_id, match, ctx.as_of)
+        if note:
+            work.rationale.append(f"Screening: {note}.")
+        if cleared is not None:
+            row["status"] = "cleared"
+            work.rationale.append(f"Screening: {what}; cleared by {cleared.get('approved_by')} (expires "
+                                  f"{cleared.get('expires')}): {cleared.get('reason')}: no deduction.")
+        elif match.strength == "strong" and lid in bound:
+            since = f" since {entry.start_date}" if entry.start_date else ""
+            work.critical = work.critical or (f"a strong match for {entry.name!r} on {lid}{since}, a list "
+                                              "the buyer is bound by")
+            work.rationale.append(f"Screening: {what}; the buyer is bound by {lid}: hard rule, score 0 "
+                                  "and rating critical.")
+            confirm.setdefault(lid, []).append(entry.name)
+        elif match.strength == "strong" and lid in work.listed_unbound:
+            work.rationale.append(f"Screening: {what}; the listing on {lid} is already counted.")
+        elif match.strength == "strong":
+            work.listed_unbound.append(lid)
+            work.deduct(f"listed:{lid}", work.num("unbound_listing_deduction"),
+                        f"Screening: {what}; {lid} is a list the buyer is not bound by")
+            work.recommendations.append(f"The vendor matches an entry on {lid}, which the buyer is not "
+                                        "bound by: check with counsel whether the listing affects your "
+                                        "supply chain, partners or US-origin technology.")
+        elif lid in potential:
+            potential[lid] += 1
+            work.rationale.append(f"Screening: {what} (counted once per list).")
+        else:
+            potential[lid] = 1
+            key = "screening_potential_bound_deduction" if lid in bound \
+                else "screening_potential_unbound_deduction"
+            work.deduct(f"screening_potential:{lid}", work.num(key),
+                        f"Screening: {what}; "
+                        + ("a list the buyer is bound by" if lid in bound else "not a list the buyer is bound by"))
+    _screening_advice(confirm, potential, work)
+    in_force = [r for r in rows if r["status"] == "in_force"]
+    work.screening_metrics = {
+        "screening_matches": len(in_force),
+        "screening_strong": sum(r["strength"] == "strong" for r in in_force),
+        "screening_potential": sum(r["strength"] == "potential" for r in in_force),
+        "screening_cleared": sum(r["status"] == "cleared" for r in rows)}
+    work.facts["screening_matches"] = rows
+    work.facts["screening"] = {"names": [{"name": n, "role": r} for n, r in names], "countries": countries,
+                               "lists": [{k: lst[k] for k in ("file", "sha256", "format", "date")}
+                                         for lst in lists]}
+    return True
+
+
+def _screening_advice(confirm: Mapping[str, list[str]], potential: Mapping[str, int], work: _Work) -> None:
+    """One recommendation per list: confirm its strong matches on bound lists, review its potential ones."""
+    for lid, listed in confirm.items():
+        work.recommendations.append(f"Confirm the strong screening match(es) on {lid} ("
+                                    + "; ".join(listed) + ") with your trade-compliance function; a false "
+                                    "positive is cleared in the policy's screening.clearances, with the reason.")
+    for lid, count in potential.items():
+        work.recommendations.append(
+            f"Review the {count} potential screening match(es) on {lid}: compare the listed entries' "
+            "addresses, identifiers and owners with the vendor's; record a confirmed match in "
+            "geopolitics.sanctions, or clear a false positive in the policy's screening.clearances with "
+            "the reason.")
+
+
 # -- the check -------------------------------------------------------------------------------------
 
-def _completeness(hq: str | None, geo: Mapping[str, Any], residency_counts: bool) -> float:
-    """The weighted share of the inputs the profile gave (docs: "Confidence")."""
+def _completeness(hq: str | None, geo: Mapping[str, Any], residency_counts: bool,
+                  ownership_used: bool, screened: bool = False) -> float:
+    """The weighted share of the inputs the profile gave (docs: "Confidence").
+
+    An ownership block dated after the as-of date was left out, so it does not count.
+    """
     present = {"headquarters": bool(hq),
                "jurisdictions": isinstance(geo.get("jurisdictions"), list),
-               "sanctions": isinstance(geo.get("sanctions"), list),
+               "sanctions": screened or isinstance(geo.get("sanctions"), list),
                "government_restrictions": isinstance(geo.get("government_restrictions"), list),
-               "ownership": isinstance(geo.get("ownership"), Mapping),
+               "ownership": ownership_used,
                "data_residency": isinstance(geo.get("data_residency"), list)}
     weights = dict(_COMPLETENESS_WEIGHTS)
     if not residency_counts:
@@ -431,12 +545,13 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
         work.recommendations.append("Set policy.buyer (jurisdictions, bound_by_lists, "
                                     "restricted_jurisdictions) so that exposure is judged for you.")
     _sanctions(geo, bound, work)
+    screened = _screening(profile, ctx, bound, work)
     _restrictions(geo, buyer_places, regions, work)
     _restricted_places(hq, geo, restricted, regions, work)
     residency_unknown = _residency(geo, required, regions, work)
     _ownership(geo, restricted, regions, work)
     _export_controls(profile, work)
-    if "sanctions" not in geo:
+    if "sanctions" not in geo and not screened:
         work.recommendations.append("Screen the vendor and its affiliates against the lists you are bound "
                                     "by (e.g. the US Consolidated Screening List) and record the result.")
 
@@ -446,7 +561,7 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
     work.rationale.append(f"Score = 0 (hard rule: {work.critical}); the other deductions ({total:g}) are "
                           "shown for information." if work.critical
                           else f"Score = {arithmetic} = {score:g} (clamped to 0-100).")
-    completeness = _completeness(hq, geo, bool(required))
+    completeness = _completeness(hq, geo, bool(required), "ownership" in work.facts, screened)
     confidence = ev.confidence(completeness, work.evidence, profile, ctx.as_of,
                                int(ctx.policy.get("freshness_days", 365)))
     if residency_unknown:
@@ -458,7 +573,7 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
                                  "restricted_jurisdictions": restricted,
                                  "requires_data_residency": required}})
     metrics = {"deductions_total": round(total, 1), "completeness": round(completeness, 3),
-               "hard_rule": bool(work.critical),
+               "hard_rule": bool(work.critical), **work.screening_metrics,
                **{f"deduction.{label}": round(points, 2) for label, points in work.deductions}}
     advice = [_critical_advice(work.critical)] if work.critical else []
     return Finding(status="ok", score=score, rating="critical" if work.critical else None,
@@ -504,6 +619,8 @@ def _label(key: str) -> str:
         return f"listed on {arg} (a list the buyer is not bound by)"
     if kind == "proposed":
         return f"proposed for {arg}"
+    if kind == "screening_potential":
+        return f"potential screening match on {arg}"
     if kind == "residency":
         return f"no {arg} data residency"
     return _LABELS.get(key, key.replace("_", " "))
@@ -516,14 +633,17 @@ CHECK = Check(
     run=assess,
     version="1.0",
     weight=1.0,
-    needs=("/vendor/headquarters", "/geopolitics", "/compute/supply_constraints"),
+    needs=("/vendor/headquarters", "/geopolitics", "/compute/supply_constraints", "/vendor/name",
+           "/vendor/legal_name", "/vendor/aliases", "/vendor/subsidiaries"),
     defaults=DEFAULTS,
     doc=("Judged against policy.buyer. Listed on a list the buyer is bound by: score 0, critical. "
          "Otherwise 100 minus: listing on another list 35; proposed 20 (bound) / 10; government "
          "restrictions in the buyer's jurisdictions 20 each (x0.5 partial, cap 40), elsewhere 3 each "
          "(cap 15); headquarters in a restricted jurisdiction 40, other jurisdictions 20; each required "
          "residency region not offered 15; state ownership up to 30, state links 10; restricted-country "
-         "shareholders 15; export controls on compute 10."),
+         "shareholders 15; export controls on compute 10. With screening lists: a strong name match on a "
+         "bound list is the hard rule, on another list a listing (35); potential matches 15 per bound "
+         "list, 5 per other list."),
 )
 
 
