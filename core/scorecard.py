@@ -86,7 +86,8 @@ from .xlsx_text import (
     utf16_prefix,
 )
 
-__all__ = ["HouseSheet", "ScorecardError", "SheetTitles", "SheetWriter", "save_reproducibly", "write_scorecard"]
+__all__ = ["HouseSheet", "ScorecardError", "SheetTitles", "SheetWriter", "check_row_limits", "row_counts",
+           "save_reproducibly", "write_scorecard"]
 
 
 class ScorecardError(Exception):
@@ -1376,6 +1377,18 @@ def _write_methodology(book: _Book, ws: Any, vendors: Sequence[Mapping[str, Any]
                        key=lambda i: str(i.get("file", ""))):
         grid.add([book.text(ws, item.get("file"), "wrap"), book.text(ws, item.get("sha256"))])
 
+    screening = results.get("screening") if isinstance(results.get("screening"), Mapping) else None
+    if screening:
+        section("Screening lists", ["File", "Format", "List date", "Date from", "Entries", "Lists"])
+        for item in screening.get("lists") or ():
+            counts = item.get("lists") if isinstance(item.get("lists"), Mapping) else {}
+            grid.add([book.text(ws, item.get("file"), "wrap"), book.text(ws, item.get("format")),
+                      book.text(ws, item.get("date")), book.text(ws, item.get("date_source"), "wrap"),
+                      book.number(ws, item.get("entries"), "general", missing=None),
+                      book.text(ws, ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), "wrap")])
+        pair("Thresholds", f"strong at {screening.get('strong_threshold')}, potential at "
+                           f"{screening.get('potential_threshold')} (0-100 name similarity)")
+
     run_warnings = [w for w in results.get("warnings") or () if w not in (None, "")]
     if run_warnings:
         section("Run warnings")
@@ -1533,6 +1546,61 @@ def _check_output(path: Path, protected: Sequence[os.PathLike | str]) -> None:
         raise ScorecardError(f"output {path} is a folder")
 
 
+# --------------------------------------------------------------------------- size limits
+
+#: Data rows a sheet holds below its header row (Excel: 1,048,576 rows in all).
+MAX_TABLE_ROWS = MAX_ROWS - 1
+#: Summary rows besides one per vendor (title, notes, header, the chart's rows), with room to spare.
+_SUMMARY_EXTRA_ROWS = 100
+#: Methodology rows besides the counted ones (run facts, method text, section headings).
+_METHODOLOGY_EXTRA_ROWS = 200
+
+
+def _mappings(items: Any) -> int:
+    return sum(1 for item in items or () if isinstance(item, Mapping)) if isinstance(items, list) else 0
+
+
+def row_counts(results: Mapping[str, Any]) -> dict[str, tuple[int, str]]:
+    """The rows each sheet that grows with the input will need, and what they count.
+
+    Cheap: counts entries of ``results``, builds nothing. Per-vendor sheets
+    are left out: their size is bounded by the profile schema's list limits.
+    """
+    vendors = [v for v in results.get("vendors") or () if isinstance(v, Mapping)]
+    checks = overrides = 0
+    for vendor in vendors:
+        for check in vendor.get("checks") if isinstance(vendor.get("checks"), list) else ():
+            if isinstance(check, Mapping):
+                checks += 1
+                overrides += check.get("override") not in (None, "", {})
+    policy = results.get("policy") if isinstance(results.get("policy"), Mapping) else {}
+    methodology = (_METHODOLOGY_EXTRA_ROWS + len(results.get("plugins") or ()) + len(results.get("checks") or ())
+                   + len(_flatten({k: v for k, v in policy.items() if k not in ("gates", "overrides")}))
+                   + len(policy.get("gates") or ()) + overrides + len(results.get("inputs") or ())
+                   + len(results.get("warnings") or ()))
+    return {
+        "Summary": (len(vendors) + _SUMMARY_EXTRA_ROWS, f"{len(vendors):,} vendors"),
+        "Findings": (checks, f"{len(vendors):,} vendors × their checks"),
+        "Evidence": (sum(_mappings(v.get("sources")) for v in vendors), f"the sources of {len(vendors):,} vendors"),
+        "Input errors": (_mappings(results.get("errors")), "one per input error"),
+        "Methodology": (methodology, "checks, policy settings, overrides, input files and warnings"),
+    }
+
+
+def check_row_limits(results: Mapping[str, Any]) -> None:
+    """Raise :class:`ScorecardError` when a sheet would exceed Excel's rows (before anything is built).
+
+    The message names the sheet, the rows it would need and how many runs
+    the input should be split into.
+    """
+    for sheet, (rows, what) in row_counts(results).items():
+        if rows > MAX_TABLE_ROWS:
+            runs = math.ceil(rows / MAX_TABLE_ROWS)
+            raise ScorecardError(f"the {sheet} sheet would need {rows:,} rows ({what}), more than the "
+                                 f"{MAX_TABLE_ROWS:,} an Excel sheet holds below its header; split the "
+                                 f"profiles into at least {runs} smaller runs")
+
+
 # --------------------------------------------------------------------------- entry point
 
 def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLike | None = None,
@@ -1549,13 +1617,16 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
 
     The same ``results`` (and template) give a byte-identical file. The file
     at ``path`` is replaced all-or-nothing. Raises :class:`ScorecardError`
-    (one line) for a bad template or output path; errors raised by
-    ``extra_sheets`` propagate unchanged and leave ``path`` untouched.
+    (one line) for a bad template or output path, or for results too large
+    for Excel's rows (:func:`check_row_limits`, checked before anything is
+    built); errors raised by ``extra_sheets`` propagate unchanged and leave
+    ``path`` untouched.
     """
     out = Path(path)
     protected = [*protected_paths, *([template] if template is not None else [])]
     _check_output(out, protected)
     as_of = _as_of(results)
+    check_row_limits(results)
     if template is not None:
         workbook = _open_template(Path(template))
         existing_names = [*workbook.defined_names.keys(),

@@ -675,3 +675,19 @@ def test_screen_bad_input_exits_2(args, message):
     result = _invoke("screen", *args)
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_methodology_sheet_records_each_list(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "s.xlsx"
+    lst = DATA / "screening" / "consolidated.csv"
+    result = CliRunner().invoke(cli, ["run", str(EXAMPLES / "profiles" / "zhipu-ai.yaml"), "--screening-list",
+                                      str(lst), "--as-of", "2026-11-29", "-o", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    rows = list(openpyxl.load_workbook(out)["Methodology"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == "Screening lists")
+    header, entry = rows[start + 1], rows[start + 2]
+    assert header[:5] == ("File", "Format", "List date", "Date from", "Entries")
+    assert entry[0] == str(lst) and entry[1] == "csl-csv" and entry[4] > 0
