@@ -5,14 +5,17 @@ The contract: :func:`load_file` returns a :class:`Document` or raises
 file and, where the parser knows them, the JSON pointer, line and column. It
 never executes anything from the file and never loses data silently:
 
-- duplicate keys are errors (a later key hiding an earlier one is data loss);
+- duplicate keys are errors (a later key hiding an earlier one is data loss),
+  and so are YAML keys that are not text (``true:``, ``1:``);
 - YAML keeps dates as text (the schema checks them) and reads booleans the
   YAML 1.2 way (``NO`` is Norway, not false);
 - YAML custom tags and aliases are refused (aliases are how "billion laughs"
   documents explode; profiles do not need them);
 - a UTF-8 byte-order mark is accepted; other encodings are refused;
-- NaN and Infinity are refused; files above :data:`MAX_FILE_BYTES` are
-  refused before they are read.
+- NaN and Infinity are refused, and so are numbers that overflow to it
+  (``1e400``) and text holding lone UTF-16 surrogates (``"\\ud800"``):
+  neither could be written to the JSON results;
+- files above :data:`MAX_FILE_BYTES` are refused before they are read.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import math
 import os
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,16 +115,21 @@ _StrictLoader.add_implicit_resolver(
     list("-+.0123456789"))
 
 
+def _key_kind(key: Any) -> str:
+    if isinstance(key, (list, dict)):
+        return "a list or mapping"
+    shown = "null" if key is None else str(key).lower() if isinstance(key, bool) else repr(key)
+    return f"{shown} (quote it)"
+
+
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     loader.flatten_mapping(node)
     out: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        try:
-            hash(key)
-        except TypeError:
+        if not isinstance(key, str):  # JSON Schema and JSON output only know text keys
             raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be text", key_node.start_mark) from None
+                None, None, f"a mapping key must be text, not {_key_kind(key)}", key_node.start_mark)
         if key in out:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark)
@@ -159,12 +169,63 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _check_shape(data: Any, name: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH and shared nodes (YAML aliases)."""
+    """Refuse nesting deeper than MAX_DEPTH, shared nodes (YAML aliases), numbers that
+    overflow to infinity (``1e400``) and text holding lone UTF-16 surrogates (``"\\ud800"``).
+
+    The last two cannot be written back out: JSON has no infinity, UTF-8 no surrogates.
+    """
+    if not _shape_is_fine(data):
+        _raise_shape_problem(data, name)
+
+
+def _shape_is_fine(data: Any) -> bool:
+    """_check_shape's fast pass: the same rules, without building a pointer per node."""
+    search = _LONE_SURROGATE.search
+
+    def bad_scalar(value: Any) -> bool:
+        if isinstance(value, str):
+            return not value.isascii() and search(value) is not None
+        return isinstance(value, float) and not math.isfinite(value)
+
+    if not isinstance(data, (dict, list)):
+        return not bad_scalar(data)
+    seen: set[int] = set()
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH or id(node) in seen:
+            return False
+        seen.add(id(node))
+        if isinstance(node, dict):
+            if any(isinstance(k, str) and not k.isascii() and search(k) for k in node):
+                return False
+            children: Iterable[Any] = node.values()
+        else:
+            children = node
+        for child in children:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+            elif bad_scalar(child):
+                return False
+    return True
+
+
+def _raise_shape_problem(data: Any, name: str) -> None:
+    """Raise the InputError for what _shape_is_fine refused, with its pointer."""
     seen: set[int] = set()
     stack: list[tuple[Any, str, int]] = [(data, "", 0)]
     while stack:
         node, pointer, depth = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            raise InputError([Problem(name, "a number too large to represent (it overflows to "
+                                            "infinity)", pointer or "/")])
+        if isinstance(node, str) and _LONE_SURROGATE.search(node):
+            raise InputError([Problem(name, "text holds a lone UTF-16 surrogate escape (such as "
+                                            "\\ud800), which is not a character", pointer or "/")])
         if not isinstance(node, (dict, list)):
             continue
         if depth > MAX_DEPTH:
@@ -174,6 +235,9 @@ def _check_shape(data: Any, name: str) -> None:
         seen.add(id(node))
         items = node.items() if isinstance(node, dict) else enumerate(node)
         for key, value in items:
+            if isinstance(key, str) and _LONE_SURROGATE.search(key):
+                raise InputError([Problem(name, "a key holds a lone UTF-16 surrogate escape, which is "
+                                                "not a character", pointer or "/")])
             stack.append((value, f"{pointer}/{escape_pointer(key)}", depth + 1))
 
 
@@ -223,9 +287,44 @@ def parse_text(text: str, kind: str, name: str) -> Any:
     except yaml.YAMLError as exc:
         raise InputError([Problem(name, f"invalid YAML: {' '.join(str(exc).split())}")]) from None
     except RecursionError:
-        raise InputError([Problem(name, f"nested deeper than {MAX_DEPTH} levels")]) from None
+        line, column = _nesting_place(text) if kind == "json" else (None, None)
+        raise InputError([Problem(name, f"nested deeper than {MAX_DEPTH} levels", line=line,
+                                  column=column)]) from None
     except ValueError as exc:  # tomllib errors, huge integers, NaN
+        if "integer string conversion" in str(exc):  # Python's guard against quadratic int parsing
+            found = re.search(f"[0-9]{{{sys.get_int_max_str_digits() + 1},}}", text)
+            line = text.count("\n", 0, found.start()) + 1 if found else None
+            column = found.start() - text.rfind("\n", 0, found.start()) if found else None
+            raise InputError([Problem(name, f"a number with more than {sys.get_int_max_str_digits():,} "
+                                            f"digits", line=line, column=column)]) from None
         raise InputError([Problem(name, f"invalid {kind.upper()}: {' '.join(str(exc).split())}")]) from None
+
+
+def _nesting_place(text: str) -> tuple[int | None, int | None]:
+    """(line, column) of the JSON bracket that opens level MAX_DEPTH + 1, else (None, None).
+
+    Used when the parser itself ran out of stack, so that the error still names a place.
+    """
+    depth, in_string, escaped, line, start = 0, False, False, 1, 0
+    for pos, ch in enumerate(text):
+        if ch == "\n":
+            line, start = line + 1, pos + 1
+        elif in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, pos - start + 1
+        elif ch in "]}":
+            depth -= 1
+    return None, None
 
 
 def _locate_duplicate(text: str, key: str) -> tuple[int | None, int | None, str]:
