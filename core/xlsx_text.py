@@ -141,6 +141,9 @@ def mark_text(cell: Cell, text: str) -> Cell:
     return cell
 
 
+_ASCII_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+
+
 def safe_url(url: Any) -> str | None:
     """``url`` if it may become a clickable link, else None.
 
@@ -155,7 +158,10 @@ def safe_url(url: Any) -> str | None:
     url = url.strip()
     if not url or len(url) > URL_LIMIT or _URL_FORBIDDEN.search(url):
         return None
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Zs") for ch in url):
+    if url.isascii():  # in ASCII, exactly these are Cc or Zs (and none is Cf, Zl or Zp)
+        if _ASCII_CONTROL_OR_SPACE.search(url):
+            return None
+    elif any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Zs") for ch in url):
         return None
     try:
         parts = urlsplit(url)
@@ -182,7 +188,8 @@ def display_width(text: str) -> int:
     for line in text.split("\n"):
         if line.isascii():
             width = len(line)
-        else:
-            width = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
+        else:  # count each distinct wide character once, not every character
+            width = len(line) + sum(line.count(ch) for ch in set(line)
+                                    if not ch.isascii() and unicodedata.east_asian_width(ch) in ("W", "F"))
         best = max(best, width)
     return best
