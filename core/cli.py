@@ -188,16 +188,34 @@ def _write_scorecard(outcome: Any, output: str, template: str | None, vendor_she
 
 
 def _write_json(results: dict[str, Any], path: str, protected: list[str]) -> None:
-    from .atomic import atomic_write_text
+    from .atomic import atomic_write
 
-    text = json.dumps(results, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     if path == "-":
-        click.echo(text, nl=False)
+        click.echo(json.dumps(results, indent=2, ensure_ascii=False, sort_keys=False) + "\n", nl=False)
         return
     try:
-        atomic_write_text(path, text, protected=protected)
+        atomic_write(path, lambda fh: _dump_json(results, fh), protected=protected)
     except (OSError, ValueError) as exc:
         raise Fail(f"{path}: cannot write the JSON results: {exc}") from None
+
+
+def _dump_json(results: dict[str, Any], fh: Any) -> None:
+    """Write the bytes of ``json.dumps(results, indent=2, ensure_ascii=False) + "\\n"`` to ``fh``.
+
+    In batches of about a megabyte: the whole text of a run over thousands of
+    vendors is hundreds of megabytes, and its pieces several times that.
+    """
+    batch: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(results):
+        batch.append(chunk)
+        size += len(chunk)
+        if size >= 1 << 20:
+            fh.write("".join(batch).encode("utf-8"))
+            batch.clear()
+            size = 0
+    batch.append("\n")
+    fh.write("".join(batch).encode("utf-8"))
 
 
 def render_table(results: dict[str, Any]) -> str:

@@ -185,14 +185,8 @@ def _check_shape(data: Any, name: str) -> None:
 def _shape_is_fine(data: Any) -> bool:
     """_check_shape's fast pass: the same rules, without building a pointer per node."""
     search = _LONE_SURROGATE.search
-
-    def bad_scalar(value: Any) -> bool:
-        if isinstance(value, str):
-            return not value.isascii() and search(value) is not None
-        return isinstance(value, float) and not math.isfinite(value)
-
     if not isinstance(data, (dict, list)):
-        return not bad_scalar(data)
+        data = [data]
     seen: set[int] = set()
     stack: list[tuple[Any, int]] = [(data, 0)]
     while stack:
@@ -201,15 +195,19 @@ def _shape_is_fine(data: Any) -> bool:
             return False
         seen.add(id(node))
         if isinstance(node, dict):
-            if any(isinstance(k, str) and not k.isascii() and search(k) for k in node):
-                return False
+            for key in node:
+                if isinstance(key, str) and not key.isascii() and search(key):
+                    return False
             children: Iterable[Any] = node.values()
         else:
             children = node
         for child in children:
-            if isinstance(child, (dict, list)):
+            if isinstance(child, str):
+                if not child.isascii() and search(child):
+                    return False
+            elif isinstance(child, (dict, list)):
                 stack.append((child, depth + 1))
-            elif bad_scalar(child):
+            elif isinstance(child, float) and not math.isfinite(child):
                 return False
     return True
 

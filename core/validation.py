@@ -15,7 +15,8 @@ import copy
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .fastcheck import compile_check
 from .loader import Document, Problem, escape_pointer, locate
 
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -82,9 +84,35 @@ def profile_schema(fragments: Mapping[str, tuple[Mapping[str, Any], str]] = {}) 
     return schema
 
 
+#: The compiled yes/no check (core/fastcheck.py) of each live validator made by
+#: compile_validator, by id(validator); the entry goes when the validator does.
+_FAST_CHECKS: dict[int, Callable[[Any], bool]] = {}
+
+
 def compile_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
-    """A validator for ``schema`` with vendordd's format checks (dates, URIs)."""
-    return Draft202012Validator(schema, format_checker=_format_checker())
+    """A validator for ``schema`` with vendordd's format checks (dates, URIs).
+
+    When the schema is within core/fastcheck.py's subset, a compiled check is
+    kept beside it: :func:`schema_problems` then runs jsonschema only on
+    documents that check rejects (it accepts exactly what jsonschema accepts).
+    """
+    validator = Draft202012Validator(schema, format_checker=_format_checker())
+    fast = compile_check(schema, validator.format_checker)
+    if fast is not None:
+        key = id(validator)
+        _FAST_CHECKS[key] = fast
+        weakref.finalize(validator, _FAST_CHECKS.pop, key, None)
+    return validator
+
+
+def _passes_fast_check(validator: Draft202012Validator, data: Any) -> bool:
+    fast = _FAST_CHECKS.get(id(validator))
+    if fast is None:
+        return False
+    try:
+        return fast(data)
+    except Exception:  # whatever it was, the reference validator decides
+        return False
 
 
 def _message(error: Any) -> str:
@@ -120,6 +148,8 @@ def pointer_of(path: Iterable[Any]) -> str:
 
 def schema_problems(validator: Draft202012Validator, doc: Document) -> list[Problem]:
     """Every schema error in ``doc``, sorted by place, with lines where findable."""
+    if _passes_fast_check(validator, doc.data):
+        return []
     errors = sorted(validator.iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
     # A wrong type explains every other complaint about the same value.
     typed = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
@@ -132,20 +162,36 @@ def schema_problems(validator: Draft202012Validator, doc: Document) -> list[Prob
     return out
 
 
-def _cited_sources(node: Any, pointer: str = "") -> Iterable[tuple[str, str]]:
-    """Every (source id, pointer) cited under a ``sources`` list of ids."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            here = f"{pointer}/{escape_pointer(key)}"
-            if (key == "sources" or key.endswith("_sources")) and isinstance(value, list) and pointer:
-                for i, sid in enumerate(value):
-                    if isinstance(sid, str):
-                        yield sid, f"{here}/{i}"
-            else:
-                yield from _cited_sources(value, here)
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _cited_sources(value, f"{pointer}/{i}")
+def _cited_sources(node: Any) -> list[tuple[str, list[Any]]]:
+    """Every (source id, path) cited under a ``sources`` list of ids, in document order.
+
+    A path is the list of keys and indexes to the citation; pointers are
+    only built for the few that need reporting.
+    """
+    found: list[tuple[str, list[Any]]] = []
+    path: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                path.append(key)
+                if (key == "sources" or key.endswith("_sources")) and isinstance(value, list) and len(path) > 1:
+                    for i, sid in enumerate(value):
+                        if isinstance(sid, str):
+                            found.append((sid, [*path, i]))
+                elif isinstance(value, (dict, list)):
+                    walk(value)
+                path.pop()
+        else:
+            for i, value in enumerate(node):
+                if isinstance(value, (dict, list)):
+                    path.append(i)
+                    walk(value)
+                    path.pop()
+
+    if isinstance(node, (dict, list)):
+        walk(node)
+    return found
 
 
 def semantic_problems(doc: Document) -> list[Problem]:
@@ -160,9 +206,9 @@ def semantic_problems(doc: Document) -> list[Problem]:
                                          f"/sources/{defined[sid]})", f"/sources/{i}/id"))
         else:
             defined[sid] = i
-    for sid, pointer in _cited_sources({k: v for k, v in data.items() if k != "sources"}):
+    for sid, parts in _cited_sources({k: v for k, v in data.items() if k != "sources"}):
         if sid not in defined:
-            parts = [int(p) if p.isdigit() else p for p in pointer.strip("/").split("/")]
+            pointer = pointer_of(parts)
             line, column = locate(doc, parts)
             out.append(Problem(doc.name, f"source {sid!r} is cited but not defined in /sources",
                                pointer, line, column))
@@ -170,25 +216,36 @@ def semantic_problems(doc: Document) -> list[Problem]:
 
 
 def future_facts(data: Mapping[str, Any], as_of: dt.date) -> list[str]:
-    """Pointers of dated facts after ``as_of`` (left out of the assessment, with a warning)."""
+    """Pointers of dated facts after ``as_of`` (left out of the assessment, with a warning).
+
+    Sources are documents, not facts (a later article may report an earlier
+    fact), and ``x-`` annotations are ignored by vendordd: neither is counted.
+    """
     from .evidence import parse_date
 
     found: list[str] = []
     date_keys = {"date", "left", "joined", "since", "announced", "as_of", "published"}
+    path: list[Any] = []
 
-    def walk(node: Any, pointer: str) -> None:
+    def walk(node: Any) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                here = f"{pointer}/{escape_pointer(key)}"
+                if isinstance(key, str) and key.startswith("x-"):
+                    continue
                 if key in date_keys and isinstance(value, str):
                     day = parse_date(value)
                     if day is not None and day > as_of:
-                        found.append(here)
-                else:
-                    walk(value, here)
-        elif isinstance(node, list):
+                        found.append(pointer_of([*path, key]))
+                elif isinstance(value, (dict, list)):
+                    path.append(key)
+                    walk(value)
+                    path.pop()
+        else:
             for i, value in enumerate(node):
-                walk(value, f"{pointer}/{i}")
+                if isinstance(value, (dict, list)):
+                    path.append(i)
+                    walk(value)
+                    path.pop()
 
-    walk({k: v for k, v in data.items() if k not in ("profile_date",)}, "")
+    walk({k: v for k, v in data.items() if k not in ("profile_date", "sources")})
     return found

@@ -1,0 +1,326 @@
+"""A compiled yes/no check for the JSON Schema subset vendordd's schemas use.
+
+jsonschema stays the reference validator and the only source of error
+messages. This module only answers "would jsonschema report no error?" about
+ten times faster, so that the common case (a valid profile) skips the
+reference validator; any document it does not accept is validated again by
+jsonschema, which then says what is wrong.
+
+The contract: :func:`compile_check` returns a predicate ``check(instance) ->
+bool`` that is True exactly when ``Draft202012Validator(schema,
+format_checker=...)`` reports no error for ``instance``, or None when the
+schema uses something outside the supported subset (the caller then uses
+jsonschema alone). Supported: ``type``, ``enum``, ``const``, ``properties``,
+``patternProperties``, ``additionalProperties``, ``required``,
+``propertyNames``, ``min/maxProperties``, ``items`` (without
+``prefixItems``), ``min/maxItems``, ``uniqueItems``, ``min/maxLength``,
+``pattern``, ``format`` (through the same format checker), ``minimum``,
+``maximum``, ``exclusiveMinimum``, ``exclusiveMaximum``, ``allOf``,
+``anyOf``, ``oneOf``, ``not``, and local ``$ref`` ("#/..."), recursive ones
+included. Keywords jsonschema ignores are ignored here too.
+tests/test_fastcheck.py compares the two verdicts over the whole test
+corpus and about 2,800 mutated documents.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import unquote
+
+from jsonschema import Draft202012Validator
+
+try:  # the reference validator's own equality and uniqueness rules (bool is not 1)
+    from jsonschema._utils import equal as _equal
+    from jsonschema._utils import uniq as _uniq
+except ImportError:  # pragma: no cover - a future jsonschema moved them
+    _equal = _uniq = None
+
+Check = Callable[[Any], bool]
+
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+_SUPPORTED = {"$ref", "type", "enum", "const", "properties", "patternProperties", "additionalProperties",
+              "required", "propertyNames", "minProperties", "maxProperties", "items", "minItems",
+              "maxItems", "uniqueItems", "minLength", "maxLength", "pattern", "format", "minimum",
+              "maximum", "exclusiveMinimum", "exclusiveMaximum", "allOf", "anyOf", "oneOf", "not"}
+#: Keywords that are not validators but change how references resolve.
+_RESOLUTION = {"$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor", "$recursiveRef"}
+
+
+class Unsupported(Exception):
+    """The schema uses something this compiler does not reproduce exactly."""
+
+
+def _is_number(x: Any) -> bool:
+    return not isinstance(x, bool) and isinstance(x, numbers.Number)
+
+
+def _is_integer(x: Any) -> bool:
+    if isinstance(x, bool):
+        return False
+    return isinstance(x, int) or (isinstance(x, float) and x.is_integer())
+
+
+_TYPES: dict[str, Check] = {
+    "object": lambda x: isinstance(x, dict),
+    "array": lambda x: isinstance(x, list),
+    "string": lambda x: isinstance(x, str),
+    "boolean": lambda x: isinstance(x, bool),
+    "null": lambda x: x is None,
+    "number": _is_number,
+    "integer": _is_integer,
+}
+
+
+def _always(_: Any) -> bool:
+    return True
+
+
+def _never(_: Any) -> bool:
+    return False
+
+
+class _Compiler:
+    def __init__(self, root: Any, format_checker: Any) -> None:
+        self.root = root
+        self.format_checker = format_checker
+        self.refs: dict[str, Check] = {}
+        self.pending: dict[str, list[Check]] = {}
+
+    def ref(self, ref: str) -> Check:
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            raise Unsupported(f"non-local $ref {ref!r}")
+        if ref in self.refs:
+            return self.refs[ref]
+        if ref in self.pending:  # a recursive reference: bind late
+            box = self.pending[ref]
+            return lambda x: box[0](x)
+        box: list[Check] = []
+        self.pending[ref] = box
+        target = self.resolve(ref)
+        compiled = self.node(target)
+        box.append(compiled)
+        self.refs[ref] = compiled
+        del self.pending[ref]
+        return compiled
+
+    def resolve(self, ref: str) -> Any:
+        node = self.root
+        fragment = unquote(ref[1:])
+        if not fragment:
+            return node
+        if not fragment.startswith("/"):
+            raise Unsupported(f"anchor reference {ref!r}")
+        for raw in fragment[1:].split("/"):
+            part = raw.replace("~1", "/").replace("~0", "~")
+            if node is not self.root and isinstance(node, Mapping) and "$id" in node:
+                raise Unsupported(f"$ref {ref!r} passes through a schema with its own $id")
+            if isinstance(node, Mapping) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                raise Unsupported(f"unresolvable $ref {ref!r}")
+        return node
+
+    def node(self, schema: Any, root: bool = False) -> Check:
+        if schema is True:
+            return _always
+        if schema is False:
+            return _never
+        if not isinstance(schema, Mapping):
+            raise Unsupported(f"schema of type {type(schema).__name__}")
+        for key in schema:
+            if key in _RESOLUTION and not (root and key == "$id"):
+                raise Unsupported(f"keyword {key!r}")
+            if key in Draft202012Validator.VALIDATORS and key not in _SUPPORTED:
+                raise Unsupported(f"keyword {key!r}")
+        checks: list[Check] = []
+        if "$ref" in schema:
+            checks.append(self.ref(schema["$ref"]))
+        if "type" in schema:
+            checks.append(self.type(schema["type"]))
+        if "enum" in schema:
+            checks.append(self.enum(schema["enum"]))
+        if "const" in schema:
+            checks.append(self.const(schema["const"]))
+        if any(k in schema for k in ("properties", "patternProperties", "additionalProperties",
+                                     "required", "propertyNames", "minProperties", "maxProperties")):
+            checks.append(self.object(schema))
+        if any(k in schema for k in ("items", "minItems", "maxItems", "uniqueItems")):
+            checks.append(self.array(schema))
+        if any(k in schema for k in ("minLength", "maxLength", "pattern", "format")):
+            checks.append(self.string(schema))
+        if any(k in schema for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")):
+            checks.append(self.number(schema))
+        for key in ("allOf", "anyOf", "oneOf"):
+            if key in schema:
+                checks.append(self.combine(key, schema[key]))
+        if "not" in schema:
+            inner = self.node(schema["not"])
+            checks.append(lambda x: not inner(x))
+        return _all(checks)
+
+    def type(self, types: Any) -> Check:
+        names = [types] if isinstance(types, str) else list(types)
+        if not names or any(n not in _TYPES for n in names):
+            raise Unsupported(f"type {types!r}")
+        tests = [_TYPES[n] for n in names]
+        if len(tests) == 1:
+            return tests[0]
+        return lambda x: any(t(x) for t in tests)
+
+    def enum(self, values: Any) -> Check:
+        if _equal is None:
+            raise Unsupported("jsonschema's equality helper is unavailable")
+        if all(isinstance(v, str) for v in values):
+            allowed = frozenset(values)
+            return lambda x: (x in allowed) if isinstance(x, str) else any(_equal(v, x) for v in values)
+        return lambda x: any(_equal(v, x) for v in values)
+
+    def const(self, value: Any) -> Check:
+        if _equal is None:
+            raise Unsupported("jsonschema's equality helper is unavailable")
+        return lambda x: _equal(x, value)
+
+    def object(self, schema: Mapping[str, Any]) -> Check:
+        props = {k: self.node(v) for k, v in (schema.get("properties") or {}).items()}
+        patterns = [(re.compile(p), self.node(v)) for p, v in (schema.get("patternProperties") or {}).items()]
+        joined = "|".join(schema.get("patternProperties") or {})
+        extra_rx = re.compile(joined) if joined else None
+        addl = schema.get("additionalProperties", True)
+        addl_check = None if addl is True or addl is False else self.node(addl)
+        closed = addl is False
+        required = list(schema.get("required") or ())
+        names = self.node(schema["propertyNames"]) if "propertyNames" in schema else None
+        low, high = schema.get("minProperties"), schema.get("maxProperties")
+        no_extras_rule = addl is True
+
+        def check(x: Any) -> bool:
+            if not isinstance(x, dict):
+                return True
+            for key in required:
+                if key not in x:
+                    return False
+            if low is not None and len(x) < low:
+                return False
+            if high is not None and len(x) > high:
+                return False
+            for key, value in x.items():
+                test = props.get(key)
+                if test is not None and not test(value):
+                    return False
+                if patterns:
+                    for rx, ptest in patterns:
+                        if rx.search(key) and not ptest(value):
+                            return False
+                if (not no_extras_rule and key not in props and not (extra_rx and extra_rx.search(key))
+                        and (closed or not addl_check(value))):
+                    return False
+                if names is not None and not names(key):
+                    return False
+            return True
+
+        return check
+
+    def array(self, schema: Mapping[str, Any]) -> Check:
+        items = self.node(schema["items"]) if "items" in schema else None
+        if schema.get("items") is True:
+            items = None
+        low, high = schema.get("minItems"), schema.get("maxItems")
+        unique = bool(schema.get("uniqueItems"))
+        if unique and _uniq is None:
+            raise Unsupported("jsonschema's uniqueness helper is unavailable")
+
+        def check(x: Any) -> bool:
+            if not isinstance(x, list):
+                return True
+            if low is not None and len(x) < low:
+                return False
+            if high is not None and len(x) > high:
+                return False
+            if items is not None:
+                for value in x:
+                    if not items(value):
+                        return False
+            if unique and x:
+                if all(type(v) is str for v in x):
+                    return len(set(x)) == len(x)
+                return _uniq(x)
+            return True
+
+        return check
+
+    def string(self, schema: Mapping[str, Any]) -> Check:
+        low, high = schema.get("minLength"), schema.get("maxLength")
+        rx = re.compile(schema["pattern"]) if "pattern" in schema else None
+        fmt = schema.get("format")
+        conforms = None
+        if fmt is not None and self.format_checker is not None and fmt in self.format_checker.checkers:
+            checker = self.format_checker
+
+            def conforms(x: Any) -> bool:
+                return checker.conforms(x, fmt)
+
+        def check(x: Any) -> bool:
+            if conforms is not None and not conforms(x):  # format applies to every type
+                return False
+            if not isinstance(x, str):
+                return True
+            if low is not None and len(x) < low:
+                return False
+            if high is not None and len(x) > high:
+                return False
+            return rx is None or rx.search(x) is not None
+
+        return check
+
+    def number(self, schema: Mapping[str, Any]) -> Check:
+        low, high = schema.get("minimum"), schema.get("maximum")
+        xlow, xhigh = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+
+        def check(x: Any) -> bool:
+            if not _is_number(x):
+                return True
+            if low is not None and x < low:
+                return False
+            if high is not None and x > high:
+                return False
+            if xlow is not None and x <= xlow:
+                return False
+            return xhigh is None or x < xhigh
+
+        return check
+
+    def combine(self, key: str, subschemas: Any) -> Check:
+        if not isinstance(subschemas, list) or not subschemas:
+            raise Unsupported(f"{key} of {subschemas!r}")
+        tests = [self.node(s) for s in subschemas]
+        if key == "allOf":
+            return _all(tests)
+        if key == "anyOf":
+            return lambda x: any(t(x) for t in tests)
+        return lambda x: sum(1 for t in tests if t(x)) == 1
+
+
+def _all(checks: list[Check]) -> Check:
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda x: first(x) and second(x)
+    return lambda x: all(c(x) for c in checks)
+
+
+def compile_check(schema: Any, format_checker: Any = None) -> Check | None:
+    """A predicate equal to "jsonschema finds no error", or None (see the module docstring)."""
+    if isinstance(schema, Mapping) and schema.get("$schema", _DRAFT) != _DRAFT:
+        return None
+    try:
+        return _Compiler(schema, format_checker).node(schema, root=True)
+    except (Unsupported, re.error, TypeError, ValueError):
+        return None

@@ -1,0 +1,95 @@
+"""The benchmark's generator and script keep working (benchmarks/).
+
+The generator must write profiles the real schema and semantic rules accept,
+in the sizes the benchmark claims, the same for the same seed. The script
+itself is only smoke-run (N = 20): benchmarks are not tests.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from vendordd.pipeline import build_host, load_profiles
+from vendordd.policy import load_policy
+from vendordd.validation import compile_validator, profile_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+
+
+def _module(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = _module("generate")
+run_bench = _module("run_bench")
+
+
+def test_generated_profiles_pass_the_real_schema_and_semantic_rules(tmp_path: Path) -> None:
+    paths = generate.write_profiles(tmp_path, 12, seed=5, fmt="mixed")
+    assert {p.suffix for p in paths} == {".yaml", ".json"}
+    policy, _ = load_policy(None)
+    validator = compile_validator(profile_schema(build_host(policy).schemas()))
+    docs, problems, read = load_profiles([str(tmp_path)], validator)
+    assert problems == []
+    assert len(docs) == 12 == len(read)
+    # and through jsonschema alone, not the compiled fast path
+    reference = Draft202012Validator(profile_schema(), format_checker=validator.format_checker)
+    for i in (1, 7, 12):
+        assert list(reference.iter_errors(generate.make_profile(5, i))) == []
+
+
+def test_generated_sizes_are_the_documented_ones() -> None:
+    profiles = [generate.make_profile(0, i) for i in range(1, 41)]
+    people = [len(p["leadership"]["key_people"]) for p in profiles]
+    releases = [len(p["open_source"]["releases"]) for p in profiles]
+    sources = [len(p["sources"]) for p in profiles]
+    assert min(people) >= 10 and max(people) <= 40
+    assert min(releases) >= 5 and max(releases) <= 60
+    assert min(sources) >= 20 and max(sources) <= 80
+    # spread over the range, not stuck at one size
+    assert max(sources) - min(sources) > 30 and max(releases) - min(releases) > 30
+
+
+def test_same_seed_same_profile_other_seed_other_profile() -> None:
+    assert generate.make_profile(1, 3) == generate.make_profile(1, 3)
+    assert generate.make_profile(1, 3) != generate.make_profile(2, 3)
+    assert generate.make_profile(1, 3)["vendor"]["id"] == "synth-00003"
+
+
+def test_cells_are_counted_across_read_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for count in (5, 0, 23):
+        ws = workbook.create_sheet()
+        for start in range(0, count, 4):
+            ws.append([f"v{start}"] * min(4, count - start))
+    workbook.save(tmp_path / "w.xlsx")
+    for chunk in (1 << 20, 7, 3):  # tags split across reads must be counted once
+        monkeypatch.setattr(run_bench, "CHUNK", chunk)
+        assert run_bench.cells_per_sheet(tmp_path / "w.xlsx") == [5, 0, 23]
+
+
+@pytest.mark.slow
+def test_the_benchmark_script_smoke_run() -> None:
+    done = subprocess.run([sys.executable, str(BENCH / "run_bench.py"), "--smoke"], capture_output=True,
+                          text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert re.search(r"^ratio N=20: full/floor = \d+\.\d\d", out, re.M), out
+    assert re.search(r"^ratio startup: --help/bare = \d+\.\d\d", out, re.M), out
+    assert re.search(r"^ratio startup: checks = \d+\.\d{3} s", out, re.M), out
+    assert re.search(r"^machine: \d+ cores", out, re.M), out
