@@ -526,6 +526,10 @@ def _print_setup(ws: Any, as_of: dt.date, header_rows: str | None, landscape: bo
 
 # --------------------------------------------------------------------------- grid
 
+#: The flat tables fit their column widths to this many rows, then stream the rest.
+STREAM_AFTER_ROWS = 2000
+
+
 @dataclass(frozen=True)
 class _Col:
     """A column: its width is fitted to the content between ``min`` and ``max`` characters."""
@@ -535,67 +539,93 @@ class _Col:
 
 
 class _Grid:
-    """The rows of one sheet, kept until :meth:`flush` writes them in one go.
+    """The rows of one sheet, measured for column widths, then written.
 
     Write-only sheets drop column widths and freeze panes set after the first
     row, so the grid measures its content first. Cells get their final
     coordinates here (a hyperlink's ref is taken from its cell at assignment,
     and normal-mode ``append`` does not update it).
+
+    With ``stream_after=N`` (the long flat tables), widths are fitted to the
+    first N rows and every later row is written at once instead of kept, so
+    memory does not grow with the number of vendors; ``freeze`` must then be
+    given here, since it too must be set before the first row is written.
     """
 
-    def __init__(self, ws: Any, columns: Sequence[_Col]) -> None:
+    def __init__(self, ws: Any, columns: Sequence[_Col], *, stream_after: int | None = None,
+                 freeze: str | None = None) -> None:
         self.ws = ws
         self.columns = list(columns)
         self.rows: list[list[Cell | None]] = []
         self._measured: list[float] = [0.0] * len(columns)
+        self._stream_after = stream_after
+        self._freeze = freeze
+        self._widths: list[float] | None = None  # set once the rows start being written
+        self._written = 0
 
     @property
     def next_row(self) -> int:
-        return len(self.rows) + 1
+        return self._written + len(self.rows) + 1
 
     def add(self, cells: Sequence[Cell | None], measure: bool = True) -> int:
         """Queue a row; returns its 1-based row number. ``measure`` counts it for widths."""
-        if len(self.rows) >= MAX_ROWS:
+        row_idx = self.next_row
+        if row_idx > MAX_ROWS:
             raise ScorecardError(f"sheet {self.ws.title!r} would exceed Excel's {MAX_ROWS:,} rows")
         row = list(cells)
+        if self._widths is not None:
+            self._emit(row_idx, row)
+            return row_idx
         self.rows.append(row)
         if measure:
             for idx, cell in enumerate(row[: len(self._measured)]):
                 if cell is not None and cell._value is not None:
                     self._measured[idx] = max(self._measured[idx], _cell_width(cell, _font_info(cell)))
-        return len(self.rows)
+        if self._stream_after is not None and len(self.rows) >= self._stream_after:
+            self._start()
+        return row_idx
 
     def blank(self, count: int = 1) -> None:
         for _ in range(count):
             self.add([], measure=False)
 
     def flush(self, freeze: str | None = None) -> None:
-        """Set widths, row heights and frozen panes, then append every row.
+        """Write what is still queued (setting widths and frozen panes first if not yet done).
 
         Rows with wrapped text get an explicit height: LibreOffice does not
         fit row heights when it opens a file, so without one wrapped lines
         overlap the next row (Excel then keeps that height too).
         """
+        if self._widths is None:
+            self._start(freeze)
+
+    def _start(self, freeze: str | None = None) -> None:
         widths = []
         for idx, col in enumerate(self.columns):
             width = round(min(max(self._measured[idx] + 2, col.min), col.max), 1)
             widths.append(width)
             self.ws.column_dimensions[get_column_letter(idx + 1)].width = width
-        if freeze:
-            self.ws.freeze_panes = freeze
+        self._widths = widths
+        if freeze or self._freeze:
+            self.ws.freeze_panes = freeze or self._freeze
+        queued, self.rows = self.rows, []
+        for row_idx, row in enumerate(queued, self._written + 1):
+            self._emit(row_idx, row)
+
+    def _emit(self, row_idx: int, row: list[Cell | None]) -> None:
         dims = self.ws.row_dimensions
-        for row_idx, row in enumerate(self.rows, 1):
-            if dims.get(row_idx) is None or dims[row_idx].height is None:
-                height = _row_height(row, widths)
-                if height is not None:
-                    dims[row_idx].height = height
-            for col_idx, cell in enumerate(row, 1):
-                if cell is None:
-                    continue
-                cell.row, cell.column = row_idx, col_idx
-                if cell.hyperlink is not None:
-                    cell.hyperlink.ref = cell.coordinate
-            self.ws.append(row)
+        if dims.get(row_idx) is None or dims[row_idx].height is None:
+            height = _row_height(row, self._widths)
+            if height is not None:
+                dims[row_idx].height = height
+        for col_idx, cell in enumerate(row, 1):
+            if cell is None:
+                continue
+            cell.row, cell.column = row_idx, col_idx
+            if cell.hyperlink is not None:
+                cell.hyperlink.ref = cell.coordinate
+        self.ws.append(row)
+        self._written += 1
 
     @property
     def last_col_letter(self) -> str:
@@ -1167,7 +1197,7 @@ def _write_findings(book: _Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) 
     cols = [_Col(12, 22), _Col(16, 28), _Col(14, 24), _Col(16, 26), _Col(10, 14), _Col(10, 17),
             _Col(8, 8), _Col(9, 10), _Col(11, 11), _Col(8, 8), _Col(13, 13), _Col(26, 38), _Col(30, 50),
             _Col(26, 38), _Col(9, 14), _Col(18, 32), _Col(12, 32)]
-    grid = _Grid(ws, cols)
+    grid = _Grid(ws, cols, stream_after=STREAM_AFTER_ROWS, freeze="C2")
     grid.add([book.text(ws, h, "header") for h in _FINDING_HEADERS], measure=False)
     for vendor in vendors:
         name = vendor.get("name") or vendor.get("id")
@@ -1208,7 +1238,7 @@ _EVIDENCE_HEADERS = ["Vendor id", "Vendor", "Source id", "Title", "Publisher", "
 def _write_evidence(book: _Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) -> None:
     cols = [_Col(12, 24), _Col(16, 30), _Col(9, 12), _Col(24, 45), _Col(14, 30), _Col(11, 11),
             _Col(10, 15), _Col(7, 7), _Col(20, 40), _Col(24, 60)]
-    grid = _Grid(ws, cols)
+    grid = _Grid(ws, cols, stream_after=STREAM_AFTER_ROWS, freeze="C2")
     grid.add([book.text(ws, h, "header") for h in _EVIDENCE_HEADERS], measure=False)
     for vendor in vendors:
         check_titles = {str(c.get("id")): str(c.get("title") or c.get("id"))

@@ -690,3 +690,19 @@ def test_libreoffice_opens_and_prints_the_scorecard(tmp_path, sample_xlsx):
     assert pdf.is_file(), f"no PDF: {proc.stdout} {proc.stderr}"
     assert pdf.read_bytes().startswith(b"%PDF")
     assert _pdf_pages(pdf) >= len(EXPECTED_SHEETS)
+
+
+def test_flat_tables_stream_after_the_measured_rows(tmp_path, monkeypatch, book):
+    """Findings and Evidence hold the same cells when rows are streamed after the first few."""
+    import vendordd.scorecard as sc
+
+    monkeypatch.setattr(sc, "STREAM_AFTER_ROWS", 3)
+    path = tmp_path / "streamed.xlsx"
+    write_scorecard(load_results(), path)
+    streamed = load_workbook(path)
+    for title in ("Findings", "Evidence"):
+        want = [[c.value for c in row] for row in book[title].iter_rows()]
+        got = [[c.value for c in row] for row in streamed[title].iter_rows()]
+        assert got == want and len(got) > 3
+        assert streamed[title].freeze_panes == "C2"
+        assert all(streamed[title].column_dimensions[k].width for k in "ABC")  # set before streaming
