@@ -27,6 +27,7 @@ and confidence, never the score.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -131,7 +132,12 @@ def normalise_type(name: Any) -> str:
     and the SXM/OAM form factor are dropped: ``"NVIDIA H100 SXM5 80GB"`` and
     ``"H100"`` give the same key.
     """
-    text = str(name).lower()
+    return _normalise_text(str(name))
+
+
+@functools.lru_cache(maxsize=4096)  # a run sees few distinct type names, thousands of times
+def _normalise_text(name: str) -> str:
+    text = name.lower()
     text = re.sub(r"\b\d+\s*gi?b\b", " ", text)
     text = re.sub(r"\b(sxm\d?|oam)\b", " ", text)
     for word in _VENDOR_WORDS:
