@@ -400,12 +400,17 @@ def locate(doc: Document, pointer_parts: Iterable[Any]) -> tuple[int | None, int
     """The (line, column) of a JSON pointer in the document's text, when findable.
 
     Only used when reporting errors, so it may re-read and re-parse the file:
-    YAML and JSON (a YAML flow document) are composed into nodes with marks.
+    YAML and JSON (a YAML flow document) are composed into nodes with marks,
+    once per document however many errors it has (kept in ``doc.extra``).
     """
-    try:
-        text = _decode(doc.path.read_bytes(), doc.name)
-        node = yaml.compose(text, Loader=_StrictLoader)
-    except Exception:
+    if "nodes" not in doc.extra:
+        try:
+            text = _decode(doc.path.read_bytes(), doc.name)
+            doc.extra["nodes"] = yaml.compose(text, Loader=_StrictLoader)
+        except Exception:
+            doc.extra["nodes"] = None
+    node = doc.extra["nodes"]
+    if node is None:
         return None, None
     for part in pointer_parts:
         if isinstance(node, yaml.MappingNode):
