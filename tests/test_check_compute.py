@@ -8,13 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vendordd.model import rating_for, worst
 from vendordd.plugins import compute_capacity as cc
 from vendordd.testing import make_context, minimal_profile
+
+from .worked_examples import render, worked_examples
 
 CHECK = cc.CHECK
 AS_OF = "2026-03-10"
@@ -414,30 +414,13 @@ def _doc() -> str:
     return DOC.read_text(encoding="utf-8")
 
 
-def _worked_examples():
-    return re.findall(r"```yaml\n# worked example, as of (\d{4}-\d{2}-\d{2})\n(.*?)```\n+```text\n(.*?)```",
-                      _doc(), re.S)
-
-
-def render(block: str, as_of: str) -> str:
-    """Run a worked example as the page describes: its policy (if any), default bands."""
-    doc = yaml.safe_load(block)
-    policy = doc.get("policy") or {}
-    own = ((policy.get("checks") or {}).get(CHECK.id) or {}).get("settings")
-    f = CHECK.run(doc["profile"], make_context(as_of, own, policy, defaults=CHECK.defaults))
-    assert f.problems() == []
-    rating = worst(f.rating, rating_for(f.score)) if f.score is not None else None
-    return "\n".join([*f.rationale, f"=> status {f.status}, score {f.score}, rating {rating}, "
-                                    f"confidence {f.confidence}"]) + "\n"
-
-
 def test_doc_has_worked_examples():
-    assert len(_worked_examples()) == 2
+    assert len(worked_examples(CHECK.id)) == 2
 
 
-@pytest.mark.parametrize("as_of, block, expected", _worked_examples())
+@pytest.mark.parametrize("as_of, block, expected", worked_examples(CHECK.id))
 def test_doc_worked_example_matches_the_code(as_of, block, expected):
-    assert render(block, as_of) == expected
+    assert render(CHECK, block, as_of) == expected.strip()
 
 
 def test_doc_conversion_table_matches_the_code():

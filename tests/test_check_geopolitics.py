@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vendordd.evidence import parse_date
-from vendordd.model import rating_for, worst
 from vendordd.plugins import geopolitical_exposure as ge
 from vendordd.testing import make_context, minimal_profile
+
+from .worked_examples import render, worked_examples
 
 CHECK = ge.CHECK
 AS_OF = "2026-03-10"
@@ -405,33 +406,16 @@ def _doc() -> str:
     return DOC.read_text(encoding="utf-8")
 
 
-def _worked_examples():
-    return re.findall(r"```yaml\n# worked example, as of (\d{4}-\d{2}-\d{2})\n(.*?)```\n+```text\n(.*?)```",
-                      _doc(), re.S)
-
-
-def render(block: str, as_of: str) -> str:
-    """Run a worked example as the page describes: its policy, default bands."""
-    doc = yaml.safe_load(block)
-    policy = doc.get("policy") or {}
-    own = ((policy.get("checks") or {}).get(CHECK.id) or {}).get("settings")
-    f = CHECK.run(doc["profile"], make_context(as_of, own, policy, defaults=CHECK.defaults))
-    assert f.problems() == []
-    rating = worst(f.rating, rating_for(f.score)) if f.score is not None else None
-    return "\n".join([*f.rationale, f"=> status {f.status}, score {f.score}, rating {rating}, "
-                                    f"confidence {f.confidence}"]) + "\n"
-
-
 def test_doc_has_worked_examples_for_two_buyers():
-    examples = _worked_examples()
+    examples = worked_examples(CHECK.id)
     assert len(examples) == 2
     profiles = [yaml.safe_load(block)["profile"] for _, block, _ in examples]
     assert profiles[0] == profiles[1]
 
 
-@pytest.mark.parametrize("as_of, block, expected", _worked_examples())
+@pytest.mark.parametrize("as_of, block, expected", worked_examples(CHECK.id))
 def test_doc_worked_example_matches_the_code(as_of, block, expected):
-    assert render(block, as_of) == expected
+    assert render(CHECK, block, as_of) == expected.strip()
 
 
 @pytest.mark.parametrize("key", [k for k in CHECK.defaults if k != "regions"])

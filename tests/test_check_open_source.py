@@ -8,14 +8,15 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vendordd.model import rating_for
 from vendordd.plugins import open_source_commitment as osc
 from vendordd.plugins.open_source_commitment import CHECK
-from vendordd.testing import make_context, minimal_profile, run_check, validate_profile
+from vendordd.testing import make_context, minimal_profile, run_check
+
+from .worked_examples import render, worked_examples
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "methodology" / "open_source_commitment.md"
 AS_OF = dt.date(2026, 4, 1)
@@ -458,25 +459,13 @@ def test_property_never_raises_and_scores_in_range(releases, adoption, commitmen
 
 # -- the methodology page ----------------------------------------------------------
 
-def _doc_examples():
-    text = DOC.read_text(encoding="utf-8")
-    return re.findall(r"```yaml\n(# worked example, as of (\d{4}-\d{2}-\d{2})\n.*?)```\n+```text\n(.*?)```",
-                      text, re.S)
-
-
 def test_doc_has_worked_examples():
-    assert len(_doc_examples()) == 2
+    assert len(worked_examples(CHECK.id)) == 2
 
 
-@pytest.mark.parametrize("block, as_of, expected", _doc_examples())
-def test_doc_worked_example_matches_the_code(block, as_of, expected):
-    profile = yaml.safe_load(block)
-    assert validate_profile(profile) == []
-    f = CHECK.run(profile, make_context(as_of, defaults=CHECK.defaults))
-    assert f.problems() == []
-    out = f.rationale + [f"=> status {f.status}, score {f.score:g}, rating {rating_for(f.score)}, "
-                         f"confidence {f.confidence:g}"]
-    assert "\n".join(out) == expected.strip()
+@pytest.mark.parametrize("as_of, block, expected", worked_examples(CHECK.id))
+def test_doc_worked_example_matches_the_code(as_of, block, expected):
+    assert render(CHECK, block, as_of, "g") == expected.strip()
 
 
 def test_doc_lists_every_setting_with_its_default():
