@@ -77,6 +77,7 @@ from openpyxl.writer.excel import ExcelWriter
 from . import __version__
 from .atomic import ProtectedPathError, atomic_write, check_not_protected
 from .model import DEFAULT_BANDS, rating_for
+from .xlsx_rows import RowWriter
 from .xlsx_text import (
     CELL_TEXT_LIMIT,
     display_width,
@@ -562,6 +563,7 @@ class _Grid:
         self._freeze = freeze
         self._widths: list[float] | None = None  # set once the rows start being written
         self._written = 0
+        self._writer: RowWriter | None = None
 
     @property
     def next_row(self) -> int:
@@ -614,17 +616,23 @@ class _Grid:
 
     def _emit(self, row_idx: int, row: list[Cell | None]) -> None:
         dims = self.ws.row_dimensions
+        height = None
         if dims.get(row_idx) is None or dims[row_idx].height is None:
             height = _row_height(row, self._widths)
+        if self.ws.parent.write_only:
+            if self._writer is None:
+                self._writer = RowWriter(self.ws)
+            self._writer.write(row_idx, row, height)
+        else:  # a template's workbook: normal mode
             if height is not None:
                 dims[row_idx].height = height
-        for col_idx, cell in enumerate(row, 1):
-            if cell is None:
-                continue
-            cell.row, cell.column = row_idx, col_idx
-            if cell.hyperlink is not None:
-                cell.hyperlink.ref = cell.coordinate
-        self.ws.append(row)
+            for col_idx, cell in enumerate(row, 1):
+                if cell is None:
+                    continue
+                cell.row, cell.column = row_idx, col_idx
+                if cell.hyperlink is not None:
+                    cell.hyperlink.ref = cell.coordinate
+            self.ws.append(row)
         self._written += 1
 
     @property
