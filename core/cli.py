@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -108,12 +109,14 @@ def cli(debug: bool) -> None:
 @click.option("--fail-on", type=click.Choice(LEVELS), help="Exit 1 when any vendor's tier is at or above this.")
 @click.option("--vendor-sheets", type=int, default=250, show_default=True,
               help="Per-vendor sheets for at most this many vendors (the summary and flat tables always have all).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Processes assessing profiles [default: one per CPU from 64 profiles on, Linux; else 1].")
 @plugin_option
 @strict_option
 def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, policy: str | None,
         portfolio: str | None, baseline: str | None, overrides: str | None, template: str | None, as_of: str | None, only: str | None,
         fail_on: str | None, vendor_sheets: int, plugin_paths: tuple[str, ...], strict: bool,
-        screening_lists: tuple[str, ...] = ()) -> None:
+        screening_lists: tuple[str, ...] = (), jobs: int | None = None) -> None:
     """Assess PROFILES (files, folders or globs) and write the scorecard."""
     from .host import PluginError
     from .loader import InputError
@@ -128,7 +131,7 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
                          only_checks=[c.strip() for c in only.split(",") if c.strip()] if only else None,
                          strict=strict, baseline_path=baseline,
                          overrides_path=overrides, trace=_debug() or None, progress=progress,
-                         screening_lists=screening_lists)
+                         screening_lists=screening_lists, jobs=jobs)
     except InputError as exc:
         raise Fail("\n".join(map(str, exc.problems))) from None
     except PluginError as exc:
@@ -191,7 +194,8 @@ def _write_json(results: dict[str, Any], path: str, protected: list[str]) -> Non
     from .atomic import atomic_write
 
     if path == "-":
-        click.echo(json.dumps(results, indent=2, ensure_ascii=False, sort_keys=False) + "\n", nl=False)
+        for chunk in _json_batches(results):
+            click.echo(chunk, nl=False)
         return
     try:
         atomic_write(path, lambda fh: _dump_json(results, fh), protected=protected)
@@ -200,22 +204,30 @@ def _write_json(results: dict[str, Any], path: str, protected: list[str]) -> Non
 
 
 def _dump_json(results: dict[str, Any], fh: Any) -> None:
-    """Write the bytes of ``json.dumps(results, indent=2, ensure_ascii=False) + "\\n"`` to ``fh``.
+    """Write the bytes of ``json.dumps(results, indent=2, ensure_ascii=False) + "\\n"`` to ``fh``."""
+    for chunk in _json_batches(results):
+        fh.write(chunk.encode("utf-8"))
 
-    In batches of about a megabyte: the whole text of a run over thousands of
-    vendors is hundreds of megabytes, and its pieces several times that.
+
+def _json_batches(results: dict[str, Any]) -> Iterator[str]:
+    """The JSON text of ``results`` and a final line feed, in pieces of about a megabyte.
+
+    The whole text of a run over thousands of vendors is hundreds of
+    megabytes, and its pieces several times that.
     """
+    from .vendor_store import iter_results_json
+
     batch: list[str] = []
     size = 0
-    for chunk in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(results):
+    for chunk in iter_results_json(results):
         batch.append(chunk)
         size += len(chunk)
         if size >= 1 << 20:
-            fh.write("".join(batch).encode("utf-8"))
+            yield "".join(batch)
             batch.clear()
             size = 0
     batch.append("\n")
-    fh.write("".join(batch).encode("utf-8"))
+    yield "".join(batch)
 
 
 def render_table(results: dict[str, Any]) -> str:
@@ -241,16 +253,27 @@ def _num(value: float | None) -> str:
 @strict_option
 def validate(profiles: tuple[str, ...], plugin_paths: tuple[str, ...], strict: bool) -> None:
     """Check PROFILES against the schema (with plugin extensions); exit 2 on any error."""
-    from .pipeline import load_profiles
+    from .loader import expand_paths
+    from .pipeline import duplicate_ids, read_profile
     from .validation import compile_validator, profile_schema
 
     host = _host(plugin_paths, strict)
     shown = len(host.problems)
-    docs, problems, _ = load_profiles(profiles, compile_validator(profile_schema(host.schemas())))
+    validator = compile_validator(profile_schema(host.schemas()))
+    files, problems = expand_paths(profiles)
+    valid = []  # (vendor id, file name): one profile at a time is held, however many there are
+    for path in files:
+        doc, found = read_profile(path, validator)
+        problems.extend(found)
+        if doc is not None:
+            valid.append((doc.data["vendor"]["id"], doc.name))
+    dups, found = duplicate_ids(valid)
+    problems.extend(found)
     for line in host.problems[shown:]:
         _warn(line)
     _error_lines(problems)
-    click.echo(f"{len(docs)} profile(s) valid, {len({p.file for p in problems})} file(s) with errors")
+    good = sum(vid not in dups for vid, _ in valid)
+    click.echo(f"{good} profile(s) valid, {len({p.file for p in problems})} file(s) with errors")
     if problems:
         click.get_current_context().exit(2)
 

@@ -11,7 +11,7 @@ them) and PluginError only under ``strict`` or for duplicate check ids.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,8 @@ from .loader import Document, InputError, Problem, expand_paths, load_file
 from .policy import as_of_date, load_policy
 from .runner import apply_override, check_weight, effective_settings, find_override, run_check
 from .scoring import aggregate, area_scores, top_risks
+from .vendor_store import KEEP_AS_OBJECTS, VendorStore
+from .workers import FileResult, Job, assess_files, choose_jobs
 
 FORMAT_VERSION = 1
 
@@ -61,6 +63,38 @@ def selected_checks(host: Host, policy: Mapping[str, Any],
     return chosen, unknown
 
 
+def read_profile(path: Any, validator: Any) -> tuple[Document | None, list[Problem]]:
+    """Parse and validate one profile file: the document, or None and its problems."""
+    from .validation import schema_problems, semantic_problems
+
+    try:
+        doc = load_file(path)
+    except InputError as exc:
+        return None, list(exc.problems)
+    if not isinstance(doc.data, dict):
+        kind = "list" if isinstance(doc.data, list) else type(doc.data).__name__
+        return None, [Problem(doc.name, f"a profile must be a mapping, not a {kind}", "/")]
+    found = schema_problems(validator, doc)
+    if not found:
+        found = semantic_problems(doc)
+    return (None, found) if found else (doc, [])
+
+
+def duplicate_ids(named: Iterable[tuple[str, str]]) -> tuple[set[str], list[Problem]]:
+    """``(vendor id, file name)`` pairs -> the ids used by more than one file, and a problem per such file."""
+    by_id: dict[str, list[str]] = {}
+    for vid, name in named:
+        by_id.setdefault(vid, []).append(name)
+    dups, problems = set(), []
+    for vid, names in by_id.items():
+        if len(names) > 1:
+            dups.add(vid)
+            listed = ", ".join(names)
+            problems += [Problem(name, f"vendor id {vid!r} is used by more than one file ({listed}); "
+                                       f"none of them was assessed", "/vendor/id") for name in names]
+    return dups, problems
+
+
 def load_profiles(paths: Iterable[str], validator: Any
                   ) -> tuple[list[Document], list[Problem], list[str]]:
     """Parse and validate every profile.
@@ -68,41 +102,16 @@ def load_profiles(paths: Iterable[str], validator: Any
     Returns the good profiles (sorted by vendor id), the problems of the bad
     ones, and every file read (so that no output is ever written over one).
     """
-    from .validation import schema_problems, semantic_problems
-
     files, problems = expand_paths(paths)
     good: list[Document] = []
     for path in files:
-        try:
-            doc = load_file(path)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        if not isinstance(doc.data, dict):
-            problems.append(Problem(doc.name, f"a profile must be a mapping, not a "
-                                              f"{'list' if isinstance(doc.data, list) else type(doc.data).__name__}",
-                                    "/"))
-            continue
-        found = schema_problems(validator, doc)
-        if not found:
-            found = semantic_problems(doc)
-        if found:
-            problems.extend(found)
-            continue
-        good.append(doc)
-    by_id: dict[str, list[Document]] = {}
-    for doc in good:
-        by_id.setdefault(doc.data["vendor"]["id"], []).append(doc)
-    kept = []
-    for vid, docs in by_id.items():
-        if len(docs) == 1:
-            kept.append(docs[0])
-            continue
-        names = ", ".join(d.name for d in docs)
-        for doc in docs:
-            problems.append(Problem(doc.name, f"vendor id {vid!r} is used by more than one file "
-                                              f"({names}); none of them was assessed", "/vendor/id"))
-    kept.sort(key=lambda d: d.data["vendor"]["id"])
+        doc, found = read_profile(path, validator)
+        problems.extend(found)
+        if doc is not None:
+            good.append(doc)
+    dups, found = duplicate_ids((d.data["vendor"]["id"], d.name) for d in good)
+    problems.extend(found)
+    kept = sorted((d for d in good if d.data["vendor"]["id"] not in dups), key=lambda d: d.data["vendor"]["id"])
     return kept, problems, [str(p) for p in files]
 
 
@@ -173,12 +182,19 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
            host: Host | None = None, baseline_path: str | None = None,
            overrides_path: str | None = None, trace: bool | None = None,
            progress: Callable[[int, int], None] | None = None,
-           screening_lists: Iterable[str] = ()) -> Outcome:
+           screening_lists: Iterable[str] = (), jobs: int | None = None,
+           keep_as_objects: int = KEEP_AS_OBJECTS) -> Outcome:
     """Run the whole assessment; see the module docstring for the contract.
 
     ``screening_lists`` are ``--screening-list`` files, read once with the
     policy's ``screening.lists`` into the Screener every check gets as
     ``ctx.screening``; a bad list file raises InputError like a bad policy.
+
+    ``jobs``: processes assessing the profiles (None: one per CPU for big
+    runs; see :func:`vendordd.workers.choose_jobs`); the results are the
+    same for any number. Above ``keep_as_objects`` profiles,
+    ``results["vendors"]`` is a :class:`~vendordd.vendor_store.VendorStore`
+    of packed entries instead of a list (see that module).
     """
     from .screening import load_screening
     from .validation import compile_validator, profile_schema
@@ -202,16 +218,39 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
         raise InputError([Problem("--checks", f"unknown check id {c!r}") for c in unknown])
     settings = {rc.check.id: effective_settings(rc, policy) for rc in checks}
     validator = compile_validator(profile_schema(host.schemas()))
-    docs, problems, read = load_profiles(profiles, validator)
-
-    vendors = []
-    for i, doc in enumerate(docs):
-        vendors.append(assess_vendor(doc, checks, policy, day, settings, screener))
-        doc.data = None  # its results entry is all that is needed now; frees memory on big runs
+    files, problems = expand_paths(profiles)
+    packed = len(files) > keep_as_objects
+    job = Job(validator=validator, checks=checks, policy=policy, day=day, settings=settings,
+              screener=screener, packed=packed)
+    if baseline_doc is not None:
+        job.baseline = {v["id"]: v for v in baseline_doc.data.get("vendors", [])}
+        job.step = float(policy.get("diff_alert_step", 10))
+    entries: list[dict[str, Any]] = []
+    store = VendorStore()
+    assessed: list[FileResult] = []  # without their entries
+    for i, res in enumerate(assess_files(files, job, choose_jobs(jobs, len(files)))):
+        problems.extend(res.problems)
+        if res.vendor_id is not None:
+            if res.blob is not None:
+                store.add_packed(res.vendor_id, res.blob)
+            else:
+                entries.append(res.entry)
+            res.entry = res.blob = None
+            assessed.append(res)
         if progress:
-            progress(i + 1, len(docs))
-    inputs = [{"file": d.name, "sha256": d.sha256, "role": "profile"}
-              for d in sorted(docs, key=lambda d: d.name)]
+            progress(i + 1, len(files))
+    dups, found = duplicate_ids((r.vendor_id, r.name) for r in assessed)
+    problems.extend(found)
+    assessed = sorted((r for r in assessed if r.vendor_id not in dups), key=lambda r: r.vendor_id)
+    vendors: Sequence[Mapping[str, Any]]
+    if packed:
+        store.drop(dups)
+        store.sort_by_id()
+        vendors = store
+    else:
+        vendors = sorted((e for e in entries if e["id"] not in dups), key=lambda e: e["id"])
+    inputs = [{"file": r.name, "sha256": r.sha256, "role": "profile"}
+              for r in sorted(assessed, key=lambda r: r.name)]
     if policy_path:
         inputs.append({"file": str(policy_path), "sha256": policy_sha, "role": "policy"})
     if portfolio_doc is not None:
@@ -241,14 +280,10 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
     if screener is not None:
         results["screening"] = screener.summary()
     if baseline_doc is not None:
-        from .diff import compare
-
-        diff = compare(baseline_doc.data, results)
-        for vendor in vendors:
-            vendor["change"] = diff["vendors"][vendor["id"]]
-        results["baseline"] = {"file": baseline_doc.name, "as_of": diff["baseline_as_of"],
-                               "step": diff["step"], "removed": diff["removed"],
-                               "got_worse": diff["got_worse"]}
+        results["baseline"] = {"file": baseline_doc.name, "as_of": baseline_doc.data.get("as_of"),
+                               "step": job.step,
+                               "removed": sorted(set(job.baseline) - {r.vendor_id for r in assessed}),
+                               "got_worse": [r.vendor_id for r in assessed if r.got_worse]}
     for name, section in host.call_each("analyse_portfolio", results=results, portfolio=portfolio,
                                         policy=policy):
         if not section:
@@ -264,10 +299,10 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
             else:
                 results["portfolio"][key] = value
     results["warnings"] = [*host.problems, *screening_warnings,
-                           *(f"{v['id']}: {w}" for v in vendors for w in v["warnings"])]
+                           *(f"{r.vendor_id}: {w}" for r in assessed for w in r.warnings)]
     return Outcome(results=results, input_problems=problems, plugin_problems=list(host.problems),
                    warnings=results["warnings"], host=host, policy=policy,
-                   input_paths=[*read, *(p for p in (policy_path, portfolio_path, baseline_path,
+                   input_paths=[*map(str, files), *(p for p in (policy_path, portfolio_path, baseline_path,
                                                      overrides_path) if p),
                                 *(f for f, _ in list_files)])
 

@@ -45,7 +45,9 @@ def analyse(results: Mapping[str, Any], portfolio: Mapping[str, Any],
             policy: Mapping[str, Any]) -> dict[str, Any]:
     """The ``concentration`` section of the results (see the module docstring)."""
     settings = {**DEFAULT_BANDS, **((policy.get("portfolio") or {}).get("hhi_bands") or {})}
-    assessed = {v["id"]: v for v in results.get("vendors", [])}
+    # Only what is used: results["vendors"] may be a VendorStore that decodes each entry when read.
+    assessed = {v["id"]: {"name": v["name"], "capabilities": v.get("capabilities"), "overall": v["overall"]}
+                for v in results.get("vendors", [])}
     entries = list(portfolio.get("vendors") or [])
     total = sum(float(e.get("share", 0)) for e in entries)
     warnings: list[str] = []
