@@ -77,7 +77,8 @@ from openpyxl.writer.excel import ExcelWriter
 from . import __version__
 from .atomic import ProtectedPathError, atomic_write, check_not_protected
 from .model import DEFAULT_BANDS, rating_for
-from .xlsx_rows import RowWriter
+from .vendor_store import VendorStore
+from .xlsx_rows import RowWriter, new_cell, new_hyperlink
 from .xlsx_text import (
     CELL_TEXT_LIMIT,
     display_width,
@@ -249,6 +250,12 @@ def _sorted_by_id(items: Any) -> list[Mapping[str, Any]]:
     return sorted((i for i in (items or ()) if isinstance(i, Mapping)), key=lambda i: str(i.get("id", "")))
 
 
+def _vendors(results: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
+    """The results' vendor entries by id; a VendorStore (already sorted) is read as it is, never copied."""
+    vendors = results.get("vendors")
+    return vendors if isinstance(vendors, VendorStore) else _sorted_by_id(vendors)
+
+
 # --------------------------------------------------------------------------- names
 
 _TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\\s]+")
@@ -410,9 +417,8 @@ class _Book:
 
     # -- cells
     def _styled(self, ws: Any, style: str) -> Cell:
-        cell = Cell(ws, row=1, column=1)
-        cell._style = self.styles.array(style)
-        return cell
+        """An empty cell of ``ws`` (at A1 until placed) with its own copy of house style ``style``."""
+        return new_cell(ws, self.styles.array(style))
 
     def text(self, ws: Any, value: Any, style: str = "text", limit: int = CELL_TEXT_LIMIT) -> Cell:
         """A string cell (never a formula or error value) with ``style``."""
@@ -425,7 +431,7 @@ class _Book:
         if number is None:
             return self.text(ws, missing, missing_style) if missing else None
         cell = self._styled(ws, style)
-        cell.value = number
+        cell._value = number  # what ``cell.value = number`` does for a float
         return cell
 
     def date(self, ws: Any, value: Any, style: str = "date") -> Cell | None:
@@ -450,7 +456,7 @@ class _Book:
         if target is None or not self._link_budget(ws):
             return self.text(ws, text, plain)
         cell = self.text(ws, text, style)
-        cell.hyperlink = Hyperlink(ref="", target=target)
+        cell._hyperlink = new_hyperlink(cell.coordinate, target=target)  # as ``cell.hyperlink = ...`` sets it
         return cell
 
     def goto(self, ws: Any, text: Any, sheet_title: str | None, style: str = "link",
@@ -564,6 +570,7 @@ class _Grid:
         self._widths: list[float] | None = None  # set once the rows start being written
         self._written = 0
         self._writer: RowWriter | None = None
+        self._fonts = _fonts_of(ws.parent)  # every cell of the grid belongs to this sheet's workbook
 
     @property
     def next_row(self) -> int:
@@ -582,7 +589,7 @@ class _Grid:
         if measure:
             for idx, cell in enumerate(row[: len(self._measured)]):
                 if cell is not None and cell._value is not None:
-                    self._measured[idx] = max(self._measured[idx], _cell_width(cell, _font_info(cell)))
+                    self._measured[idx] = max(self._measured[idx], _cell_width(cell, self._fonts.of(cell)))
         if self._stream_after is not None and len(self.rows) >= self._stream_after:
             self._start()
         return row_idx
@@ -618,7 +625,7 @@ class _Grid:
         dims = self.ws.row_dimensions
         height = None
         if dims.get(row_idx) is None or dims[row_idx].height is None:
-            height = _row_height(row, self._widths)
+            height = _row_height(row, self._widths, self._fonts)
         if self.ws.parent.write_only:
             if self._writer is None:
                 self._writer = RowWriter(self.ws)
@@ -640,33 +647,63 @@ class _Grid:
         return get_column_letter(max(len(self.columns), 1))
 
 
-_FONT_INFO: weakref.WeakKeyDictionary[Any, dict[tuple[int, int], tuple[bool, float, bool]]] = \
-    weakref.WeakKeyDictionary()
+class _Fonts:
+    """(wraps, font size, bold) of the styles of one workbook, looked up once per style.
+
+    Keyed by (fontId, alignmentId): every cell has its own style array, so
+    the ids are the cheapest key. Get it with :func:`_fonts_of`.
+    """
+
+    __slots__ = ("_known", "_workbook")
+
+    def __init__(self, workbook: Workbook) -> None:
+        self._workbook = weakref.ref(workbook)  # a strong one would keep it alive in _FONTS
+        self._known: dict[tuple[int, int], tuple[bool, float, bool]] = {}
+
+    def of(self, cell: Cell) -> tuple[bool, float, bool]:
+        style = cell._style
+        key = (style[0], style[5]) if style is not None else (0, 0)  # fontId, alignmentId
+        info = self._known.get(key)
+        if info is None:
+            workbook = self._workbook()
+            font, alignment = workbook._fonts[key[0]], workbook._alignments[key[1]]
+            info = self._known[key] = (bool(alignment.wrap_text), float(font.sz or 11), bool(font.b))
+        return info
+
+
+_FONTS: weakref.WeakKeyDictionary[Any, _Fonts] = weakref.WeakKeyDictionary()
+
+
+def _fonts_of(workbook: Workbook) -> _Fonts:
+    """The :class:`_Fonts` of ``workbook`` (one per workbook, dropped with it)."""
+    fonts = _FONTS.get(workbook)
+    if fonts is None:
+        fonts = _FONTS[workbook] = _Fonts(workbook)
+    return fonts
 
 
 def _font_info(cell: Cell) -> tuple[bool, float, bool]:
-    """(wraps, font size, bold) of a cell, cached per workbook and style (lookups are slow)."""
-    style = cell._style
+    """(wraps, font size, bold) of a cell (callers with many cells keep a :class:`_Fonts`)."""
     workbook = cell.parent.parent if cell.parent is not None else cell._workbook  # a detached cell
-    cache = _FONT_INFO.setdefault(workbook, {})
-    key = (style.fontId, style.alignmentId)
-    info = cache.get(key)
-    if info is None:
-        font = cell.font
-        info = cache[key] = (bool(cell.alignment.wrap_text), float(font.sz or 11), bool(font.b))
-    return info
+    return _fonts_of(workbook).of(cell)
 
 
-def _row_height(row: Sequence[Cell | None], widths: Sequence[float]) -> float | None:
-    """Points needed to show every wrapped cell of ``row`` whole; None when one line will do."""
+def _row_height(row: Sequence[Cell | None], widths: Sequence[float], fonts: _Fonts | None = None) -> float | None:
+    """Points needed to show every wrapped cell of ``row`` whole; None when one line will do.
+
+    ``fonts`` is the :class:`_Fonts` of the cells' workbook, when the caller has it.
+    """
     needed = 0.0
-    for idx, cell in enumerate(row):
-        if cell is None or not isinstance(cell._value, str) or not cell._value or idx >= len(widths):
+    for cell, width in zip(row, widths):  # cells beyond the known widths are not measured
+        if cell is None:
             continue
-        wraps, size, bold = _font_info(cell)
+        value = cell._value
+        if not isinstance(value, str) or not value:
+            continue
+        wraps, size, bold = fonts.of(cell) if fonts is not None else _font_info(cell)
         if not wraps:
             continue
-        lines = _wrapped_lines(cell._value, widths[idx] * 11 / size, bold)
+        lines = _wrapped_lines(value, width * 11 / size, bold)
         needed = max(needed, lines * size * 1.33)
     if needed <= 15.5:
         return None
@@ -681,11 +718,25 @@ def _wrapped_lines(text: str, width: float, bold: bool) -> int:
     errs towards one line too many: a row slightly too tall beats clipped text.
     """
     per_line = max(3.0, width * (1.0 if bold else 1.1) - 1)
+    if "\n" not in text and (len(text) * 2 <= per_line or (len(text) <= per_line and text.isascii())):
+        return 1  # it fits even if every character were wide (or, all ASCII, as it is)
+    return _greedy_lines(text, per_line)
+
+
+def _greedy_lines(text: str, per_line: float) -> int:
+    """Lines that greedy word wrap at ``per_line`` characters makes of ``text`` (of its first 40,000)."""
     lines = 0
     for paragraph in text[:40000].split("\n"):
+        if len(paragraph) * 2 <= per_line or (len(paragraph) <= per_line and paragraph.isascii()):
+            lines += 1  # fits whole, as in _wrapped_lines (a list of short bullets)
+            continue
         used, count = 0.0, 1
-        for word in paragraph.split(" "):
-            size = display_width(word) if not word.isascii() else len(word)
+        words = paragraph.split(" ")
+        if paragraph.isascii():
+            sizes: Iterable[int] = map(len, words)
+        else:
+            sizes = [len(w) if w.isascii() else display_width(w) for w in words]
+        for size in sizes:
             if used and used + 1 + size > per_line:
                 count += 1
                 used = 0.0
@@ -907,13 +958,9 @@ class SheetWriter:
 # --------------------------------------------------------------------------- sheets
 
 def _vendor_sheet_titles(book: _Book, vendors: Sequence[Mapping[str, Any]], limit: int) -> list[str | None]:
-    titles: list[str | None] = []
-    for idx, vendor in enumerate(vendors):
-        if idx < limit:
-            titles.append(book.titles.take(vendor.get("name") or vendor.get("id"), fallback="Vendor"))
-        else:
-            titles.append(None)
-    return titles
+    titles: list[str | None] = [book.titles.take(vendor.get("name") or vendor.get("id"), fallback="Vendor")
+                                for vendor in vendors[:limit]]
+    return titles + [None] * (len(vendors) - len(titles))
 
 
 def _areas(vendors: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -1604,7 +1651,7 @@ def row_counts(results: Mapping[str, Any]) -> dict[str, tuple[int, str]]:
     Cheap: counts entries of ``results``, builds nothing. Per-vendor sheets
     are left out: their size is bounded by the profile schema's list limits.
     """
-    vendors = [v for v in results.get("vendors") or () if isinstance(v, Mapping)]
+    vendors = _vendors(results)
     checks = overrides = 0
     for vendor in vendors:
         for check in vendor.get("checks") if isinstance(vendor.get("checks"), list) else ():
@@ -1704,7 +1751,7 @@ def _discard(workbook: Workbook) -> None:
 
 def _build(book: _Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | None, limit: int) -> None:
     results = book.results
-    vendors = _sorted_by_id(results.get("vendors"))
+    vendors = _vendors(results)
     errors = [e for e in results.get("errors") or () if isinstance(e, Mapping)]
     portfolio = results.get("portfolio") if isinstance(results.get("portfolio"), Mapping) else {}
     # Built-in titles first, so a vendor called "Summary" gets "Summary (2)".
@@ -1730,9 +1777,8 @@ def _build(book: _Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | 
     _write_summary(book, summary, vendors, vendor_titles, areas, limit, errors_title)
     if errors_ws is not None:
         _write_errors(book, errors_ws, errors)
-    for index, (vendor, ws) in enumerate(zip(vendors, vendor_ws, strict=True), 1):
-        if ws is not None:
-            _write_vendor(book, ws, vendor, summary_title, areas, index)
+    for index, (vendor, ws) in enumerate(zip(vendors[:limit], vendor_ws, strict=False), 1):
+        _write_vendor(book, ws, vendor, summary_title, areas, index)
     _write_findings(book, findings, vendors)
     _write_evidence(book, evidence, vendors)
     if extra_sheets is not None:

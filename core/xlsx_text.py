@@ -65,6 +65,8 @@ def _cut_marker(removed: int) -> str:
 
 def _clean(text: str) -> str:
     """Drop what XML cannot hold; pair up split surrogates first; CR/CRLF become LF."""
+    if "\r" not in text and not _XML_ILLEGAL.search(text):
+        return text  # the common case: one scan (surrogates are in _XML_ILLEGAL too)
     if _SURROGATE.search(text):
         # A str can hold a high and a low surrogate as two code points (e.g. from
         # a careless decoder): join them into one character, drop lone halves.
@@ -142,6 +144,9 @@ def mark_text(cell: Cell, text: str) -> Cell:
 
 
 _ASCII_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+#: The start of an http(s) URL with a plain host (and port): once the character checks
+#: passed, the urlsplit checks below accept it (the usual case, decided without them).
+_PLAIN_WEB_URL = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]*)?(?:[/?#]|\Z)", re.IGNORECASE)
 
 
 def safe_url(url: Any) -> str | None:
@@ -161,6 +166,8 @@ def safe_url(url: Any) -> str | None:
     if url.isascii():  # in ASCII, exactly these are Cc or Zs (and none is Cf, Zl or Zp)
         if _ASCII_CONTROL_OR_SPACE.search(url):
             return None
+        if _PLAIN_WEB_URL.match(url):
+            return url
     elif any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Zs") for ch in url):
         return None
     try:

@@ -1,0 +1,197 @@
+"""The scorecard's fast paths give what the slow ones they replace give.
+
+Cells, hyperlinks and relationships made without openpyxl's initialisers;
+rows written as raw text; the one-line shortcut of the row-height estimate;
+the shortcuts of ``safe_text`` and ``safe_url``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.packaging.relationship import Relationship
+from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from vendordd import scorecard, xlsx_text
+from vendordd.xlsx_rows import RowWriter, _LinkRelationship, new_cell, new_hyperlink
+
+_TRICKY = ("plain", " padded ", "a & b < c > d \"q\" 's'", "tab\there\nnew line", "·•—中文🙂",
+           "\x7f\x80\x85\x9f\u00a0\u2028\ufdd0\ufffd\U0010ffff", "]]>", "=1+1", "")
+
+
+def _slots(cls: type) -> set[str]:
+    return {name for klass in cls.__mro__ for name in getattr(klass, "__slots__", ())}
+
+
+def test_new_cell_sets_every_slot_as_cell_init_does():
+    ws = Workbook(write_only=True).create_sheet("S")
+    style = StyleArray([1, 0, 0, 0, 0, 2, 0, 0, 0])
+    fast, slow = new_cell(ws, style), Cell(ws, row=1, column=1)
+    slow._style = style
+    for name in _slots(Cell):
+        assert getattr(fast, name) is getattr(slow, name) or getattr(fast, name) == getattr(slow, name), name
+    assert fast._style is style  # not copied
+
+
+def test_new_hyperlink_and_link_relationship_are_what_the_constructors_make():
+    assert type(new_hyperlink("A1", target="https://e.org")) is Hyperlink
+    assert vars(new_hyperlink("A1", target="https://e.org")) == vars(Hyperlink(ref="A1", target="https://e.org"))
+    assert vars(new_hyperlink("B2", location="'S'!A1", tooltip="t")) == \
+        vars(Hyperlink(ref="B2", location="'S'!A1", tooltip="t"))
+    rel = _LinkRelationship("https://e.org/?a=1&b=2", "rId7")
+    assert isinstance(rel, Relationship)
+    assert vars(rel) == vars(Relationship(type="hyperlink", TargetMode="External",
+                                          Target="https://e.org/?a=1&b=2", Id="rId7"))
+
+
+def _greedy_reference(text: str, width: float, bold: bool) -> int:
+    """``_wrapped_lines`` as it was before its shortcuts."""
+    per_line = max(3.0, width * (1.0 if bold else 1.1) - 1)
+    lines = 0
+    for paragraph in text[:40000].split("\n"):
+        used, count = 0.0, 1
+        for word in paragraph.split(" "):
+            size = xlsx_text.display_width(word) if not word.isascii() else len(word)
+            if used and used + 1 + size > per_line:
+                count += 1
+                used = 0.0
+            if size > per_line:
+                extra, used = divmod(size, per_line)
+                count += int(extra)
+            else:
+                used += size + (1 if used else 0)
+        lines += count
+    return lines
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab  \n-中🙂é"), max_size=120),
+       st.floats(min_value=1, max_value=80), st.booleans())
+def test_wrapped_lines_agrees_with_the_plain_greedy_wrap(text, width, bold):
+    assert scorecard._wrapped_lines(text, width, bold) == _greedy_reference(text, width, bold)
+
+
+def test_row_height_is_the_same_with_the_grids_font_cache():
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("S")
+    cells = []
+    for value, wrap, size, bold in [("short", True, 11, False), ("word " * 40, True, 11, True),
+                                    ("x" * 300, False, 11, False), ("中文 " * 30, True, 14, False), (3.5, True, 11, False)]:
+        cell = Cell(ws, row=1, column=1, value=value)
+        cell.alignment = Alignment(wrap_text=wrap, vertical="top")
+        cell.font = Font(name="Calibri", size=size, bold=bold)
+        cells.append(cell)
+    widths = [10, 20, 30, 12]  # the fifth cell has no width: not measured
+    fonts = scorecard._fonts_of(wb)
+    assert scorecard._row_height(cells, widths, fonts) == scorecard._row_height(cells, widths) is not None
+    assert fonts.of(cells[1]) == (True, 11.0, True)
+    assert fonts.of(Cell(ws, row=1, column=1)) == (False, 11.0, False)  # no style array at all
+
+
+def _clean_reference(text: str) -> str:
+    if xlsx_text._SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return xlsx_text._XML_ILLEGAL.sub("", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\r", "\n", "\x01", "\ud83d", "\ude42", "\uffff", "é"]),
+               max_size=30))
+def test_clean_shortcut_changes_nothing(text):
+    assert xlsx_text._clean(text) == _clean_reference(text)
+
+
+_URL_PARTS = st.text(alphabet=st.sampled_from(list("hHtTpPsS:/.-?#@[]%a0_~")), max_size=14)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(["http", "https", "HTTPS", "mailto", "ftp", ""]), _URL_PARTS)
+def test_safe_url_shortcut_decides_as_urlsplit_does(scheme, rest):
+    url = scheme + rest
+    fast = xlsx_text.safe_url(url)
+    saved = xlsx_text._PLAIN_WEB_URL
+    xlsx_text._PLAIN_WEB_URL = re.compile(r"(?!)")  # never matches: the full checks decide
+    try:
+        assert fast == xlsx_text.safe_url(url)
+    finally:
+        xlsx_text._PLAIN_WEB_URL = saved
+
+
+def _workbook_parts(build) -> dict[str, bytes]:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("S")
+    build(ws)
+    buf = io.BytesIO()
+    wb.save(buf)
+    with zipfile.ZipFile(buf) as zf:
+        return {n: zf.read(n) for n in zf.namelist() if "sheet1" in n}
+
+
+def _rows(ws):
+    rows = []
+    for idx, value in enumerate(_TRICKY, 1):
+        text = Cell(ws, row=1, column=1)
+        text._value, text.data_type = value, "s"
+        link = Cell(ws, row=1, column=1, value=f"link {idx}")
+        link.font = Font(name="Calibri", u="single")
+        link.hyperlink = Hyperlink(ref="", target=f"https://e.org/{idx}?a=1&b=\"{value[:3]}\"")
+        inner = Cell(ws, row=1, column=1, value="sheet")
+        inner.hyperlink = Hyperlink(ref="", location=f"'S & {idx}'!A1", tooltip=f"Open\t\"{value}\"\n<now>")
+        rows.append([text, None, link, inner, Cell(ws, row=1, column=1, value=idx * 1.5)])
+    return rows
+
+
+def test_raw_rows_give_the_bytes_of_parsed_rows_and_openpyxls_xml():
+    def raw(ws):
+        writer = RowWriter(ws)  # makes the sheet's writer: rows go to the file as text
+        for idx, row in enumerate(_rows(ws), 1):
+            writer.write(idx, row, 20.25 if idx % 2 else None)
+        ws.append(["appended", 1])
+
+    def parsed(ws):
+        ws._get_writer()  # a writer made before the RowWriter: rows are parsed into elements
+        raw(ws)
+
+    def by_openpyxl(ws):
+        for idx, row in enumerate(_rows(ws), 1):
+            for col, cell in enumerate(row, 1):
+                if cell is not None:
+                    cell.row, cell.column = idx, col
+                    if cell.hyperlink is not None:
+                        cell.hyperlink.ref = cell.coordinate
+            if idx % 2:
+                ws.row_dimensions[idx].height = 20.25
+            ws.append(row)
+        ws.append(["appended", 1])
+
+    fast, slow, reference = _workbook_parts(raw), _workbook_parts(parsed), _workbook_parts(by_openpyxl)
+    assert fast == slow
+    assert fast.keys() == reference.keys() and len(fast) == 2  # the sheet and its relationships
+    for name in fast:
+        assert etree.tostring(etree.fromstring(fast[name]), method="c14n") == \
+            etree.tostring(etree.fromstring(reference[name]), method="c14n"), name
+
+
+@pytest.mark.parametrize("early_writer", [False, True])
+def test_text_xml_cannot_hold_gets_openpyxls_error(early_writer):
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("S")
+    if early_writer:
+        ws._get_writer()
+    writer = RowWriter(ws)
+    bad = Cell(ws, row=1, column=1)
+    bad._value, bad.data_type = "bell \x07", "s"
+    with pytest.raises(ValueError, match="XML compatible"):
+        writer.write(1, [bad])
