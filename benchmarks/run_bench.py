@@ -204,7 +204,7 @@ def machine() -> str:
 
 
 def run_size(n: int, seed: int, fmt: str, work: Path, vendor_sheets: int | None,
-             timeout: float | None) -> dict[str, Any]:
+             timeout: float | None, jobs: int | None = None) -> dict[str, Any]:
     """Generate N profiles and measure the full run and the floor on them."""
     sys.path.insert(0, str(HERE))
     from generate import write_profiles
@@ -220,6 +220,8 @@ def run_size(n: int, seed: int, fmt: str, work: Path, vendor_sheets: int | None,
            "--json", str(folder / "out.json"), "--as-of", AS_OF]
     if vendor_sheets is not None:
         cmd += ["--vendor-sheets", str(vendor_sheets)]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
     full = measure(cmd, timeout=timeout)
     if full.code != 0:
         raise RuntimeError(f"vendordd run on N={n} exited {full.code}:\n{full.stderr[-3000:]}")
@@ -331,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--format", dest="fmt", choices=["yaml", "json", "mixed"], default="yaml")
     parser.add_argument("--vendor-sheets", type=int, help="passed to vendordd run (default: the CLI's)")
+    parser.add_argument("--jobs", type=int, help="passed to vendordd run (default: the CLI's, one per CPU)")
     parser.add_argument("--repeat", type=int, default=7, help="start-up runs per command (median)")
     parser.add_argument("--timeout", type=float, help="seconds allowed per measured run")
     parser.add_argument("--check-targets", action="store_true", help="exit 1 when a target is missed")
@@ -351,7 +354,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for n in sizes:
                 print(f"N={n}: generating and measuring ...", file=sys.stderr, flush=True)
-                rows.append(run_size(n, args.seed, args.fmt, Path(tmp), args.vendor_sheets, args.timeout))
+                rows.append(run_size(n, args.seed, args.fmt, Path(tmp), args.vendor_sheets, args.timeout,
+                                     args.jobs))
             boot = None if args.no_startup else startup(repeat, Path(tmp))
         except RuntimeError as exc:
             print(f"run_bench: {exc}", file=sys.stderr)
