@@ -85,6 +85,7 @@ from .xlsx_text import (
     mark_text,
     safe_text,
     safe_url,
+    text_width,
     utf16_prefix,
 )
 
@@ -718,17 +719,40 @@ def _wrapped_lines(text: str, width: float, bold: bool) -> int:
     errs towards one line too many: a row slightly too tall beats clipped text.
     """
     per_line = max(3.0, width * (1.0 if bold else 1.1) - 1)
-    if "\n" not in text and (len(text) * 2 <= per_line or (len(text) <= per_line and text.isascii())):
-        return 1  # it fits even if every character were wide (or, all ASCII, as it is)
-    return _greedy_lines(text, per_line)
+    if "\n" not in text and len(text) <= per_line:
+        return _short_lines(text, width, bold)
+    return _greedy_lines(text, per_line, width, bold)
 
 
-def _greedy_lines(text: str, per_line: float) -> int:
-    """Lines that greedy word wrap at ``per_line`` characters makes of ``text`` (of its first 40,000)."""
+#: Column-width units per digit width: a column width counts the digit's width rounded to
+#: whole pixels (7 px for Calibri 11 at 96 dpi), the text is drawn at its real width (7.4 px).
+_UNITS_PER_DIGIT = 1.07
+#: Column-width units taken by the cell's left and right margins.
+_CELL_MARGINS = 1.0
+
+
+def _short_lines(text: str, width: float, bold: bool) -> int:
+    """The lines of a text of at most one estimated line, measured with the font's widths (1 or 2, in practice).
+
+    The average-width estimate of :func:`_greedy_lines` is too optimistic for
+    names with capitals ("Google DeepMind (Gemma / Gemini)"), which then
+    overlapped the next row in LibreOffice.
+    """
+    if len(text) * 1.8 * _UNITS_PER_DIGIT + _CELL_MARGINS <= width:
+        return 1  # fits even if every character were as wide as "W"
+    needed = text_width(text, bold) * _UNITS_PER_DIGIT + _CELL_MARGINS
+    return 1 if needed <= width else max(2, math.ceil(needed / max(width, 1.0)))
+
+
+def _greedy_lines(text: str, per_line: float, width: float, bold: bool) -> int:
+    """Lines that greedy word wrap at ``per_line`` characters makes of ``text`` (of its first 40,000).
+
+    A paragraph of at most ``per_line`` characters is measured instead (:func:`_short_lines`).
+    """
     lines = 0
     for paragraph in text[:40000].split("\n"):
-        if len(paragraph) * 2 <= per_line or (len(paragraph) <= per_line and paragraph.isascii()):
-            lines += 1  # fits whole, as in _wrapped_lines (a list of short bullets)
+        if len(paragraph) <= per_line:
+            lines += _short_lines(paragraph, width, bold)  # a short bullet, most often
             continue
         used, count = 0.0, 1
         words = paragraph.split(" ")
@@ -1291,7 +1315,7 @@ _EVIDENCE_HEADERS = ["Vendor id", "Vendor", "Source id", "Title", "Publisher", "
 
 
 def _write_evidence(book: _Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) -> None:
-    cols = [_Col(12, 24), _Col(16, 30), _Col(9, 12), _Col(24, 45), _Col(14, 30), _Col(11, 11),
+    cols = [_Col(12, 24), _Col(16, 30), _Col(9, 22), _Col(24, 45), _Col(14, 30), _Col(11, 11),
             _Col(10, 15), _Col(7, 7), _Col(20, 40), _Col(24, 60)]
     grid = _Grid(ws, cols, stream_after=STREAM_AFTER_ROWS, freeze="C2")
     grid.add([book.text(ws, h, "header") for h in _EVIDENCE_HEADERS], measure=False)

@@ -8,6 +8,7 @@ the shortcuts of ``safe_text`` and ``safe_url``.
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 
@@ -77,8 +78,26 @@ def _greedy_reference(text: str, width: float, bold: bool) -> int:
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab  \n-中🙂é"), max_size=120),
        st.floats(min_value=1, max_value=80), st.booleans())
-def test_wrapped_lines_agrees_with_the_plain_greedy_wrap(text, width, bold):
-    assert scorecard._wrapped_lines(text, width, bold) == _greedy_reference(text, width, bold)
+def test_wrapped_lines_is_the_greedy_wrap_with_short_paragraphs_measured(text, width, bold):
+    per_line = max(3.0, width * (1.0 if bold else 1.1) - 1)
+    expected = 0
+    for paragraph in text.split("\n"):
+        if len(paragraph) > per_line:
+            expected += _greedy_reference(paragraph, width, bold)
+        else:  # at most one estimated line: measured with the font's widths
+            needed = xlsx_text.text_width(paragraph, bold) * 1.07 + 1
+            expected += 1 if needed <= width else max(2, math.ceil(needed / max(width, 1)))
+    lines = scorecard._wrapped_lines(text, width, bold)
+    assert lines == expected
+
+
+def test_short_names_with_capitals_get_a_second_line():
+    # At width 30 this wrapped in LibreOffice and overlapped the next row.
+    assert scorecard._wrapped_lines("Google DeepMind (Gemma / Gemini)", 30, False) == 2
+    assert scorecard._wrapped_lines("google-deepmind", 30, False) == 1
+    assert scorecard._wrapped_lines("Mistral AI", 12, False) == 1
+    assert xlsx_text.text_width("0123456789") == 10
+    assert xlsx_text.text_width("中") == 2 and xlsx_text.text_width("é") == 1
 
 
 def test_row_height_is_the_same_with_the_grids_font_cache():
