@@ -738,8 +738,8 @@ def _short_lines(text: str, width: float, bold: bool) -> int:
     names with capitals ("Google DeepMind (Gemma / Gemini)"), which then
     overlapped the next row in LibreOffice.
     """
-    if len(text) * 1.8 * _UNITS_PER_DIGIT + _CELL_MARGINS <= width:
-        return 1  # fits even if every character were as wide as "W"
+    if len(text) * 2 * _UNITS_PER_DIGIT + _CELL_MARGINS <= width:
+        return 1  # fits even if every character were a wide East Asian one (the widest)
     needed = text_width(text, bold) * _UNITS_PER_DIGIT + _CELL_MARGINS
     return 1 if needed <= width else max(2, math.ceil(needed / max(width, 1.0)))
 
