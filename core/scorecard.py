@@ -1132,11 +1132,11 @@ def _chart_rows(height_cm: float) -> int:
 
 _CHECK_HEADERS = ["Check", "Area", "Status", "Score", "Rating", "Confidence", "Summary", "Rationale",
                   "Recommendations", "Weight", "Weighted contribution", "Sources", "Override / error"]
-_SOURCE_HEADERS = ["Title", "Kind", "Published", "Id", "Stale", "Publisher", "URL", "Used by"]
+_SOURCE_HEADERS = ["Title", "Kind", "Published", "Stale", "Publisher", "Id", "URL", "Used by"]
 # The checks table and the evidence table share these columns (see _SOURCE_HEADERS): the
 # narrow ones first, the long texts in G-I; about 280 characters wide, so that a
 # landscape page still prints at a readable scale.
-_VENDOR_COLS = [_Col(20, 30), _Col(11, 14), _Col(11, 17), _Col(8, 8), _Col(10, 10), _Col(11, 16),
+_VENDOR_COLS = [_Col(20, 30), _Col(11, 14), _Col(11, 17), _Col(8, 8), _Col(10, 15), _Col(11, 16),
                 _Col(26, 38), _Col(34, 48), _Col(26, 38), _Col(8, 8), _Col(13, 13), _Col(9, 12), _Col(18, 32)]
 
 
@@ -1229,7 +1229,10 @@ def _write_vendor(book: _Book, ws: Any, vendor: Mapping[str, Any], summary_title
     source_header = grid.add([book.text(ws, h, "header") for h in _SOURCE_HEADERS], measure=False)
     sources = _sorted_by_id(vendor.get("sources"))
     for source in sources:
-        grid.add(_source_cells(book, ws, source, titles))
+        title_c, kind_c, published_c, id_c, stale_c, publisher_c, url_c, used_c = \
+            _source_cells(book, ws, source, titles)
+        # In the order of _SOURCE_HEADERS: the id in the wider column F, "Stale" fits in D.
+        grid.add([title_c, kind_c, published_c, stale_c, publisher_c, id_c, url_c, used_c])
     source_last = grid.next_row - 1
     if not sources:
         grid.add([book.text(ws, "The profile cites no sources.", "note")], measure=False)
@@ -1259,7 +1262,7 @@ def _source_cells(book: _Book, ws: Any, source: Mapping[str, Any],
         book.text(ws, source.get("title") or source.get("id"), "wrap"),
         book.text(ws, _humanise(source.get("kind")), "wrap"),
         book.date(ws, source.get("published")) or book.text(ws, "undated", "na_left"),
-        book.text(ws, source.get("id"), "text"),
+        book.text(ws, source.get("id"), "wrap"),
         book.text(ws, "Stale" if stale else "No", "warn" if stale else "text"),
         book.text(ws, source.get("publisher"), "wrap"),
         book.link(ws, url or "", url) if url else book.text(ws, "no URL", "na_left"),
