@@ -26,7 +26,6 @@ exercise on every run.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,8 +40,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.constants import PKG_REL_NS, REL_NS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring
 
-#: What XML 1.0 cannot hold (lxml's parser rejects it; a carriage return falls back earlier).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+from .xlsx_text import XML_ILLEGAL
+
 _LETTERS = [get_column_letter(i) for i in range(1, 16385)]
 _NEW = object.__new__
 _UNKNOWN = object()
@@ -264,7 +263,7 @@ class RowWriter:
             text, links = self._row_xml(row_idx, cells, height if dims is None else None, dims)
             if self._raw is None:
                 element = etree.fromstring(text)
-            elif _XML_ILLEGAL.search(text):
+            elif XML_ILLEGAL.search(text):  # what XML cannot hold (a carriage return fell back earlier)
                 raise _Fallback  # openpyxl's writer raises its own error for it
             else:  # lxml's own output: ASCII, other characters as decimal references
                 data = text.encode("ascii", "xmlcharrefreplace")

@@ -39,7 +39,7 @@ SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 #: formula (or split it on edit): such text gets the quote prefix.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f\"<>\\^`{|}]")
 
@@ -65,8 +65,8 @@ def _cut_marker(removed: int) -> str:
 
 def _clean(text: str) -> str:
     """Drop what XML cannot hold; pair up split surrogates first; CR/CRLF become LF."""
-    if "\r" not in text and not _XML_ILLEGAL.search(text):
-        return text  # the common case: one scan (surrogates are in _XML_ILLEGAL too)
+    if "\r" not in text and not XML_ILLEGAL.search(text):
+        return text  # the common case: one scan (surrogates are in XML_ILLEGAL too)
     if _SURROGATE.search(text):
         # A str can hold a high and a low surrogate as two code points (e.g. from
         # a careless decoder): join them into one character, drop lone halves.
@@ -74,7 +74,7 @@ def _clean(text: str) -> str:
     if "\r" in text:
         # XML parsers turn a literal CR into LF anyway; do it visibly and once.
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _XML_ILLEGAL.sub("", text)
+    return XML_ILLEGAL.sub("", text)
 
 
 def safe_text(value: Any, limit: int = CELL_TEXT_LIMIT) -> str:

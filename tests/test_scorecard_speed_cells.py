@@ -123,7 +123,7 @@ def _clean_reference(text: str) -> str:
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return xlsx_text._XML_ILLEGAL.sub("", text)
+    return xlsx_text.XML_ILLEGAL.sub("", text)
 
 
 @settings(max_examples=300, deadline=None)
