@@ -22,8 +22,6 @@ from .loader import Document, InputError, Problem, expand_paths, load_file
 from .policy import as_of_date, load_policy
 from .runner import apply_override, check_weight, effective_settings, find_override, run_check
 from .scoring import aggregate, area_scores, top_risks
-from .vendor_store import KEEP_AS_OBJECTS, VendorStore
-from .workers import FileResult, Job, assess_files, choose_jobs
 
 FORMAT_VERSION = 1
 
@@ -183,7 +181,7 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
            overrides_path: str | None = None, trace: bool | None = None,
            progress: Callable[[int, int], None] | None = None,
            screening_lists: Iterable[str] = (), jobs: int | None = None,
-           keep_as_objects: int = KEEP_AS_OBJECTS) -> Outcome:
+           keep_as_objects: int | None = None) -> Outcome:
     """Run the whole assessment; see the module docstring for the contract.
 
     ``screening_lists`` are ``--screening-list`` files, read once with the
@@ -192,12 +190,16 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
 
     ``jobs``: processes assessing the profiles (None: one per CPU for big
     runs; see :func:`vendordd.workers.choose_jobs`); the results are the
-    same for any number. Above ``keep_as_objects`` profiles,
-    ``results["vendors"]`` is a :class:`~vendordd.vendor_store.VendorStore`
-    of packed entries instead of a list (see that module).
+    same for any number. Above ``keep_as_objects`` profiles (default
+    :data:`vendordd.vendor_store.KEEP_AS_OBJECTS`), ``results["vendors"]``
+    is a :class:`~vendordd.vendor_store.VendorStore` of packed entries
+    instead of a list (see that module).
     """
+    # Imported here, not at the top: `vendordd checks` imports this module too.
     from .screening import load_screening
     from .validation import compile_validator, profile_schema
+    from .vendor_store import KEEP_AS_OBJECTS, VendorStore
+    from .workers import FileResult, Job, assess_files, choose_jobs
 
     policy, policy_sha = load_policy(policy_path)
     day = as_of_date(as_of, policy, today or dt.date.today())
@@ -219,7 +221,7 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
     settings = {rc.check.id: effective_settings(rc, policy) for rc in checks}
     validator = compile_validator(profile_schema(host.schemas()))
     files, problems = expand_paths(profiles)
-    packed = len(files) > keep_as_objects
+    packed = len(files) > (KEEP_AS_OBJECTS if keep_as_objects is None else keep_as_objects)
     job = Job(validator=validator, checks=checks, policy=policy, day=day, settings=settings,
               screener=screener, packed=packed)
     if baseline_doc is not None:
