@@ -78,7 +78,7 @@ from . import __version__
 from .atomic import ProtectedPathError, atomic_write, check_not_protected
 from .model import DEFAULT_BANDS, rating_for
 from .vendor_store import VendorStore
-from .xlsx_rows import RowWriter, new_cell, new_hyperlink
+from .xlsx_rows import RowWriter, new_cell, new_hyperlink, place_cells
 from .xlsx_text import (
     CELL_TEXT_LIMIT,
     display_width,
@@ -634,12 +634,7 @@ class _Grid:
         else:  # a template's workbook: normal mode
             if height is not None:
                 dims[row_idx].height = height
-            for col_idx, cell in enumerate(row, 1):
-                if cell is None:
-                    continue
-                cell.row, cell.column = row_idx, col_idx
-                if cell.hyperlink is not None:
-                    cell.hyperlink.ref = cell.coordinate
+            place_cells(row, row_idx)
             self.ws.append(row)
         self._written += 1
 

@@ -75,6 +75,23 @@ def new_hyperlink(ref: str, *, target: str | None = None, location: str | None =
     return link
 
 
+def place_cells(cells: Sequence[Cell | None], row_idx: int) -> list[Cell]:
+    """Give ``cells`` their coordinates in row ``row_idx`` (None leaves a gap); returns the cells.
+
+    openpyxl's writer reads a cell's coordinate from the cell, and a
+    hyperlink takes its ref from its cell only when it is assigned.
+    """
+    placed = []
+    for col_idx, cell in enumerate(cells, 1):
+        if cell is None:
+            continue
+        cell.row, cell.column = row_idx, col_idx
+        if cell.hyperlink is not None:
+            cell.hyperlink.ref = cell.coordinate
+        placed.append(cell)
+    return placed
+
+
 class _Fallback(Exception):
     """This row holds something only openpyxl's own writer handles."""
 
@@ -286,14 +303,7 @@ class RowWriter:
         self._raw.file.write(data)
 
     def _fallback(self, row_idx: int, cells: Sequence[Cell | None], height: float | None, dims: Any) -> None:
-        bound = []
-        for col_idx, cell in enumerate(cells, 1):
-            if cell is None:
-                continue
-            cell.row, cell.column = row_idx, col_idx
-            if cell.hyperlink is not None:
-                cell.hyperlink.ref = cell.coordinate
-            bound.append(cell)
+        bound = place_cells(cells, row_idx)
         if dims is None and height is not None:
             self.ws.row_dimensions[row_idx].height = height
         self._stream.send((row_idx, bound))
