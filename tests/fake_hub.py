@@ -117,7 +117,7 @@ class FakeHub:
         self.state = HubState()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self.state))
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
@@ -177,3 +177,43 @@ def fictional_author(author: str = "northwind-ai") -> list[dict[str, Any]]:
         out.append(model(f"{a}/Cirrus-Embed-{size}", f"2026-02-0{i + 1}", licence="cc-by-nc-4.0"))
     assert len(out) == 30
     return out
+
+
+def loopback_only(monkeypatch: Any) -> list[str]:
+    """Refuse any connection that is not to this machine; returns the refused addresses.
+
+    A guard for "no test touches the network": a request that escaped the fake
+    Hub fails the test instead of leaving the machine.
+    """
+    import socket
+
+    refused: list[str] = []
+    real_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if isinstance(address, tuple) and host not in ("127.0.0.1", "::1", "localhost"):
+            refused.append(str(host))
+            raise ConnectionRefusedError(f"test guard: no network ({host})")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return refused
+
+
+def point_hub_client_at(monkeypatch: Any, url: str, home: Any) -> None:
+    """Make huggingface_hub talk to ``url`` only, whenever it was imported.
+
+    ``HF_ENDPOINT`` is what vendordd reads (at call time); huggingface_hub
+    reads it once at import into ``constants.ENDPOINT``, which its helpers
+    use, so that is set too. No token, no telemetry, a throwaway HF_HOME.
+    """
+    monkeypatch.setenv("HF_ENDPOINT", url)
+    monkeypatch.setenv("HF_HOME", str(home))
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "ENDPOINT", url)
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_IMPLICIT_TOKEN", True)

@@ -230,3 +230,60 @@ def run_collection(name: str, target: str, *, vendor_id: str, vendor_name: str |
         click.echo(f"vendordd: wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+@collect_group.command("lists")
+@click.option("--list", "list_ids", multiple=True, metavar="ID",
+              help="A list to download (repeatable): US-CSL, US-OFAC-SDN, OPENSANCTIONS-SANCTIONS, "
+                   "OPENSANCTIONS-DEFAULT, or an id the policy's collect.lists adds.")
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default="lists", show_default=True,
+              help="The folder the files go to (--screening-list reads them from there).")
+@click.option("--policy", type=click.Path(dir_okay=False), help="Policy file (collect.lists, timeouts, retries).")
+@click.option("--show", is_flag=True, help="Print the configured lists and their addresses; download nothing.")
+def lists_command(list_ids: tuple[str, ...], folder: str, policy: str | None, show: bool) -> None:
+    """Download official sanctions and export-control list files, with date and sha256.
+
+    The current copy is DIR/<file>; the copy it replaces moves to
+    DIR/previous/; DIR/vendordd-lists.json records each file's URL, sha256,
+    size and publication date. A failed or truncated download changes nothing.
+    """
+    from ..loader import InputError
+    from ..policy import load_policy
+    from . import CollectError
+    from .lists import collect_lists as run_lists
+    from .lists import configured_lists, policy_snippet
+
+    try:
+        effective, _ = load_policy(policy)
+    except InputError as exc:
+        raise _fail("\n".join(map(str, exc.problems))) from None
+    if show:
+        for list_id, spec in sorted(configured_lists(effective).items()):
+            click.echo(f"{list_id}: {spec.get('title', '')}")
+            for item in spec.get("files") or ():
+                click.echo(f"  {item.get('name')}  {item.get('url')}")
+        return
+    tty = sys.stderr.isatty()
+
+    def progress(name: str, done: int, total: int | None) -> None:
+        shown = f"{done / 1048576:.1f}" + (f"/{total / 1048576:.1f}" if total else "")
+        click.echo(f"\rdownloading {name}: {shown} MiB", err=True, nl=False)
+
+    try:
+        results = run_lists(list(list_ids), folder, effective, progress=progress if tty else None)
+    except CollectError as exc:
+        if tty:
+            click.echo("", err=True)
+        raise _fail(str(exc)) from None
+    if tty:
+        click.echo("", err=True)
+    for res in results:
+        entries = f", {res.entries:,} entries" if res.entries is not None else ""
+        click.echo(f"{res.list_id}: {res.status}{entries}")
+        for f in res.files:
+            prev = f" (previous copy {f.previous_sha256[:12]} kept in previous/)" if f.previous_sha256 and \
+                f.status == "updated" else ""
+            click.echo(f"  {folder.rstrip('/')}/{f.name}  {f.status}  published {f.published} "
+                       f"({f.published_source})  sha256 {f.sha256}{prev}")
+    click.echo("\nTo screen against these files with their dates, add to the policy:")
+    click.echo(policy_snippet(results, folder))

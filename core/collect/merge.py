@@ -105,7 +105,21 @@ class _Merger:
 
     def compare(self, old: Mapping[str, Any], new: Mapping[str, Any], where: str,
                 skip: frozenset[str] = frozenset()) -> None:
-        """Report each field the analyst's fact and the collected one disagree on."""
+        """Report each field the analyst's fact and the collected one disagree on.
+
+        Figures measured on different dates (``as_of``) are one line: newer
+        figures are not a contradiction, but replacing the analyst's is theirs to do.
+        """
+        if isinstance(old.get("as_of"), str) and isinstance(new.get("as_of"), str) \
+                and not dates_agree(old["as_of"], new["as_of"]):
+            def figures(node: Mapping[str, Any]) -> str:
+                return ", ".join(f"{k} {v!r}" for k, v in _plain(node).items()
+                                 if k not in NOT_COMPARED and k != "as_of")
+
+            self.report.conflicts.append(
+                f"{where}: the profile has figures as of {old['as_of']} ({figures(old)}), {self.collector} "
+                f"has figures as of {new['as_of']} ({figures(new)}); left as it is")
+            return
         for key, value in _plain(new).items():
             if key in NOT_COMPARED or key in skip or key not in old:
                 continue
@@ -196,7 +210,8 @@ class _Merger:
             else:
                 # A release named after one repository of a collected family: the family's
                 # earliest date is not that repository's date, so dates are not compared.
-                self.compare(existing, item, place, skip=frozenset({"date"}) if by_alias else frozenset())
+                self.compare(existing, item, place,
+                             skip=frozenset({"date", "name"}) if by_alias else frozenset())
         for i, existing in enumerate(old):
             if i not in matched and _is_mine(existing, self.collector, self.target):
                 self.report.kept.append(f"{where}/{i} {_label(existing)}: collected earlier, "
