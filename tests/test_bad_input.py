@@ -367,7 +367,7 @@ def test_evidence_rows_beyond_excels_limit_are_refused():
 
 
 def test_summary_rows_count_the_vendors_and_the_sheets_own_rows(monkeypatch):
-    monkeypatch.setattr(scorecard, "MAX_TABLE_ROWS", 1000)  # the arithmetic, without a million vendors
+    monkeypatch.setattr(scorecard.limits, "MAX_TABLE_ROWS", 1000)  # the arithmetic, without a million vendors
     assert row_counts(_results(900))["Summary"] == (1000, "900 vendors")
     check_row_limits(_results(900))
     with pytest.raises(ScorecardError, match=r"^the Summary sheet would need 1,001 rows \(901 vendors\)"):
@@ -376,12 +376,12 @@ def test_summary_rows_count_the_vendors_and_the_sheets_own_rows(monkeypatch):
 
 def test_the_limit_is_checked_before_anything_is_written(tmp_path, monkeypatch, examples):
     """Through the CLI, with the limit lowered so that a small real run exceeds it."""
-    monkeypatch.setattr(scorecard, "MAX_TABLE_ROWS", 7)
-    monkeypatch.setattr(scorecard, "_SUMMARY_EXTRA_ROWS", 0)
+    monkeypatch.setattr(scorecard.limits, "MAX_TABLE_ROWS", 7)
+    monkeypatch.setattr(scorecard.limits, "SUMMARY_EXTRA_ROWS", 0)
     findings = 2 * len(Host().load().checks())
     assert findings > 7
     built = []
-    monkeypatch.setattr(scorecard, "_build", lambda *a, **k: built.append(a))
+    monkeypatch.setattr(scorecard.writer, "_build", lambda *a, **k: built.append(a))
     out = tmp_path / "scorecard.xlsx"
     out.write_bytes(b"previous")
     result = _invoke("run", str(examples / "profiles" / "mistral-ai.yaml"), str(examples / "profiles" / "openai.yaml"),
@@ -400,7 +400,7 @@ def _sample_results() -> dict:
 
 
 def test_links_beyond_excels_per_sheet_limit_are_shown_as_text(tmp_path, monkeypatch):
-    monkeypatch.setattr(scorecard, "MAX_LINKS_PER_SHEET", 2)
+    monkeypatch.setattr(scorecard.limits, "MAX_LINKS_PER_SHEET", 2)
     out = tmp_path / "links.xlsx"
     scorecard.write_scorecard(_sample_results(), out)
     evidence = load_workbook(out)["Evidence"]
@@ -415,7 +415,7 @@ def test_a_template_that_unpacks_beyond_the_limit_is_refused(tmp_path, monkeypat
     from vendordd.templates import make_scorecard_template
 
     template = Path(make_scorecard_template.__file__).with_name("scorecard.xlsx")
-    monkeypatch.setattr(scorecard, "_MAX_TEMPLATE_BYTES", 1000)
+    monkeypatch.setattr(scorecard.template, "MAX_TEMPLATE_BYTES", 1000)
     with pytest.raises(ScorecardError, match=r"is too large \(over 100 MB unpacked\)"):
         scorecard.write_scorecard(_sample_results(), tmp_path / "out.xlsx", template=template)
     assert not (tmp_path / "out.xlsx").exists()
