@@ -374,6 +374,23 @@ def test_financial_example_in_process(import_from):
     assert run_check(check, minimal_profile())["status"] == "insufficient_data"
 
 
+def test_financial_example_on_the_real_example_profiles(import_from):
+    """The bundled providers' financial facts: Zhipu's losses, Anthropic's revenue, Moonshot's cash."""
+    plugin = import_from(FINANCIAL / "src", "vendordd_financial.plugin")
+    check = sys.modules["vendordd_financial.check"].CHECK
+    import yaml
+
+    outcomes = {}
+    for vendor in ("zhipu-ai", "anthropic", "moonshot-ai"):
+        profile = yaml.safe_load((EXAMPLES / "profiles" / f"{vendor}.yaml").read_text(encoding="utf-8"))
+        assert validate_profile(profile, plugins=[plugin]) == []
+        result = run_check(check, profile, as_of="2026-11-29")
+        outcomes[vendor] = (result["status"], result["score"], result["rating"])
+    assert outcomes == {"zhipu-ai": ("ok", 0.0, "critical"),  # losses ~12x revenue
+                        "anthropic": ("ok", 95.0, "low"),  # funding ~2.4x revenue
+                        "moonshot-ai": ("insufficient_data", None, None)}  # cash, no revenue or burn
+
+
 @pytest.mark.slow
 def test_financial_package_installs_and_runs_through_the_cli(tmp_path):
     package = tmp_path / FINANCIAL.name  # a copy: building writes build/ and *.egg-info beside the source
