@@ -295,8 +295,8 @@ BUILTIN_CHECKS = sorted(cid for cid, rc in Host().load().checks().items()
 
 
 def test_the_builtin_checks_are_all_covered():
-    assert BUILTIN_CHECKS == ["compute_capacity", "geopolitical_exposure", "leadership_turnover",
-                              "open_source_commitment"]
+    assert BUILTIN_CHECKS == ["api_stability", "compute_capacity", "geopolitical_exposure",
+                              "leadership_turnover", "open_source_commitment"]
 
 
 @pytest.mark.parametrize("check_id", BUILTIN_CHECKS)
@@ -320,7 +320,7 @@ def test_the_pipeline_warns_and_scores_as_if_the_later_facts_were_not_there(tmp_
     newer = assess([str(source)], as_of=AS_OF).results
     older = assess([str(past)], as_of=AS_OF).results
     [vendor], [reference] = newer["vendors"], older["vendors"]
-    assert vendor["warnings"] == [f"12 fact(s) dated after the as-of date {AS_OF} were left out of this "
+    assert vendor["warnings"] == [f"14 fact(s) dated after the as-of date {AS_OF} were left out of this "
                                   f"assessment (first: /leadership/key_people/2/left)"]
     assert f"ok-future-facts: {vendor['warnings'][0]}" in newer["warnings"]
     assert reference["warnings"] == []
