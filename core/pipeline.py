@@ -18,7 +18,7 @@ from typing import Any
 from . import __version__
 from .evidence import is_stale, parse_date
 from .host import Host, RegisteredCheck
-from .loader import Document, InputError, Problem, expand_paths, load_file
+from .loader import Document, InputError, Problem, describe_type, expand_paths, load_file
 from .policy import as_of_date, load_policy
 from .runner import apply_override, check_weight, effective_settings, find_override, run_check
 from .scoring import aggregate, area_scores, top_risks
@@ -70,8 +70,7 @@ def read_profile(path: Any, validator: Any) -> tuple[Document | None, list[Probl
     except InputError as exc:
         return None, list(exc.problems)
     if not isinstance(doc.data, dict):
-        kind = "list" if isinstance(doc.data, list) else type(doc.data).__name__
-        return None, [Problem(doc.name, f"a profile must be a mapping, not a {kind}", "/")]
+        return None, [Problem(doc.name, f"a profile must be a mapping, not {describe_type(doc.data)}", "/")]
     found = schema_problems(validator, doc)
     if not found:
         found = semantic_problems(doc)
