@@ -103,12 +103,7 @@ def test_missing_output_folder(ws, capsys, option):
     target = ws["out"] / "no" / "such" / ("scorecard.xlsx" if option == "-o" else "results.json")
     code, err = _run(capsys, *_args(ws, option, str(target)))
     assert code == 2
-    line = _one_error(err)
-    if option == "-o":
-        assert line == f"vendordd: error: output folder {target.parent} does not exist"
-    else:
-        assert line.startswith(f"vendordd: error: {target}: cannot write the JSON results: ")
-        assert "No such file or directory" in line
+    assert _one_error(err) == f"vendordd: error: output folder {target.parent} does not exist"
     assert not (ws["out"] / "no").exists()
     _assert_untouched(ws)
 
@@ -139,7 +134,7 @@ def test_json_output_equal_to_an_input_profile_or_policy_or_a_link_to_one(ws, ca
     for target in (ws["profile"], ws["policy"], link, hard):
         code, err = _run(capsys, *_args(ws, "--json", str(target)))
         assert code == 2
-        assert _one_error(err).startswith(f"vendordd: error: {target}: cannot write the JSON results: "
+        assert _one_error(err).startswith(f"vendordd: error: output {target} is one of the inputs; "
                                           f"refusing to overwrite input file ")
     assert link.is_symlink()
     _assert_untouched(ws)
