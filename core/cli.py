@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -25,11 +26,9 @@ LEVELS = ("low", "medium", "high", "critical")
 class Fail(click.ClickException):
     """A user-facing failure: message lines already formatted, exit code 2 by default."""
 
-    exit_code = 2
-
     def __init__(self, message: str, code: int = 2):
         super().__init__(message)
-        self.exit_code = code
+        self.exit_code = code  # type: ignore[misc]  # click declares it on the class; set per instance
 
     def show(self, file: Any = None) -> None:
         for line in self.message.splitlines():
@@ -167,7 +166,7 @@ def _check_date(value: str) -> None:
         raise Fail(f"--as-of {value!r}: not a date (YYYY-MM-DD)") from None
 
 
-def render_table(results: dict[str, Any]) -> str:
+def render_table(results: Mapping[str, Any]) -> str:
     """A plain-text summary table of the vendors (what ``run`` prints without -o)."""
     cats = sorted({c for v in results["vendors"] for c in v["areas"]})
     head = ["vendor", "score", "tier", "recommendation", "conf", *cats]

@@ -15,6 +15,7 @@ names) and the policy's ``plugins.disable`` turn plugins off.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import os
@@ -111,7 +112,7 @@ class Host:
             for modname in BUILTIN_PLUGINS:
                 if modname in blocked or modname.rsplit(".", 1)[1] in blocked:
                     continue
-                self._load(modname, "builtin", modname, lambda m=modname: importlib.import_module(m))
+                self._load(modname, "builtin", modname, functools.partial(importlib.import_module, modname))
         if entry_points:
             self._load_entry_points(blocked)
         all_paths = [*map(str, paths), *_env_list("VENDORDD_PLUGINS", os.pathsep)]
@@ -143,7 +144,7 @@ class Host:
             name = file.stem
             if name in blocked:
                 continue
-            self._load(name, "local", str(file), lambda f=file: _import_file(f))
+            self._load(name, "local", str(file), functools.partial(_import_file, file))
 
     def _load(self, name: str, origin: str, where: str, importer: Callable[[], Any],
               version: str | None = None) -> None:

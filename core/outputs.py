@@ -100,7 +100,8 @@ def _write_workbook(results: dict[str, Any], outputs: Outputs, target: Path, tem
     from .scorecard import ScorecardError, write_scorecard
 
     try:
-        write_scorecard(results, temp, template=outputs.template, extra_sheets=sheets,
+        write_scorecard(results, temp, template=Path(outputs.template) if outputs.template else None,
+                        extra_sheets=sheets,
                         vendor_sheet_limit=outputs.vendor_sheets, protected_paths=protected)
     except ScorecardError as exc:
         raise OutputError(str(exc).replace(str(temp), str(target))) from None
