@@ -17,7 +17,7 @@ from typing import Any, cast
 from .diff import vendor_change
 from .evidence import is_stale, parse_date
 from .host import RegisteredCheck
-from .loader import Document, InputError, Problem, load_file
+from .loader import Document, InputError, Problem, describe_type, load_file
 from .results import CheckResult, SourceEntry, VendorEntry, check_result, vendor_entry
 from .runner import apply_override, check_weight, find_override, run_check, skipped_outcome
 from .scoring import aggregate, area_scores, top_risks
@@ -61,8 +61,7 @@ def read_profile(path: str | Path, validator: Any) -> tuple[Document | None, lis
     except InputError as exc:
         return None, list(exc.problems)
     if not isinstance(doc.data, dict):
-        kind = "list" if isinstance(doc.data, list) else type(doc.data).__name__
-        return None, [Problem(doc.name, f"a profile must be a mapping, not a {kind}", "/")]
+        return None, [Problem(doc.name, f"a profile must be a mapping, not {describe_type(doc.data)}", "/")]
     found = schema_problems(validator, doc)
     if not found:
         found = semantic_problems(doc)

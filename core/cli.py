@@ -413,8 +413,9 @@ def _render_screen(names: list[tuple[str, str]], places: list[str], screener: An
     lines = [f"Screened {len(names)} name(s)" + (f" (countries {', '.join(places)})" if places else "")
              + f" against {len(screener.entries)} entries:"]
     for lst in screener.lists:
-        lines.append(f"  {lst.file}: {lst.format}, {len(lst.entries)} entries, dated {lst.date} "
-                     f"({lst.date_source}), sha256 {lst.sha256[:12]}")
+        dated = f"dated {lst.date} ({lst.date_source})" if lst.date else f"date {lst.date_source}"
+        lines.append(f"  {lst.file}: {lst.format}, {len(lst.entries)} entries, {dated}, "
+                     f"sha256 {lst.sha256[:12]}")
     if not rows:
         return "\n".join([*lines, "No match."])
     strong = sum(1 for r in rows if r["strength"] == "strong")

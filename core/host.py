@@ -38,6 +38,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "vendordd.plugins.open_source_commitment",
     "vendordd.plugins.compute_capacity",
     "vendordd.plugins.geopolitical_exposure",
+    "vendordd.plugins.api_stability",
     "vendordd.plugins.portfolio_concentration",
     "vendordd.plugins.change_report",
 )

@@ -87,7 +87,8 @@ def test_oversized_file_refused_before_reading(tmp_path):
     path = tmp_path / "big.json"
     with path.open("wb") as fh:
         fh.truncate(MAX_FILE_BYTES + 1)
-    assert "the limit is 5 MiB" in _one_error(path)
+    # the byte counts, not "5.0 MiB; the limit is 5 MiB" for one byte over
+    assert _one_error(path).endswith(": the file is 5,242,881 bytes; the limit is 5,242,880 bytes (5 MiB)")
 
 
 def test_deep_nesting_refused(tmp_path):
