@@ -51,11 +51,11 @@ def _imports(module: str, path: Path, known: set[str]) -> set[str]:
                 prefix = ".".join([*base, *([node.module] if node.module else [])])
             else:
                 prefix = node.module or ""
-            names = [prefix, *(f"{prefix}.{a.name}" for a in node.names)]
+            # "from . import x" imports module x when there is one, else a name of the package
+            names = [f"{prefix}.{a.name}" if f"{prefix}.{a.name}" in known else prefix for a in node.names]
         else:
             continue
         for name in names:
-            # "from . import x" names a module when x is one, else the package itself
             while name and name not in known:
                 name = name.rpartition(".")[0]
             if name and name != module:
