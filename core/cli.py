@@ -480,6 +480,15 @@ def _no_full_collections() -> None:
     gc.set_threshold(young, middle, 2**31 - 1)
 
 
+def _add_collect() -> None:
+    from .collect.commands import collect_group  # imports click only
+
+    cli.add_command(collect_group)
+
+
+_add_collect()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI, turning unexpected errors into one line (exit 2)."""
     _no_full_collections()
