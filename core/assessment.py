@@ -154,5 +154,15 @@ def _sources(profile: Mapping[str, Any], results: list[CheckResult], as_of: dt.d
                     "publisher": src.get("publisher"), "published": src.get("published"),
                     "kind": src.get("kind"),
                     "stale": is_stale(published, as_of, int(policy.get("freshness_days", 365))),
-                    "used_by": sorted(set(used.get(src["id"], [])))})
+                    "used_by": sorted(set(used.get(src["id"], []))),
+                    "collected": _collected(src)})
     return out
+
+
+def _collected(src: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Which collector wrote a source, and when (its ``x-collected`` mark), or None (docs/collect.md)."""
+    mark = src.get("x-collected")
+    if not isinstance(mark, Mapping):
+        return None
+    return {"source": str(mark.get("source") or "unknown"),
+            "date": mark.get("date") if isinstance(mark.get("date"), str) else None}

@@ -71,6 +71,7 @@ class SourceEntry(TypedDict):
     kind: str | None
     stale: bool
     used_by: list[str]
+    collected: dict[str, Any] | None
 
 
 class VendorEntry(TypedDict):
