@@ -33,7 +33,7 @@ without changing what an analyst entered: see docs/collect.md.
 
 
 def _fail(message: str) -> click.ClickException:
-    from ..cli import Fail
+    from ..cli_errors import Fail
 
     return Fail(message)
 
