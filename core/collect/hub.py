@@ -169,7 +169,7 @@ def list_author_models(author: str, *, progress: Callable[[int], None] | None = 
     api = HfApi(endpoint=endpoint(), token=token)
     out: list[HubModel] = []
     try:
-        for info in _iter(api.list_models(author=author, expand=EXPAND)):
+        for info in _iter(api.list_models(author=author, expand=EXPAND)):  # type: ignore[arg-type]
             if getattr(info, "private", False) or getattr(info, "disabled", False):
                 continue
             out.append(to_model(info))
@@ -229,8 +229,10 @@ def children_counts(models: list[HubModel], *, progress: Callable[[int, int | No
     out = []
     for i, m in enumerate(models):
         try:
-            info = with_retries(lambda m=m: api.model_info(m.repo_id, expand=["childrenModelCount"],
-                                                           timeout=timeout), sleep=sleep)
+            def lookup(repo: str = m.repo_id) -> Any:
+                return api.model_info(repo, expand=["childrenModelCount"], timeout=timeout)
+
+            info = with_retries(lookup, sleep=sleep)
         except Exception as exc:
             raise CollectError(describe_failure(exc, endpoint())) from exc
         value = getattr(info, "children_model_count", None)
