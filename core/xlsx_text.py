@@ -122,21 +122,13 @@ def text_cell(worksheet: Any, value: Any, limit: int = CELL_TEXT_LIMIT) -> Cell:
     tab or a line break (or is an error literal) also gets the quote prefix,
     so that editing the cell in Excel or LibreOffice keeps it text. Works in
     write-only and normal mode (``worksheet.append([cell, ...])``). To style
-    the cell, assign the style first and then call :func:`mark_text`: a
-    style assignment replaces the quote prefix flag.
+    such a cell, assign the style first and then the text: a style
+    assignment replaces the quote prefix flag (the scorecard's cells are made
+    by ``vendordd.scorecard.openpyxl_internals.put_text``, which does the same).
     """
+    text = safe_text(value, limit)
     cell = Cell(worksheet, row=1, column=1)
-    mark_text(cell, safe_text(value, limit))
-    return cell
-
-
-def mark_text(cell: Cell, text: str) -> Cell:
-    """Put already-safe ``text`` into ``cell`` as a string, with the quote prefix when needed.
-
-    Call it after any style assignment: assigning a style array replaces the
-    quote prefix flag.
-    """
-    cell._value = text
+    cell.value = text  # may set the formula or error type: forced back to string below
     cell.data_type = "s"
     if needs_quote_prefix(text):
         cell.quotePrefix = True

@@ -694,9 +694,9 @@ def test_libreoffice_opens_and_prints_the_scorecard(tmp_path, sample_xlsx):
 
 def test_flat_tables_stream_after_the_measured_rows(tmp_path, monkeypatch, book):
     """Findings and Evidence hold the same cells when rows are streamed after the first few."""
-    import vendordd.scorecard as sc
+    from vendordd.scorecard import layout
 
-    monkeypatch.setattr(sc, "STREAM_AFTER_ROWS", 3)
+    monkeypatch.setattr(layout, "STREAM_AFTER_ROWS", 3)
     path = tmp_path / "streamed.xlsx"
     write_scorecard(load_results(), path)
     streamed = load_workbook(path)

@@ -23,8 +23,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from vendordd import scorecard, xlsx_text
-from vendordd.xlsx_rows import RowWriter, _LinkRelationship, new_cell, new_hyperlink
+from vendordd import xlsx_text
+from vendordd.scorecard import layout
+from vendordd.scorecard.openpyxl_internals import (
+    RowWriter,
+    _LinkRelationship,
+    fonts_of,
+    new_cell,
+    new_hyperlink,
+)
 
 _TRICKY = ("plain", " padded ", "a & b < c > d \"q\" 's'", "tab\there\nnew line", "·•—中文🙂",
            "\x7f\x80\x85\x9f\u00a0\u2028\ufdd0\ufffd\U0010ffff", "]]>", "=1+1", "")
@@ -56,7 +63,7 @@ def test_new_hyperlink_and_link_relationship_are_what_the_constructors_make():
 
 
 def _greedy_reference(text: str, width: float, bold: bool) -> int:
-    """``_wrapped_lines`` as it was before its shortcuts."""
+    """``layout.wrapped_lines`` as it was before its shortcuts."""
     per_line = max(3.0, width * (1.0 if bold else 1.1) - 1)
     lines = 0
     for paragraph in text[:40000].split("\n"):
@@ -88,15 +95,15 @@ def test_wrapped_lines_is_the_greedy_wrap_with_short_paragraphs_measured(text, w
         else:  # at most one estimated line: measured with the font's widths
             needed = xlsx_text.text_width(paragraph, bold) * 1.07 + 1
             expected += 1 if needed <= width else max(2, math.ceil(needed / max(width, 1)))
-    lines = scorecard._wrapped_lines(text, width, bold)
+    lines = layout.wrapped_lines(text, width, bold)
     assert lines == expected
 
 
 def test_short_names_with_capitals_get_a_second_line():
     # At width 30 this wrapped in LibreOffice and overlapped the next row.
-    assert scorecard._wrapped_lines("Google DeepMind (Gemma / Gemini)", 30, False) == 2
-    assert scorecard._wrapped_lines("google-deepmind", 30, False) == 1
-    assert scorecard._wrapped_lines("Mistral AI", 12, False) == 1
+    assert layout.wrapped_lines("Google DeepMind (Gemma / Gemini)", 30, False) == 2
+    assert layout.wrapped_lines("google-deepmind", 30, False) == 1
+    assert layout.wrapped_lines("Mistral AI", 12, False) == 1
     assert xlsx_text.text_width("0123456789") == 10
     assert xlsx_text.text_width("中") == 2 and xlsx_text.text_width("é") == 1
 
@@ -112,8 +119,8 @@ def test_row_height_is_the_same_with_the_grids_font_cache():
         cell.font = Font(name="Calibri", size=size, bold=bold)
         cells.append(cell)
     widths = [10, 20, 30, 12]  # the fifth cell has no width: not measured
-    fonts = scorecard._fonts_of(wb)
-    assert scorecard._row_height(cells, widths, fonts) == scorecard._row_height(cells, widths) is not None
+    fonts = fonts_of(wb)
+    assert layout.row_height(cells, widths, fonts) == layout.row_height(cells, widths) is not None
     assert fonts.of(cells[1]) == (True, 11.0, True)
     assert fonts.of(Cell(ws, row=1, column=1)) == (False, 11.0, False)  # no style array at all
 

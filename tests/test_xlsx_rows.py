@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from vendordd.xlsx_rows import RowWriter
+from vendordd.scorecard.openpyxl_internals import RowWriter
 
 
 def _cells(ws, row_idx: int) -> list[Cell | None]:

@@ -1,38 +1,62 @@
-"""A faster row writer for write-only worksheets, with openpyxl's own output.
+"""The ONE place the scorecard touches openpyxl's private names (openpyxl 3.1).
 
-openpyxl writes each cell of a write-only sheet through several Python
-objects and lxml calls (and, for a cell that carries a style, a raised and
-caught ValueError in ``_values_to_row``); for the scorecard's long flat
-tables that was most of the workbook's time. :class:`RowWriter` takes over
-a write-only worksheet's row stream and writes each row as one piece of
-XML text, straight into the sheet's file (see :class:`_RawSheetWriter`;
-parsed by lxml instead when the sheet's writer was made before the
-RowWriter), producing the same bytes openpyxl would for the cells it
-handles (``tests/test_xlsx_rows.py`` compares whole workbooks): inline
-strings, numbers, booleans and dates, with their style and hyperlinks. A
-row with anything else (formulas, rich text, comments, a carriage return
-in text, characters XML cannot hold) is handed to openpyxl's writer
-unchanged, and so is anything appended to the sheet with ``ws.append``.
-When the RowWriter made the sheet's writer, the sheet's hyperlinks and
-relationships are made as text too (openpyxl builds an object tree for
-each of them).
+Everything else in :mod:`vendordd.scorecard` uses openpyxl's public API and
+the helpers here. What this module relies on, and the tests that pin it:
 
-It relies on the internals of openpyxl 3.1's write-only worksheet
-(``_get_writer``, ``WorksheetWriter.get_stream``, ``xf``, ``_rels`` and
-``write_hyperlinks``, ``_rows``, ``_values_to_row``), which the tests
-exercise on every run.
+* ``Cell`` slots (``_value``, ``_style``, ``_hyperlink``, ``_comment``,
+  ``data_type``): :func:`new_cell`, :func:`cell_value`, :func:`put_text`,
+  :func:`put_number`, :func:`put_link` set or read them directly, about three
+  times faster than ``Cell.__init__`` and the ``value`` setter's checks.
+  Pinned by ``tests/test_scorecard_speed_cells.py`` (each slot as ``Cell()``
+  sets it) and ``tests/test_hostile_text.py`` (text stays text).
+* ``StyleableObject._style`` and ``Workbook._cell_styles`` / ``_fonts`` /
+  ``_alignments``: :func:`style_array` builds a house style's array once and
+  :class:`DetachedTextCell` / :class:`FontLookup` read a cell's font back.
+  Pinned by ``tests/test_scorecard.py`` (styles, row heights) and
+  ``tests/test_scorecard_speed_cells.py``.
+* The write-only worksheet's ``_get_writer`` protocol (``_writer``, ``_rows``,
+  ``_values_to_row``, ``_hyperlinks``), ``WorksheetWriter.get_stream``,
+  ``xf``, ``_rels`` and ``write_hyperlinks``: :class:`RowWriter` writes each
+  row's XML text straight into the sheet's file, the same bytes openpyxl
+  writes. Pinned by ``tests/test_xlsx_rows.py`` (whole workbooks compared with
+  openpyxl's own output) and ``tests/test_scorecard_speed_cells.py``.
+* ``Workbook._sheets`` (a template's sheets, tab selection) and a write-only
+  sheet's ``_writer.cleanup`` (:func:`discard_write_only`).
+
+openpyxl is pinned to ``>=3.1,<3.2`` in pyproject.toml for this module.
+
+How :class:`RowWriter` works: openpyxl writes each cell of a write-only sheet
+through several Python objects and lxml calls (and, for a cell that carries a
+style, a raised and caught ValueError in ``_values_to_row``); for the
+scorecard's long flat tables that was most of the workbook's time.
+:class:`RowWriter` takes over a write-only worksheet's row stream and writes
+each row as one piece of XML text, straight into the sheet's file (see
+:class:`_RawSheetWriter`; parsed by lxml instead when the sheet's writer was
+made before the RowWriter), producing the same bytes openpyxl would for the
+cells it handles: inline strings, numbers, booleans and dates, with their
+style and hyperlinks. A row with anything else (formulas, rich text,
+comments, a carriage return in text, characters XML cannot hold) is handed to
+openpyxl's writer unchanged, and so is anything appended to the sheet with
+``ws.append``. When the RowWriter made the sheet's writer, the sheet's
+hyperlinks and relationships are made as text too (openpyxl builds an object
+tree for each of them).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+import types
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from lxml import etree
 from openpyxl.cell.cell import Cell
 from openpyxl.compat import safe_string
 from openpyxl.packaging.relationship import Relationship, RelationshipList
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.styleable import StyleableObject
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._writer import WorksheetWriter
@@ -40,7 +64,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.constants import PKG_REL_NS, REL_NS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring
 
-from .xlsx_text import XML_ILLEGAL
+from ..xlsx_text import XML_ILLEGAL, needs_quote_prefix
 
 _LETTERS = [get_column_letter(i) for i in range(1, 16385)]
 _NEW = object.__new__
@@ -92,6 +116,140 @@ def place_cells(cells: Sequence[Cell | None], row_idx: int) -> list[Cell]:
     return placed
 
 
+def cell_value(cell: Cell) -> Any:
+    """The value of ``cell`` (``cell.value`` without the property call, for the hot loops)."""
+    return cell._value
+
+
+def put_text(cell: Cell, text: str) -> Cell:
+    """Put already-safe ``text`` into ``cell`` as a string, with the quote prefix when needed.
+
+    The data type is forced to string, so ``=HYPERLINK(...)`` is shown, never
+    evaluated, and ``#N/A`` stays text; text an edit would turn into a formula
+    gets the quote prefix. Call it after any style assignment: assigning a
+    style array replaces the quote prefix flag.
+    """
+    cell._value = text
+    cell.data_type = "s"
+    if needs_quote_prefix(text):
+        cell.quotePrefix = True
+    return cell
+
+
+def put_number(cell: Cell, number: float) -> Cell:
+    """Put a finite float into ``cell`` (what ``cell.value = number`` does, without its checks)."""
+    cell._value = number
+    return cell
+
+
+def put_link(cell: Cell, target: str) -> Cell:
+    """Link ``cell`` to the external URL ``target`` (as ``cell.hyperlink = target`` sets it)."""
+    cell._hyperlink = new_hyperlink(cell.coordinate, target=target)
+    return cell
+
+
+def style_array(workbook: Any, spec: Mapping[str, Any]) -> StyleArray:
+    """The style array of a cell given ``spec``'s font, fill, border, alignment and number format.
+
+    Registers those parts in ``workbook`` (what assigning them to a cell does);
+    copy the result onto each cell with ``StyleArray(array)``.
+    """
+    obj = StyleableObject(sheet=types.SimpleNamespace(parent=workbook))
+    for attr in ("font", "fill", "border", "alignment", "number_format"):
+        if attr in spec:
+            setattr(obj, attr, spec[attr])
+    return obj._style
+
+
+class DetachedTextCell(Cell):
+    """A string cell not yet bound to a sheet (what ``SheetWriter.text`` returns).
+
+    In write-only mode an appended cell keeps its parent, and a styled cell
+    needs the workbook to register its style; this one carries the workbook
+    itself so plugins may append it to any sheet of the scorecard.
+    """
+
+    __slots__ = ("_workbook",)
+
+    @classmethod
+    def make(cls, workbook: Any, style: StyleArray, text: str) -> DetachedTextCell:
+        cell = cls(None, row=1, column=1)
+        cell._workbook = workbook
+        cell._style = style
+        put_text(cell, text)
+        return cell
+
+    def __repr__(self) -> str:
+        return f"<Cell (not yet placed) {self._value!r}>"
+
+    @property
+    def style_id(self) -> int:
+        if self._style is None:
+            self._style = StyleArray()
+        workbook = self.parent.parent if self.parent is not None else self._workbook
+        return workbook._cell_styles.add(self._style)
+
+
+#: What :class:`FontLookup` tells about a cell: (wraps, font size, bold).
+FontInfo = tuple[bool, float, bool]
+
+
+class FontLookup:
+    """(wraps, font size, bold) of the styles of one workbook, looked up once per style.
+
+    Keyed by (fontId, alignmentId): every cell has its own style array, so
+    the ids are the cheapest key. Get it with :func:`fonts_of`.
+    """
+
+    __slots__ = ("_known", "_workbook")
+
+    def __init__(self, workbook: Any) -> None:
+        self._workbook = weakref.ref(workbook)  # a strong one would keep it alive in _FONTS
+        self._known: dict[tuple[int, int], FontInfo] = {}
+
+    def of(self, cell: Cell) -> FontInfo:
+        style = cell._style
+        key = (style[0], style[5]) if style is not None else (0, 0)  # fontId, alignmentId
+        info = self._known.get(key)
+        if info is None:
+            workbook = self._workbook()
+            font, alignment = workbook._fonts[key[0]], workbook._alignments[key[1]]
+            info = self._known[key] = (bool(alignment.wrap_text), float(font.sz or 11), bool(font.b))
+        return info
+
+
+_FONTS: weakref.WeakKeyDictionary[Any, FontLookup] = weakref.WeakKeyDictionary()
+
+
+def fonts_of(workbook: Any) -> FontLookup:
+    """The :class:`FontLookup` of ``workbook`` (one per workbook, dropped with it)."""
+    fonts = _FONTS.get(workbook)
+    if fonts is None:
+        fonts = _FONTS[workbook] = FontLookup(workbook)
+    return fonts
+
+
+def font_info(cell: Cell) -> FontInfo:
+    """(wraps, font size, bold) of a cell (callers with many cells keep a :class:`FontLookup`)."""
+    workbook = cell.parent.parent if cell.parent is not None else cell._workbook  # a detached cell
+    return fonts_of(workbook).of(cell)
+
+
+def discard_write_only(workbook: Any) -> None:
+    """Close and delete the temporary files of a write-only workbook that will not be saved."""
+    if not workbook.write_only:
+        return
+    for ws in workbook.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):  # best effort: the workbook is being thrown away
+            if not ws.closed:
+                ws.close()
+        with contextlib.suppress(Exception):
+            writer.cleanup()
+
+
 class _Fallback(Exception):
     """This row holds something only openpyxl's own writer handles."""
 
@@ -139,7 +297,7 @@ class _RawSheetWriter(WorksheetWriter):
         links = self.ws._hyperlinks
         if not links:
             return
-        parts, targets = ["<hyperlinks>"], []
+        parts, targets = ["<hyperlinks>"], list[Any]()
         first = len(self._rels) + 1
         for link in links:
             rel_id = link.id
@@ -239,7 +397,7 @@ class RowWriter:
         self._lxml_pending = True  # lxml may hold output that must come before the next raw row
         self.ws = ws
         self._styles = ws.parent._cell_styles
-        self._style_ids: dict[bytes, str | None] = {}
+        self._style_ids: dict[bytes, object] = {}
         self._epoch = ws.parent.epoch
         self._iso_dates = ws.parent.iso_dates
         self._next = 1
@@ -297,6 +455,7 @@ class RowWriter:
             self._write_raw(data)
 
     def _write_raw(self, data: bytes) -> None:
+        assert self._raw is not None
         if self._lxml_pending:
             self._raw.flush()
             self._lxml_pending = False
@@ -318,7 +477,7 @@ class RowWriter:
         sid = self._style_ids.get(key, _UNKNOWN)
         if sid is _UNKNOWN:
             sid = self._style_ids[key] = str(self._styles.add(style)) if any(style) else None
-        return sid
+        return cast("str | None", sid)
 
     def _row_xml(self, row_idx: int, cells: Sequence[Cell | None], height: float | None,
                  dims: Any) -> tuple[str, list[tuple[Cell, int]]]:

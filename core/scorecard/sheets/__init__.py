@@ -1,0 +1,1 @@
+"""One module per sheet of the scorecard; each declares ``SHEET`` (see :mod:`vendordd.scorecard.registry`)."""

@@ -1,0 +1,73 @@
+"""Evidence: every source of every vendor, a flat table for filters (the vendor sheets share its cells)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+
+from .. import layout
+from ..book import Book
+from ..layout import Col, Grid
+from ..registry import Run, SheetSpec
+from ..values import bullets, humanise, sorted_by_id
+
+SOURCE_HEADERS = ["Title", "Kind", "Published", "Stale", "Publisher", "Id", "URL", "Used by"]
+
+
+def write(book: Book, ws: Any, run: Run) -> None:
+    _write_evidence(book, ws, run.vendors)
+
+
+SHEET = SheetSpec(key="evidence", order=50, title="Evidence", write=write)
+
+
+def source_cells(book: Book, ws: Any, source: Mapping[str, Any],
+                  check_titles: Mapping[str, str]) -> list[Cell | None]:
+    url = source.get("url")
+    used_by = [check_titles.get(str(c), str(c)) for c in source.get("used_by") or ()]
+    stale = source.get("stale")
+    return [
+        book.text(ws, source.get("title") or source.get("id"), "wrap"),
+        book.text(ws, humanise(source.get("kind")), "wrap"),
+        book.date(ws, source.get("published")) or book.text(ws, "undated", "na_left"),
+        book.text(ws, source.get("id"), "wrap"),
+        book.text(ws, "Stale" if stale else "No", "warn" if stale else "text"),
+        book.text(ws, source.get("publisher"), "wrap"),
+        book.link(ws, url or "", url) if url else book.text(ws, "no URL", "na_left"),
+        book.text(ws, bullets(used_by) if len(used_by) > 1 else ", ".join(used_by), "wrap"),
+    ]
+
+
+_EVIDENCE_HEADERS = ["Vendor id", "Vendor", "Source id", "Title", "Publisher", "Published", "Kind", "Stale",
+                     "Used by", "URL", "Origin"]
+
+
+def origin(source: Mapping[str, Any]) -> str:
+    """``Collected (huggingface, 2026-03-10)`` for a source vendordd collect wrote, else ``Entered``."""
+    mark = source.get("collected")
+    if not isinstance(mark, Mapping):
+        return "Entered"
+    return f"Collected ({', '.join(str(v) for v in (mark.get('source'), mark.get('date')) if v)})"
+
+
+def _write_evidence(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) -> None:
+    cols = [Col(12, 24), Col(16, 30), Col(9, 22), Col(24, 45), Col(14, 30), Col(11, 11),
+            Col(10, 15), Col(7, 7), Col(20, 40), Col(24, 60), Col(10, 30)]
+    grid = Grid(ws, cols, stream_after=layout.STREAM_AFTER_ROWS, freeze="C2")
+    grid.add([book.text(ws, h, "header") for h in _EVIDENCE_HEADERS], measure=False)
+    for vendor in vendors:
+        check_titles = {str(c.get("id")): str(c.get("title") or c.get("id"))
+                        for c in sorted_by_id(vendor.get("checks"))}
+        for source in sorted_by_id(vendor.get("sources")):
+            cells = source_cells(book, ws, source, check_titles)
+            title_c, kind_c, published_c, id_c, stale_c, publisher_c, url_c, used_c = cells
+            grid.add([book.text(ws, vendor.get("id")),
+                      book.text(ws, vendor.get("name") or vendor.get("id"), "wrap"),
+                      id_c, title_c, publisher_c, published_c, kind_c, stale_c, used_c, url_c,
+                      book.text(ws, origin(source), "wrap")])
+    last = grid.next_row - 1
+    grid.flush(freeze="C2")
+    book.add_table(ws, "tbl_Evidence", _EVIDENCE_HEADERS, 1, last)
+    ws.print_area = f"A1:{grid.last_col_letter}{max(last, 1)}"

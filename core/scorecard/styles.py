@@ -1,0 +1,103 @@
+"""The house look: font, colours, and the named cell styles every sheet uses.
+
+Every ``Font`` names its face: a nameless font renders as DejaVu Serif in
+LibreOffice. A sheet asks :class:`Styles` for a style by name; the style is
+registered in the workbook on first use and copied onto each cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+
+from .openpyxl_internals import style_array
+
+FONT = "Calibri"
+NAVY = "1F3864"
+GREY = "595959"
+LINK_BLUE = "0563C1"
+
+#: (fill, text colour) per tier/rating: readable text on every fill.
+TIER_COLOURS: Mapping[str, tuple[str, str]] = {
+    "low": ("C6EFCE", "006100"),
+    "medium": ("FFEB9C", "7F6000"),
+    "high": ("F8CBAD", "843C0C"),
+    "critical": ("C00000", "FFFFFF"),
+}
+#: Stronger colours for chart bars, per rating.
+BAR_COLOURS: Mapping[str | None, str] = {"low": "70AD47", "medium": "FFC000", "high": "ED7D31",
+                                         "critical": "C00000", None: "A5A5A5"}
+
+_THIN = Side(style="thin", color="BFBFBF")
+_TOP = Alignment(vertical="top")
+_NUMBER = Alignment(vertical="top", horizontal="right", indent=1)  # the indent keeps text next door apart
+_TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+
+#: The house styles by name.
+STYLE_SPECS: Mapping[str, Mapping[str, Any]] = {
+    "title": {"font": Font(name=FONT, size=16, bold=True, color=NAVY), "alignment": Alignment(vertical="center")},
+    "subtitle": {"font": Font(name=FONT, size=11, color=GREY), "alignment": _TOP},
+    "section": {"font": Font(name=FONT, size=13, bold=True, color=NAVY), "alignment": Alignment(vertical="bottom")},
+    "label": {"font": Font(name=FONT, size=11, bold=True, color="404040"), "alignment": _TOP},
+    "value": {"font": Font(name=FONT, size=11), "alignment": _TOP},
+    "value_bold": {"font": Font(name=FONT, size=11, bold=True), "alignment": _TOP},
+    "header": {"font": Font(name=FONT, size=11, bold=True, color="FFFFFF"),
+               "fill": PatternFill("solid", fgColor=NAVY),
+               "alignment": Alignment(vertical="center", wrap_text=True),
+               "border": Border(bottom=_THIN)},
+    "text": {"font": Font(name=FONT, size=11), "alignment": _TOP},
+    "wrap": {"font": Font(name=FONT, size=11), "alignment": _TOP_WRAP},
+    "bold": {"font": Font(name=FONT, size=11, bold=True), "alignment": _TOP_WRAP},
+    "score": {"font": Font(name=FONT, size=11), "alignment": _NUMBER, "number_format": "0.0"},
+    "score_big": {"font": Font(name=FONT, size=12, bold=True), "alignment": Alignment(vertical="top", horizontal="left"),
+                  "number_format": "0.0"},
+    "pct": {"font": Font(name=FONT, size=11), "alignment": _NUMBER, "number_format": "0%"},
+    "pct_left": {"font": Font(name=FONT, size=11), "alignment": Alignment(vertical="top", horizontal="left"),
+                 "number_format": "0%"},
+    "weight": {"font": Font(name=FONT, size=11), "alignment": _NUMBER, "number_format": "0.0#"},
+    "int": {"font": Font(name=FONT, size=11), "alignment": Alignment(vertical="top", horizontal="center"),
+            "number_format": "0"},
+    "date": {"font": Font(name=FONT, size=11), "alignment": Alignment(vertical="top", horizontal="left"),
+             "number_format": "yyyy-mm-dd"},
+    "na": {"font": Font(name=FONT, size=11, italic=True, color="808080"), "alignment": _NUMBER},
+    "na_center": {"font": Font(name=FONT, size=11, italic=True, color="808080"),
+                  "alignment": Alignment(vertical="top", horizontal="center")},
+    "na_left": {"font": Font(name=FONT, size=11, italic=True, color="808080"), "alignment": _TOP},
+    "warn": {"font": Font(name=FONT, size=11, bold=True, color="C00000"), "alignment": _TOP_WRAP},
+    "alert": {"font": Font(name=FONT, size=11, bold=True, color="C00000"), "alignment": _TOP},
+    "alert_link": {"font": Font(name=FONT, size=11, bold=True, color="C00000", underline="single"),
+                   "alignment": _TOP},
+    "general": {"font": Font(name=FONT, size=11), "alignment": _NUMBER},
+    "center": {"font": Font(name=FONT, size=11), "alignment": Alignment(vertical="top", horizontal="center")},
+    "note": {"font": Font(name=FONT, size=10, italic=True, color=GREY), "alignment": _TOP},
+    "link": {"font": Font(name=FONT, size=11, color=LINK_BLUE, underline="single"), "alignment": _TOP_WRAP},
+    "link_bold": {"font": Font(name=FONT, size=11, bold=True, color=LINK_BLUE, underline="single"),
+                  "alignment": _TOP_WRAP},
+    "nav": {"font": Font(name=FONT, size=10, color=LINK_BLUE, underline="single"), "alignment": _TOP},
+    **{f"tier_{name}": {"font": Font(name=FONT, size=11, bold=True, color=text),
+                        "fill": PatternFill("solid", fgColor=fill),
+                        "alignment": Alignment(vertical="top", horizontal="center")}
+       for name, (fill, text) in TIER_COLOURS.items()},
+}
+
+
+class Styles:
+    """The house styles of one workbook, each registered on first use and copied onto cells.
+
+    Copying a prepared style array is much faster than assigning font, fill,
+    border and alignment to every cell, and registers only the styles used.
+    """
+
+    def __init__(self, workbook: Any) -> None:
+        self._workbook = workbook
+        self._arrays: dict[str, StyleArray] = {}
+
+    def array(self, name: str) -> StyleArray:
+        """A fresh copy of house style ``name``'s array, for one cell."""
+        found = self._arrays.get(name)
+        if found is None:
+            found = self._arrays[name] = style_array(self._workbook, STYLE_SPECS[name])
+        return StyleArray(found)

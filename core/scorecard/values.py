@@ -1,0 +1,110 @@
+"""Small, pure helpers that turn result values into what a cell shows (no openpyxl here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..vendor_store import VendorStore
+from ..xlsx_text import safe_text
+
+STATUS_LABELS = {"ok": "Scored", "insufficient_data": "Insufficient data", "error": "Check failed",
+                 "skipped": "Skipped"}
+
+
+def num(value: Any) -> float | None:
+    """A finite number, or None (booleans and text are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def humanise(key: Any) -> str:
+    """``approve_with_conditions`` -> ``Approve with conditions``."""
+    text = str(key or "").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def compact_json(value: Any) -> str:
+    """Settings and other structures as one line of JSON, keys sorted (deterministic)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "), default=str)
+
+
+def bullets(lines: Any) -> str:
+    """A list of lines as one cell's text: bulleted when there are several."""
+    if lines is None:
+        return ""
+    if isinstance(lines, str):
+        return lines
+    items = [safe_text(line) for line in lines if line not in (None, "")]
+    if len(items) == 1:
+        return items[0]
+    return "\n".join(f"• {item}" for item in items)
+
+
+def override_text(override: Any) -> str:
+    """An override record as readable text (``reason: ...; approved by: ...``)."""
+    if override in (None, "", {}):
+        return ""
+    if not isinstance(override, Mapping):
+        return str(override)
+    preferred = ("rating_before", "score_before", "rating", "score", "tier", "reason", "approved_by",
+                 "approved_on", "expires")
+    keys = [k for k in preferred if k in override] + sorted(k for k in override if k not in preferred)
+    parts = []
+    for key in keys:
+        value = override[key]
+        shown = value if isinstance(value, str) else compact_json(value)
+        parts.append(f"{humanise(key).lower()}: {shown}")
+    return "Override — " + "; ".join(parts)
+
+
+def iso_date(value: Any) -> dt.date | None:
+    """A date from a full ``YYYY-MM-DD`` string; None for months, None or junk."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def sorted_by_id(items: Any) -> list[Mapping[str, Any]]:
+    """The mappings among ``items``, by their ``id``."""
+    return sorted((i for i in (items or ()) if isinstance(i, Mapping)), key=lambda i: str(i.get("id", "")))
+
+
+def vendors_of(results: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
+    """The results' vendor entries by id; a VendorStore (already sorted) is read as it is, never copied."""
+    vendors = results.get("vendors")
+    return vendors if isinstance(vendors, VendorStore) else sorted_by_id(vendors)
+
+
+def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested mappings as ``(dotted.key, leaf)`` pairs, keys sorted; lists are leaves."""
+    if isinstance(value, Mapping) and value:
+        out: list[tuple[str, Any]] = []
+        for key in sorted(value, key=str):
+            out.extend(flatten(value[key], f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    return [(prefix, value)]
+
+
+def leaf_text(value: Any) -> str:
+    """A policy or portfolio leaf value as text."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return compact_json(value)
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a mapping, else an empty one."""
+    return value if isinstance(value, Mapping) else {}

@@ -1,0 +1,141 @@
+"""The entry point: :func:`write_scorecard` builds every sheet and saves the workbook.
+
+Without a template the workbook is streamed (openpyxl write-only mode); with a
+template it is built in normal mode on top of the template's sheets. Both go
+through the same code: every sheet is built as rows of cells in memory, its
+column sizes are set, and the rows are appended in one go. The sheets come
+from :func:`vendordd.scorecard.registry.sheet_specs`, in their ``order``;
+the plugins' sheets (``extra_sheets``) come between the built-in ones that
+are written before them and those written after.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from ..atomic import ProtectedPathError, atomic_write
+from .areas import areas_of
+from .book import Book
+from .errors import ScorecardError
+from .limits import check_row_limits
+from .openpyxl_internals import discard_write_only
+from .plugin_api import SheetWriter
+from .registry import Run, SheetSpec, sheet_specs
+from .saving import as_of_date, check_output, save, set_properties
+from .template import open_template
+from .values import mapping, vendors_of
+
+
+def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLike | None = None,
+                    extra_sheets: Callable[[Workbook, SheetWriter], None] | None = None,
+                    vendor_sheet_limit: int = 250, protected_paths: Iterable[os.PathLike] = ()) -> None:
+    """Write the scorecard for ``results`` (the results document) to ``path`` (.xlsx).
+
+    ``template``: a .xlsx whose sheets (a cover, say) come first; macro-enabled
+    files are refused. ``extra_sheets(workbook, writer)`` is called after the
+    built-in sheets and before Methodology, with a :class:`SheetWriter`.
+    Vendors beyond ``vendor_sheet_limit`` get no sheet of their own (the
+    Summary says so; Findings and Evidence list everyone).
+    ``protected_paths``: the run's inputs, never overwritten.
+
+    The same ``results`` (and template) give a byte-identical file. The file
+    at ``path`` is replaced all-or-nothing. Raises :class:`ScorecardError`
+    (one line) for a bad template or output path, or for results too large
+    for Excel's rows (:func:`check_row_limits`, checked before anything is
+    built); errors raised by ``extra_sheets`` propagate unchanged and leave
+    ``path`` untouched.
+    """
+    out = Path(path)
+    protected = [*protected_paths, *([template] if template is not None else [])]
+    check_output(out, protected)
+    as_of = as_of_date(results)
+    check_row_limits(results)
+    if template is not None:
+        workbook = open_template(Path(template))
+        existing_names = [*workbook.defined_names.keys(),
+                          *(name for ws in workbook.worksheets for name in ws.tables)]
+    else:
+        workbook = Workbook(write_only=True)
+        existing_names = []
+    book = Book(workbook, results, as_of, workbook.sheetnames, existing_names)
+    try:
+        _build(book, extra_sheets, max(int(vendor_sheet_limit), 0))
+        set_properties(workbook, results, as_of)
+        try:
+            atomic_write(out, lambda fh: save(workbook, fh, as_of), protected=protected)
+        except ProtectedPathError as exc:
+            raise ScorecardError(f"output {out} is one of the inputs; {exc}") from None
+        except OSError as exc:
+            raise ScorecardError(f"could not write {out}: {exc.strerror or exc}") from exc
+    except BaseException:
+        discard_write_only(workbook)
+        raise
+
+
+def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | None, limit: int) -> None:
+    results = book.results
+    vendors = vendors_of(results)
+    run = Run(book=book, vendors=vendors,
+              errors=[e for e in results.get("errors") or () if isinstance(e, Mapping)],
+              portfolio=mapping(results.get("portfolio")), areas=areas_of(results, vendors),
+              vendor_sheet_limit=limit)
+    specs = [spec for spec in sheet_specs() if spec.claimable or spec.applies(run)]
+    # Fixed titles first, so a vendor called "Summary" gets "Summary (2)".
+    for spec in specs:
+        if spec.title is not None:
+            run.titles[spec.key] = book.titles.take(spec.title)
+            if spec.claimable:  # no vendor takes it; a plugin asking for it gets it (SheetWriter.sheet)
+                book.claimable[spec.title.casefold()] = run.titles[spec.key]
+    run.vendor_titles = [book.titles.take(vendor.get("name") or vendor.get("id"), fallback="Vendor")
+                         for vendor in vendors[:limit]]
+    run.vendor_titles += [None] * (len(vendors) - len(run.vendor_titles))
+
+    # Every sheet before the plugins' is created before any is written: write-only sheets keep
+    # creation order.
+    before = [spec for spec in specs if not spec.after_plugins and spec.applies(run)]
+    made = [(spec, _create(book, spec, run)) for spec in before]
+    for spec, sheets in made:
+        for index, (ws, vendor) in enumerate(sheets, 1):
+            if spec.per_vendor:
+                spec.write(book, ws, run, vendor, index)
+            else:
+                spec.write(book, ws, run)
+    if extra_sheets is not None:
+        writer = SheetWriter(book)
+        extra_sheets(book.wb, writer)
+        writer._finish()
+    present = {title.casefold() for title in book.wb.sheetnames}
+    for title in book.wb.sheetnames:  # a plugin may have made sheets directly
+        book.titles.reserve(title)
+    for spec in specs:
+        if not spec.after_plugins:
+            continue
+        title = run.titles.get(spec.key)
+        if spec.claimable:
+            title = book.claimable.pop(spec.title.casefold(), None) if spec.title else None
+            if not spec.applies(run) or not title or title.casefold() in present:
+                continue  # a plugin made it
+        elif title in book.wb.sheetnames:
+            title = run.titles[spec.key] = book.titles.take(spec.title)
+        for index, (ws, vendor) in enumerate(_create(book, spec, run, title), 1):
+            if spec.per_vendor:
+                spec.write(book, ws, run, vendor, index)
+            else:
+                spec.write(book, ws, run)
+
+
+def _create(book: Book, spec: SheetSpec, run: Run, title: str | None = None) -> list[tuple[object, object]]:
+    """The worksheet(s) of ``spec``, each with the vendor it is for (None for a single sheet)."""
+    if spec.per_vendor:
+        return [(book.new_sheet(t, header_rows=spec.header_rows, gridlines=spec.gridlines), vendor)
+                for vendor, t in zip(run.vendors, run.vendor_titles, strict=False) if t]
+    ws = book.new_sheet(title or run.titles[spec.key] or spec.key, header_rows=spec.header_rows,
+                        gridlines=spec.gridlines)
+    if spec.active:
+        ws.sheet_view.tabSelected = True
+        book.wb.active = ws
+    return [(ws, None)]

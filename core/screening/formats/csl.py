@@ -1,0 +1,58 @@
+"""What the two Consolidated Screening List formats (CSV and JSON) share: a record becomes an entry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..fields import country_codes, iso_day
+from ..list_ids import csl_list_id
+from ..model import ListEntry
+from .base import Problems, split_values, text_or_none
+
+#: The published CSL CSV header; a header with two of these is read as the CSL.
+COLUMNS = frozenset({
+    "_id", "source", "entity_number", "type", "programs", "name", "title", "addresses",
+    "federal_register_notice", "start_date", "end_date", "standard_order", "license_requirement",
+    "license_policy", "call_sign", "vessel_type", "gross_tonnage", "gross_registered_tonnage",
+    "vessel_flag", "vessel_owner", "remarks", "source_list_url", "alt_names", "citizenships",
+    "dates_of_birth", "nationalities", "places_of_birth", "source_information_url", "ids"})
+
+_KINDS = {"individual": "individual", "entity": "entity", "vessel": "vessel", "aircraft": "aircraft"}
+
+
+def record_countries(record: Mapping[str, Any]) -> tuple[str, ...]:
+    """Countries of a CSL record: each address's country, then nationalities and citizenships."""
+    found: list[str] = []
+    addresses = record.get("addresses")
+    if isinstance(addresses, list):
+        found += [a.get("country") for a in addresses if isinstance(a, Mapping)]
+    elif isinstance(addresses, str):
+        # CSV: addresses joined by "; ", each ending ", <country code>".
+        found += [part.rsplit(",", 1)[-1] for part in addresses.split(";")]
+    for key in ("nationalities", "citizenships"):
+        found += split_values(record.get(key))
+    return country_codes(found)
+
+
+def record_entry(record: Mapping[str, Any], problems: Problems, line: int | None, pointer: str
+                 ) -> ListEntry | None:
+    """One CSL record (a CSV row as a dict or a JSON object) -> an entry, or None with a problem."""
+    name = " ".join(str(record.get("name") or "").split())
+    if not name:
+        problems.add("an entry without a name", line, pointer)
+        return None
+    source = " ".join(str(record.get("source") or "").split())
+    if not source:
+        problems.add(f"entry {name!r} has no source (the list it is on)", line, pointer)
+        return None
+    alt = [a for a in split_values(record.get("alt_names")) if a != name]
+    url = record.get("source_information_url") or record.get("source_list_url")
+    return ListEntry(
+        list_id=csl_list_id(source) or "", source=source, name=name,
+        alt_names=tuple(dict.fromkeys(alt)), countries=record_countries(record),
+        programs=tuple(split_values(record.get("programs"))),
+        start_date=iso_day(record.get("start_date")),
+        citation=" ".join(str(record.get("federal_register_notice") or "").split()) or None,
+        entity_number=text_or_none(record.get("entity_number")), url=text_or_none(url),
+        kind=_KINDS.get(str(record.get("type") or "").strip().lower(), "unknown"), line=line)

@@ -1,0 +1,268 @@
+"""The matcher: every listed name indexed once, a few vendor names compared with all of them.
+
+:class:`Screener` builds the index (unique normalised keys, an exact-key
+dictionary, blocks of keys for rapidfuzz, word postings for containment) and
+:meth:`Screener.screen` returns :class:`~vendordd.screening.model.Match`
+objects, each ``strong`` or ``potential`` (docs/screening.md, "Matching").
+Nothing compares pairs in a Python loop. rapidfuzz is imported when a
+screener is built, so the CLI's start-up stays light.
+"""
+
+from __future__ import annotations
+
+import bisect
+import copy
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .fields import country_codes, iso_day
+from .model import ListEntry, Match, ScreeningList
+from .names import letters, name_variants, normalise
+
+DEFAULT_STRONG_THRESHOLD = 92.0
+DEFAULT_POTENTIAL_THRESHOLD = 80.0
+
+#: Names shorter than this many letters (after normalisation, spaces not
+#: counted) match only exactly: two short strings are "similar" by chance.
+MIN_FUZZY_LETTERS = 5
+#: A one-word name is looked for inside longer listed names only when the word
+#: occurs in at most this many listed names (a city or a common word is not a name).
+MAX_CONTAINED_WORD_NAMES = 25
+
+
+def _blocks(key: str) -> set[str]:
+    """The blocking keys of a normalised name.
+
+    For each word: its letters 1-3 and 2-4 (marked ``<``) and its last three
+    and the three before the last (marked ``>``), so that one edit at either
+    end of a word still leaves a block in common.
+    """
+    return {b for w in key.split()
+            for b in ("<" + w[:3], "<" + w[1:4], w[-3:] + ">", w[-4:-1] + ">") if len(b) > 1}
+
+
+def _length_window(length: int, cutoff: float) -> tuple[float, float]:
+    """The lengths a string may have to reach ``cutoff`` (0-100) in rapidfuzz's ratio with one of ``length``.
+
+    ratio = 2 x LCS / (a + b) <= 2 x min(a, b) / (a + b), so with c = cutoff / 100
+    the other length lies in [a x c / (2 - c), a x (2 - c) / c].
+    """
+    c = cutoff / 100.0
+    if c <= 0:
+        return 0.0, float("inf")
+    return length * c / (2 - c) - 1e-9, length * (2 - c) / c + 1e-9
+
+
+def _order(m: Match) -> tuple[bool, bool, float, str, str]:
+    """Best first: strong, exact, higher score; then by name, so that ties never depend on set order."""
+    return (m.strength != "strong", m.basis != "exact", -m.score, m.listed_name, m.vendor_name)
+
+
+class Screener:
+    """Screens names against the entries of one or more lists, indexed once.
+
+    Thresholds are rapidfuzz token-sort ratios (0-100). ``contained_names``
+    turns on containment matches (corporate families, shortened names).
+    ``exhaustive`` scores every listed name of a possible length instead of
+    the blocked candidates (slower; finds names edited at both ends of every
+    word). ``clearances`` is the policy's ``screening.clearances`` register.
+    """
+
+    def __init__(self, lists: Sequence[ScreeningList], *, strong_threshold: float = DEFAULT_STRONG_THRESHOLD,
+                 potential_threshold: float = DEFAULT_POTENTIAL_THRESHOLD, contained_names: bool = True,
+                 exhaustive: bool = False, clearances: Iterable[Mapping[str, Any]] = ()):
+        if not 0 <= potential_threshold <= strong_threshold <= 100:
+            raise ValueError("thresholds must satisfy 0 <= potential <= strong <= 100")
+        self.lists = list(lists)
+        self.strong_threshold = float(strong_threshold)
+        self.potential_threshold = float(potential_threshold)
+        self.contained_names = bool(contained_names)
+        self.exhaustive = bool(exhaustive)
+        self.clearances = [c for c in clearances if isinstance(c, Mapping)]
+        self.entries: list[ListEntry] = [e for lst in self.lists for e in lst.entries]
+        self._summary: dict[str, Any] | None = None
+        self._build()
+
+    @classmethod
+    def from_policy(cls, lists: Sequence[ScreeningList], policy: Mapping[str, Any]) -> Screener:
+        """A screener with the thresholds, containment switch and clearances of ``policy.screening``."""
+        conf = policy.get("screening") if isinstance(policy.get("screening"), Mapping) else {}
+        return cls(lists, strong_threshold=conf.get("strong_threshold", DEFAULT_STRONG_THRESHOLD),
+                   potential_threshold=conf.get("potential_threshold", DEFAULT_POTENTIAL_THRESHOLD),
+                   contained_names=conf.get("contained_names", True),
+                   exhaustive=conf.get("exhaustive", False),
+                   clearances=conf.get("clearances") or ())
+
+    def _build(self) -> None:
+        """The index: unique normalised keys, their owners, a fuzzy array and word postings."""
+        from rapidfuzz import fuzz, process
+
+        self._fuzz, self._process = fuzz, process
+        ids: dict[str, int] = {}
+        self._keys: list[str] = []
+        self._owners: list[dict[int, str]] = []  # key -> {entry index: the listed name}
+        for ei, entry in enumerate(self.entries):
+            for listed in (entry.name, *entry.alt_names):
+                for variant in name_variants(listed):
+                    key = normalise(variant)
+                    if not key:
+                        continue
+                    ki = ids.setdefault(key, len(self._keys))
+                    if ki == len(self._keys):
+                        self._keys.append(key)
+                        self._owners.append({})
+                    self._owners[ki].setdefault(ei, listed)
+        self._ids = ids
+        # Fuzzy candidates (short keys match exactly only): by block, or all of
+        # them sorted by length for the exhaustive comparison.
+        fuzzy = [ki for ki, key in enumerate(self._keys) if letters(key) >= MIN_FUZZY_LETTERS]
+        self._blocks: dict[str, tuple[list[int], list[str]]] = {}  # block -> (key ids, keys)
+        for ki in fuzzy:
+            for block in _blocks(self._keys[ki]):
+                ids, keys = self._blocks.setdefault(block, ([], []))
+                ids.append(ki)
+                keys.append(self._keys[ki])
+        self._by_length = sorted(fuzzy, key=lambda ki: len(self._keys[ki]))
+        self._length_keys = [self._keys[ki] for ki in self._by_length]
+        self._lengths = [len(k) for k in self._length_keys]
+        self._words = [frozenset(k.split()) for k in self._keys]
+        self._postings: dict[str, set[int]] = {}
+        for ki, key_words in enumerate(self._words):
+            if any(self.entries[ei].kind != "individual" for ei in self._owners[ki]):
+                for word in key_words:
+                    self._postings.setdefault(word, set()).add(ki)
+        # Each key filed once, under its rarest word: finding the listed names
+        # contained in a vendor name then touches few keys.
+        self._by_rarest: dict[str, list[int]] = {}
+        for ki in sorted({k for keys in self._postings.values() for k in keys}):
+            if letters(self._keys[ki]) >= MIN_FUZZY_LETTERS:
+                rarest = min(self._words[ki], key=lambda w: (len(self._postings[w]), w))
+                self._by_rarest.setdefault(rarest, []).append(ki)
+
+    def _contained(self, key: str) -> set[int]:
+        """Keys whose words all occur in ``key``, and keys containing all of ``key``'s words."""
+        query = frozenset(key.split())
+        found = {ki for word in query for ki in self._by_rarest.get(word, ())
+                 if self._words[ki] <= query and self._keys[ki] != key}
+        if letters(key) >= MIN_FUZZY_LETTERS and all(w in self._postings for w in query):
+            postings = sorted((self._postings[w] for w in query), key=len)
+            if len(query) >= 2 or len(postings[0]) <= MAX_CONTAINED_WORD_NAMES:
+                found |= {ki for ki in set.intersection(*postings) if self._keys[ki] != key}
+        return found
+
+    def _judge(self, score: float, basis: str, entry: ListEntry, countries: set[str]) -> tuple[str, str]:
+        if not entry.countries or not countries:
+            country = "unknown"
+        elif countries & set(entry.countries):
+            country = "corroborated"
+        else:
+            country = "contradicted"
+        strong = (basis == "exact" and country != "contradicted") or \
+            (basis == "fuzzy" and score >= self.strong_threshold and country == "corroborated")
+        return ("strong" if strong else "potential"), country
+
+    def screen(self, names: Iterable[str], countries: Iterable[str] | str | None = None) -> list[Match]:
+        """Matches of ``names`` (and their :func:`name_variants`) against every entry.
+
+        ``countries`` (ISO codes; subdivisions such as ``US-TX`` count as their
+        country) corroborate or contradict a match. One match per listed entry
+        (the best), strong first, then by score, list id and name.
+        """
+        wanted = country_codes([countries] if isinstance(countries, str) else (countries or ()))
+        country_set = set(wanted)
+        best: dict[int, Match] = {}
+        for name in dict.fromkeys(n for n in names if isinstance(n, str) and n.strip()):
+            for variant in name_variants(name):
+                for ki, (score, basis) in self._hits(normalise(variant)).items():
+                    for ei, listed in self._owners[ki].items():
+                        entry = self.entries[ei]
+                        if basis == "contains" and entry.kind == "individual":
+                            continue
+                        strength, country = self._judge(score, basis, entry, country_set)
+                        match = Match(name, listed, entry, score, basis, strength, country)
+                        if ei not in best or _order(match) < _order(best[ei]):
+                            best[ei] = match
+        ranked = sorted(best.items(), key=lambda item: (item[1].strength != "strong", -item[1].score,
+                                                        item[1].entry.list_id, item[1].entry.name,
+                                                        item[1].listed_name, item[1].vendor_name, item[0]))
+        return [m for _, m in ranked]
+
+    def _similar(self, key: str) -> list[tuple[int, float]]:
+        """(key index, score) of the keys scoring at least the potential threshold against ``key``.
+
+        Blocked: only keys sharing a block (:func:`_blocks`) are scored.
+        Exhaustive: every key whose length allows the threshold is scored.
+        Either way rapidfuzz does the scoring in one C call.
+        """
+        extract, cutoff = self._process.extract, self.potential_threshold
+        if self.exhaustive:
+            lo, hi = _length_window(len(key), cutoff)
+            start = bisect.bisect_left(self._lengths, lo)
+            stop = bisect.bisect_right(self._lengths, hi)
+            return [(self._by_length[start + i], score) for _c, score, i in extract(
+                key, self._length_keys[start:stop], scorer=self._fuzz.ratio, processor=None,
+                score_cutoff=cutoff, limit=None)]
+        found: dict[int, float] = {}
+        # One C call per block over its prebuilt array; a key in several blocks is scored again.
+        for block in _blocks(key):
+            ids, keys = self._blocks.get(block, ((), ()))
+            for _c, score, i in extract(key, keys, scorer=self._fuzz.ratio, processor=None,
+                                        score_cutoff=cutoff, limit=None):
+                found[ids[i]] = score
+        return list(found.items())
+
+    def _hits(self, key: str) -> dict[int, tuple[float, str]]:
+        """Index keys matching one normalised name: (score, basis) per key index."""
+        if not key:
+            return {}
+        hits: dict[int, tuple[float, str]] = {}
+        if (ki := self._ids.get(key)) is not None:
+            hits[ki] = (100.0, "exact")
+        if letters(key) >= MIN_FUZZY_LETTERS:
+            for ki, score in self._similar(key):
+                hits.setdefault(ki, (round(float(score), 1), "fuzzy"))
+            if self.contained_names:
+                for ki in self._contained(key):
+                    if ki not in hits:
+                        hits[ki] = (round(float(self._fuzz.ratio(key, self._keys[ki])), 1), "contains")
+        return hits
+
+    def clearance(self, vendor_id: str, match: Match, as_of: dt.date
+                  ) -> tuple[Mapping[str, Any] | None, str | None]:
+        """The clearance in force for (vendor, match), and a note for an expired one.
+
+        A clearance names the vendor, the list and the listed name (the name
+        or alt name that matched, or the entry's name; compared after
+        normalisation) and, optionally, the entity number.
+        """
+        note = None
+        for entry in self.clearances:
+            if entry.get("vendor") != vendor_id \
+                    or str(entry.get("list", "")).strip().upper() != match.entry.list_id:
+                continue
+            if normalise(str(entry.get("listed_name", ""))) not in (normalise(match.listed_name),
+                                                                   normalise(match.entry.name)):
+                continue
+            if entry.get("entity_number") and str(entry["entity_number"]) != match.entry.entity_number:
+                continue
+            expires = iso_day(str(entry.get("expires") or ""))
+            if expires is not None and expires < as_of.isoformat():
+                note = (f"the clearance of {match.entry.name!r} on {match.entry.list_id} expired on "
+                        f"{expires} and was ignored")
+                continue
+            return entry, None
+        return None, note
+
+    def summary(self) -> dict[str, Any]:
+        """What was screened against: thresholds and the lists' metadata.
+
+        Counted once per screener (the lists do not change after the index is
+        built; a check calls this for every vendor), returned as a new copy.
+        """
+        if self._summary is None:
+            self._summary = {
+                "strong_threshold": self.strong_threshold, "potential_threshold": self.potential_threshold,
+                "contained_names": self.contained_names, "exhaustive": self.exhaustive,
+                "entries": len(self.entries), "lists": [lst.as_dict() for lst in self.lists]}
+        return copy.deepcopy(self._summary)
