@@ -99,7 +99,7 @@ class _StrictLoader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 booleans, dates as text, duplicate keys refused."""
 
 
-def _strip_resolvers(cls: type, tags: set[str]) -> None:
+def _strip_resolvers(cls: type[yaml.SafeLoader], tags: set[str]) -> None:
     cls.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag not in tags]
         for first, resolvers in cls.yaml_implicit_resolvers.items()
@@ -149,7 +149,7 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _StrictLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 
 try:  # the C parser is several times faster; same constructor and resolver rules
-    class _FastLoader(yaml.CSafeLoader):  # type: ignore[name-defined, misc]
+    class _FastLoader(yaml.CSafeLoader):
         pass
 
     _FastLoader.yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers

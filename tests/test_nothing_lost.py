@@ -351,14 +351,17 @@ def test_after_sigkill_the_workers_exit_quietly_and_the_next_run_removes_the_deb
     # a temporary output a killed run left, and one a live run is writing
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
     dead = int(gone.stdout)
-    (out / f".s.xlsx.{dead}.abcd1234.tmp").write_bytes(b"half a zip")
-    (out / f".s.xlsx.{os.getpid()}.efgh5678.tmp").write_bytes(b"another run's")
+    (out / f".s.{dead}.abcd1234.tmp.xlsx").write_bytes(b"")
+    (out / f"..s.{dead}.abcd1234.tmp.xlsx.{dead}.ijkl9012.tmp").write_bytes(b"half a zip")
+    (out / f".s.{dead}.mnop3456.tmp.json").write_bytes(b"half the JSON")
+    (out / f".s.{os.getpid()}.efgh5678.tmp.xlsx").write_bytes(b"another run's")
     result = subprocess.run([sys.executable, "-m", "vendordd", "run", str(PROFILE), "--as-of", AS_OF,
                              "-o", str(out / "s.xlsx")], capture_output=True,
                             env={**os.environ, **ENV, "TMPDIR": str(scratch)}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert list(scratch.iterdir()) == []
-    assert sorted(p.name for p in out.iterdir()) == [f".s.xlsx.{os.getpid()}.efgh5678.tmp", "s.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [f".s.{os.getpid()}.efgh5678.tmp.xlsx",
+                                                     f".s.{dead}.mnop3456.tmp.json", "s.xlsx"]
 
 
 # -- 7. a full temporary folder ------------------------------------------------------------------------
