@@ -345,9 +345,9 @@ def test_after_sigkill_the_workers_exit_quietly_and_the_next_run_removes_the_deb
     process.send_signal(signal.SIGKILL)
     stderr = process.stderr.read().decode()  # EOF only once every worker has exited
     process.wait(timeout=60)
-    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
     left = [p.name for p in scratch.iterdir()]
-    assert len(left) == 1 and left[0].startswith(f"vendordd-{process.pid}-")
+    assert len(left) == 1 and left[0].startswith(f"vendordd-{process.pid}-"), (left, process.pid)
     # a temporary output a killed run left, and one a live run is writing
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
     dead = int(gone.stdout)
@@ -359,7 +359,7 @@ def test_after_sigkill_the_workers_exit_quietly_and_the_next_run_removes_the_deb
                              "-o", str(out / "s.xlsx")], capture_output=True,
                             env={**os.environ, **ENV, "TMPDIR": str(scratch)}, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert list(scratch.iterdir()) == []
+    assert list(scratch.iterdir()) == [], result.stderr
     assert sorted(p.name for p in out.iterdir()) == [f".s.{os.getpid()}.efgh5678.tmp.xlsx",
                                                      f".s.{dead}.mnop3456.tmp.json", "s.xlsx"]
 
