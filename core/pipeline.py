@@ -38,7 +38,6 @@ class Outcome:
 
     results: Results
     input_problems: list[Problem] = field(default_factory=list)
-    plugin_problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     host: Host | None = None
     policy: dict[str, Any] = field(default_factory=dict)
@@ -77,7 +76,7 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
     results["portfolio"] = run.host.analyse_portfolio(results, run.portfolio, run.policy)
     results["warnings"] = [*run.host.problems, *run.screening_warnings,
                            *(f"{r.vendor_id}: {w}" for r in assessed for w in r.warnings)]
-    outcome = Outcome(results=results, input_problems=problems, plugin_problems=list(run.host.problems),
+    outcome = Outcome(results=results, input_problems=problems,
                       warnings=list(results["warnings"]), host=run.host, policy=run.policy,
                       input_paths=[*map(str, files), *run.input_paths()])
     if outputs is not None:

@@ -28,7 +28,6 @@ from .fastcheck import compile_check
 from .loader import Document, Problem, escape_pointer, locate
 
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
-SCHEMA_KINDS = ("profile", "policy", "portfolio", "results")
 _SCHEMA_FILES = {"profile": "vendor-profile.schema.json", "policy": "policy.schema.json",
                  "portfolio": "portfolio.schema.json", "results": "results.schema.json"}
 
