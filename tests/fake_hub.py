@@ -8,6 +8,10 @@ model objects (``id``, ``author``, ``createdAt``, ``lastModified``,
 with a GitHub-style ``Link: <...>; rel="next"`` header carrying a cursor.
 Only the requested ``expand`` fields are returned, as the Hub does.
 
+``GET /api/models/<author>/<name>`` answers one model, the only endpoint
+that gives ``childrenModelCount``; a listing asking for it is refused with
+400, as on the Hub.
+
 It also serves files for the lists collector (``files``: path -> bytes, with
 ``Last-Modified``; a ``truncate`` set of paths whose body stops short of
 their Content-Length).
@@ -24,6 +28,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+#: ``expand`` values the Hub answers only for one model, never in a listing.
+LISTING_REFUSES = frozenset({"baseModels", "childrenModelCount", "usedStorage"})
+
 
 @dataclass
 class HubState:
@@ -36,6 +43,8 @@ class HubState:
     last_modified: dict[str, str] = field(default_factory=dict)
     truncate: set[str] = field(default_factory=set)
     requests: list[str] = field(default_factory=list)
+    model_requests: int = 0
+    fail_model_info: int | None = None  # answer GET /api/models/{repo} with this status
 
 
 def make_handler(state: HubState) -> type[BaseHTTPRequestHandler]:
@@ -44,6 +53,14 @@ def make_handler(state: HubState) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, *args: Any) -> None:  # keep test output quiet
             pass
+
+        def setup(self) -> None:
+            super().setup()
+            # headers and body go out in two writes: without this, Nagle's algorithm and the
+            # client's delayed ACK add 40 ms to every keep-alive request
+            import socket
+
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None,
                   length: int | None = None) -> None:
@@ -67,6 +84,9 @@ def make_handler(state: HubState) -> type[BaseHTTPRequestHandler]:
             if parts.path == "/api/models":
                 self._models(parts.query)
                 return
+            if parts.path.startswith("/api/models/"):
+                self._model(parts.path[len("/api/models/"):], parts.query)
+                return
             if parts.path in state.files:
                 body = state.files[parts.path]
                 headers = {"Content-Type": "application/octet-stream"}
@@ -79,10 +99,27 @@ def make_handler(state: HubState) -> type[BaseHTTPRequestHandler]:
                 return
             self._send(404, b'{"error": "not found"}')
 
+        def _model(self, repo_id: str, query: str) -> None:
+            """GET /api/models/{repo_id}: one model; the only place childrenModelCount is answered."""
+            state.model_requests += 1
+            if state.fail_model_info is not None:
+                self._send(state.fail_model_info, b'{"error": "failing on purpose"}')
+                return
+            found = next((m for m in state.models if m["id"] == repo_id), None)
+            if found is None:
+                self._send(404, b'{"error": "Repository not found"}')
+                return
+            expand = parse_qs(query).get("expand") or list(found)
+            item = {"_id": found["id"], "id": found["id"], **{k: v for k, v in found.items() if k in expand}}
+            self._send(200, json.dumps(item).encode(), {"Content-Type": "application/json"})
+
         def _models(self, query: str) -> None:
             params = parse_qs(query)
             author = (params.get("author") or [None])[0]
             expand = params.get("expand") or params.get("expand[]")
+            if set(expand or ()) & LISTING_REFUSES:  # as the Hub does (huggingface_hub PR #3182)
+                self._send(400, b'{"error": "expand: not allowed when listing models"}')
+                return
             cursor = int((params.get("cursor") or ["0"])[0])
             page = cursor // state.page_size
             if state.fail_after_pages is not None and page >= state.fail_after_pages:

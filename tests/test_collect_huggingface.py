@@ -75,8 +75,10 @@ def test_thirty_models_in_five_families_make_a_valid_profile_with_five_releases(
     assert adoption["derivative_models"] == 3 * 3 + 3 * 5
     assert adoption["as_of"] == DAY
     assert "vendordd collect huggingface northwind-ai, 2026-03-10" in profile["open_source"]["notes"]
-    pages = [r for r in hub.state.requests if r.startswith("/api/models")]
+    pages = [r for r in hub.state.requests if r.startswith("/api/models?")]
     assert len(pages) == 5 and "cursor=7" in pages[1]
+    assert "childrenModelCount" not in pages[0]  # the listing refuses it; asked per repository
+    assert hub.state.model_requests == 30
     # the written profile is one vendordd validate accepts, and never says "closed"
     assert _run("validate", str(out)).exit_code == 0
     assert "closed" not in out.read_text() and "api_only" not in out.read_text()
@@ -129,6 +131,32 @@ def test_hundreds_of_variants_are_one_release(hub):
     (rel,) = got.facts["open_source"]["releases"]
     assert rel["name"] == "Big-7" and rel[MARK]["repository_count"] == 304
     assert len(got.facts["sources"]) == 2  # the release's model page and the author's page
+
+
+def test_derivatives_can_be_skipped_and_are_skipped_above_the_lookup_limit(hub):
+    import dataclasses
+
+    skip = dataclasses.replace(_request(), options={"derivatives": False})
+    got = collect(skip)
+    assert "derivative_models" not in got.facts["open_source"]["adoption"]
+    assert hub.state.model_requests == 0 and any("not counted" in n for n in got.notes)
+    capped = collect(dataclasses.replace(_request(), options={"max_derivative_lookups": 29}))
+    assert "derivative_models" not in capped.facts["open_source"]["adoption"]
+    assert any("more than max_derivative_lookups (29)" in n for n in capped.notes)
+    assert hub.state.model_requests == 0
+
+
+def test_a_failing_model_info_is_retried_then_fails_whole(hub, tmp_path, monkeypatch):
+    from vendordd.collect import hub as hub_module
+
+    waits: list[float] = []
+    monkeypatch.setattr(hub_module.time, "sleep", waits.append)
+    hub.state.fail_model_info = 502
+    out = tmp_path / "p.yaml"
+    res = _run("collect", "huggingface", "northwind-ai", "--vendor", "northwind-ai", "-o", str(out))
+    assert res.exit_code == 2 and "HTTP 502" in res.stderr and not out.exists()
+    assert waits == [1, 2, 4, 8]
+    assert hub.state.model_requests == 5  # one repository, five attempts: no partial count
 
 
 def test_a_failing_server_is_one_line_exit_2_and_nothing_written(hub, tmp_path, monkeypatch):

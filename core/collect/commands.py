@@ -119,7 +119,8 @@ def sources_command(ctx: click.Context, as_json: bool, policy: str | None) -> No
 
     from .registry import collectors
 
-    _, host, problems = _load_context(policy, tuple(ctx.parent.params.get("plugin_paths") or ()))
+    parent = ctx.parent.params if ctx.parent else {}
+    _, host, problems = _load_context(policy, tuple(parent.get("plugin_paths") or ()))
     found, more = collectors(host)
     for line in [*problems, *more]:
         click.echo(f"vendordd: warning: {line}", err=True)

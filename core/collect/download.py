@@ -71,7 +71,7 @@ def download(url: str, out: IO[bytes], *, timeout: float = 60.0, retries: int = 
     for attempt in range(retries + 1):
         out.seek(0)
         out.truncate()
-        retry_in: float | None = wait
+        retry_in: float = wait
         try:
             return _attempt(url, out, timeout, progress, user_agent)
         except urllib.error.HTTPError as exc:

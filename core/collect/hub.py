@@ -8,14 +8,20 @@ rate-limit reset is honoured). What it does not do is time out: its shared
 HTTP client waits for ever. :func:`use_timeouts` installs a client whose
 transport puts a timeout on every request that has none.
 
-Only what the listing returns is read (one request per page, whatever the
-number of repositories): see :data:`EXPAND` for the fields.
+The listing (one request per page, whatever the number of repositories)
+gives every field but one: see :data:`EXPAND`. The number of models derived
+from a repository (``childrenModelCount``, the Hub's model tree) is only
+answered by the per-repository endpoint (``HfApi.model_info``; the listing
+refuses it), so :func:`children_counts` asks once per repository. That call
+of huggingface_hub has no retries, so this module retries it itself.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +31,8 @@ from .licences import hub_licence
 
 #: The fields asked of the Hub for each repository (``expand=`` of /api/models).
 EXPAND = ["createdAt", "lastModified", "cardData", "tags", "gated", "downloads", "downloadsAllTime",
-          "likes", "childrenModelCount", "private", "disabled", "pipeline_tag"]
+          "likes", "private", "disabled", "pipeline_tag"]
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_TIMEOUT = 30.0
 
@@ -162,7 +169,7 @@ def list_author_models(author: str, *, progress: Callable[[int], None] | None = 
     api = HfApi(endpoint=endpoint(), token=token)
     out: list[HubModel] = []
     try:
-        for info in _iter(api.list_models(author=author, expand=EXPAND)):
+        for info in _iter(api.list_models(author=author, expand=EXPAND)):  # type: ignore[arg-type]
             if getattr(info, "private", False) or getattr(info, "disabled", False):
                 continue
             out.append(to_model(info))
@@ -172,6 +179,67 @@ def list_author_models(author: str, *, progress: Callable[[int], None] | None = 
         raise
     except Exception as exc:  # turned into one line; --debug shows the traceback
         raise CollectError(describe_failure(exc, endpoint())) from exc
+    return out
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    response = getattr(exc, "response", None)
+    value = getattr(response, "headers", {}).get("Retry-After") if response is not None else None
+    try:
+        return min(60.0, max(0.0, float(value))) if value else None
+    except ValueError:
+        return None
+
+
+def _retryable(exc: BaseException) -> bool:
+    import httpx2
+
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    if status is not None:
+        return status in RETRY_STATUS
+    return isinstance(exc, (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError))
+
+
+def with_retries(call: Callable[[], Any], *, retries: int = 4, sleep: Callable[[float], None] | None = None) -> Any:
+    """``call()``, retried on 429, 5xx, timeouts and network errors, waiting 1, 2, 4, 8 s (or Retry-After)."""
+    wait = 1.0
+    for attempt in range(retries + 1):
+        try:
+            return call()
+        except Exception as exc:
+            if attempt == retries or not _retryable(exc):
+                raise
+            (sleep or time.sleep)(_retry_after(exc) or wait)
+            wait = min(wait * 2, 8.0)
+    raise AssertionError("unreachable")
+
+
+def children_counts(models: list[HubModel], *, progress: Callable[[int, int | None], None] | None = None,
+                    timeout: float = DEFAULT_TIMEOUT, token: str | bool | None = None,
+                    sleep: Callable[[float], None] | None = None) -> list[HubModel]:
+    """``models`` with ``children`` filled from ``HfApi.model_info(expand=["childrenModelCount"])``.
+
+    One request per repository. Raises :class:`CollectError` (one line) when
+    one fails after the retries: a partial count would be a wrong figure.
+    """
+    from huggingface_hub import HfApi
+
+    use_timeouts(timeout)
+    api = HfApi(endpoint=endpoint(), token=token)
+    out = []
+    for i, m in enumerate(models):
+        try:
+            def lookup(repo: str = m.repo_id) -> Any:
+                return api.model_info(repo, expand=["childrenModelCount"], timeout=timeout)
+
+            info = with_retries(lookup, sleep=sleep)
+        except Exception as exc:
+            raise CollectError(describe_failure(exc, endpoint())) from exc
+        value = getattr(info, "children_model_count", None)
+        count = value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+        out.append(dataclasses.replace(m, children=count))
+        if progress is not None:
+            progress(i + 1, len(models))
     return out
 
 

@@ -28,12 +28,15 @@ from typing import Any
 
 from . import MARK, Collected, CollectError, Collector, CollectRequest, mark
 from .families import family_key, group_families
-from .hub import HubModel, endpoint, list_author_models
+from .hub import HubModel, children_counts, endpoint, list_author_models
 
 NAME = "huggingface"
 AUTHOR_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
 #: Repository ids listed in a release's annotation, at most (the count is always given).
 MAX_LISTED = 500
+#: Above this many repositories, derivatives are not counted (one request per repository);
+#: the policy's collect.sources.huggingface.max_derivative_lookups changes it.
+DERIVATIVE_LOOKUPS = 1000
 
 
 def _source_id(text: str, taken: set[str]) -> str:
@@ -190,7 +193,19 @@ def collect(req: CollectRequest) -> Collected:
     if not models:
         raise CollectError(f"the Hugging Face Hub ({endpoint()}) lists no public models by {author!r} "
                            f"(check the spelling: user and organisation names are case-sensitive)")
-    return facts_from_models(models, author, req)
+    limit = int(req.options.get("max_derivative_lookups", DERIVATIVE_LOOKUPS))
+    skipped = None
+    if not req.options.get("derivatives", True):
+        skipped = "derivative models not counted (collect.sources.huggingface.derivatives: false)"
+    elif len(models) > limit:
+        skipped = (f"derivative models not counted: {len(models)} repositories, more than "
+                   f"max_derivative_lookups ({limit}) requests, one per repository")
+    else:
+        models = children_counts(models, progress=progress, timeout=timeout)
+    collected = facts_from_models(models, author, req)
+    if skipped:
+        collected.notes.append(skipped)
+    return collected
 
 
 COLLECTOR = Collector(name=NAME, title="Hugging Face Hub: an author's public models", collect=collect,

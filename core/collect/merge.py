@@ -234,7 +234,7 @@ def _sources(profile: dict[str, Any], fragment: dict[str, Any], merger: _Merger)
             existing[by_id[sid]] = copy.deepcopy(src)
             continue
         if src.get("url") in by_url:
-            rename[sid] = by_url[src["url"]]
+            rename[sid] = str(by_url[src["url"]])
             continue
         new_id, n = sid, 2
         while new_id in taken:

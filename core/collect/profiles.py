@@ -124,8 +124,8 @@ def combine(collected: Collected, *, collector: str, target: str, vendor_id: str
     else:
         start = new_profile(vendor_id, vendor_name or target, day)
     facts = stamp(collected.facts, collector, target, day)
-    merged, report = merge(start, facts, collector=collector, target=target, day=day,
-                           summary=collected.summary)
+    summary = "; ".join([collected.summary, *collected.notes])
+    merged, report = merge(start, facts, collector=collector, target=target, day=day, summary=summary[:1000])
     return ordered(merged), report
 
 
