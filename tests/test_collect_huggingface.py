@@ -250,7 +250,7 @@ def test_release_grouping_is_deterministic_and_oldest_first(hub):
         return HubModel(repo, dt.date.fromisoformat(day), None, "MIT", "spdx", "mit", False, 1, 1, 1, 0)
 
     got = releases_of([m("a/Z-2-7B", "2025-05-01"), m("a/A-1-7B", "2025-01-01"), m("a/a-1-13b", "2024-12-01")])
-    assert [(name, [x.repo_id for x in group]) for name, group in got] == [
+    assert [(name, [x.repo_id for x in group]) for name, _family, group in got] == [
         ("a-1", ["a/a-1-13b", "a/A-1-7B"]), ("Z-2", ["a/Z-2-7B"])]
 
 
