@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from . import dates
 from .diff import vendor_change
-from .evidence import is_stale, parse_date
+from .evidence import is_stale
 from .host import RegisteredCheck
 from .loader import Document, InputError, Problem, describe_type, load_file
 from .results import CheckResult, SourceEntry, VendorEntry, check_result, vendor_entry
@@ -155,7 +156,7 @@ def _sources(profile: Mapping[str, Any], results: list[CheckResult], as_of: dt.d
             used.setdefault(sid, []).append(res["id"])
     out: list[SourceEntry] = []
     for src in profile.get("sources") or ():
-        published = parse_date(src.get("published"))
+        published = dates.earliest_day(src.get("published"))
         out.append({"id": src["id"], "title": src.get("title"), "url": src.get("url"),
                     "publisher": src.get("publisher"), "published": src.get("published"),
                     "kind": src.get("kind"),

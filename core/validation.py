@@ -24,10 +24,11 @@ from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .dates import is_after
+from .dates import is_valid as is_valid_date
 from .fastcheck import compile_check
 from .loader import Document, Problem, escape_pointer, locate
 
-_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 _SCHEMA_FILES = {"profile": "vendor-profile.schema.json", "policy": "policy.schema.json",
                  "portfolio": "portfolio.schema.json", "results": "results.schema.json"}
 
@@ -46,14 +47,10 @@ def load_schema(kind: str) -> dict[str, Any]:
 def _format_checker() -> FormatChecker:
     checker = FormatChecker(formats=())
 
-    @checker.checks("vendordd-date", raises=ValueError)
+    @checker.checks("vendordd-date")
     def _date(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        if _MONTH.match(value):
-            return True
-        dt.date.fromisoformat(value)
-        return len(value) == 10
+        # YYYY, YYYY-MM or YYYY-MM-DD, a real day: one rule, in core/dates.py
+        return not isinstance(value, str) or is_valid_date(value)
 
     @checker.checks("date", raises=ValueError)
     def _full_date(value: object) -> bool:
@@ -350,8 +347,6 @@ def future_facts(data: Mapping[str, Any], as_of: dt.date, fields: DateFields | N
     earlier fact), and ``x-`` annotations are ignored by vendordd: neither
     is counted.
     """
-    from .evidence import parse_date
-
     found: list[str] = []
     path: list[Any] = []
     tree = fields if fields is not None else core_date_fields()
@@ -365,8 +360,7 @@ def future_facts(data: Mapping[str, Any], as_of: dt.date, fields: DateFields | N
                 if inner is None:
                     continue
                 if inner.dated and isinstance(value, str):
-                    day = parse_date(value)
-                    if day is not None and day > as_of:
+                    if is_after(value, as_of):
                         found.append(pointer_of([*path, key]))
                 elif isinstance(value, (dict, list)):
                     path.append(key)
@@ -378,8 +372,7 @@ def future_facts(data: Mapping[str, Any], as_of: dt.date, fields: DateFields | N
                 return
             for i, value in enumerate(node):
                 if inner.dated and isinstance(value, str):
-                    day = parse_date(value)
-                    if day is not None and day > as_of:
+                    if is_after(value, as_of):
                         found.append(pointer_of([*path, i]))
                 elif isinstance(value, (dict, list)):
                     path.append(i)
