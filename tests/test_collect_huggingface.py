@@ -259,3 +259,12 @@ def test_json_output_when_the_file_ends_in_json(hub, tmp_path):
     res = _run("collect", "huggingface", "northwind-ai", "--vendor", "northwind-ai", "-o", str(out), "--date", DAY)
     assert res.exit_code == 0
     assert json.loads(out.read_text())["profile_date"] == DAY
+
+
+def test_without_the_collect_extra_the_error_says_how_to_install_it(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "huggingface_hub", None)  # as if not installed
+    res = _run("collect", "huggingface", "northwind-ai", "--vendor", "northwind-ai", "-o", str(tmp_path / "p.yaml"))
+    assert res.exit_code == 2
+    assert "pip install 'vendordd[collect]'" in res.stderr and not (tmp_path / "p.yaml").exists()
