@@ -238,6 +238,8 @@ def test_analyst_release_names_as_written_in_practice_are_matched_not_duplicated
     assert rels[:6] == QWEN_LIKE["open_source"]["releases"]
     # only the part the analyst did not record is added: Qwen2.5 under its research licence
     assert [r["name"] for r in rels[6:]] == ["Qwen2.5 (LicenseRef-qwen-research)"]
+    # with the one source it cites: the matched releases' pages would be cited by nothing
+    assert [s["id"] for s in merged["sources"]] == ["s1", "hf-Qwen-Qwen2.5-3B-Instruct", "hf-Qwen-models"]
     conflicts = [ln for ln in res.stderr.splitlines() if ln.startswith("vendordd: conflict:")]
     # LicenseRef-tongyi-qianwen (the Hub) is LicenseRef-Tongyi-Qianwen: SPDX ids ignore case
     assert not [c for c in conflicts if "/license" in c], conflicts
@@ -254,3 +256,61 @@ def test_release_family_of_analyst_names(name, family):
     from vendordd.collect.families import release_family
 
     assert release_family(name) == family
+
+
+COMMENTED = """\
+# Northwind AI: compiled by J. Analyst for the 2026 review.
+schema_version: 1
+vendor:
+  id: northwind-ai
+  name: Northwind AI   # trading name
+  headquarters: GB
+profile_date: 2025-11-01
+sources:
+  - {id: s1, url: "https://northwind.example/blog/nimbus-1", kind: primary, published: 2025-01-10}
+open_source:
+  releases:
+    # The first family; the licence changed in 2025 (see s1).
+    - name: Nimbus-1
+      date: 2025-01
+      availability: open_weights
+      license: MIT
+      sources: [s1]
+"""
+
+
+def test_comments_and_layout_of_a_yaml_profile_are_kept(hub, tmp_path):
+    from vendordd.loader import load_file
+
+    src = tmp_path / "n.yaml"
+    src.write_text(COMMENTED, encoding="utf-8")
+    dry = _run("collect", "huggingface", "northwind-ai", "--vendor", "northwind-ai", "--profile", str(src),
+               "--dry-run", "--date", DAY)
+    assert dry.exit_code == 0, dry.output
+    removed = [ln for ln in dry.stdout.splitlines() if ln.startswith("-") and not ln.startswith("---")]
+    assert removed == [], removed  # a true file diff: nothing of the analyst's text goes
+    out = tmp_path / "n2.yaml"
+    res = _run("collect", "huggingface", "northwind-ai", "--vendor", "northwind-ai", "--profile", str(src),
+               "-o", str(out), "--date", DAY)
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(COMMENTED.split("sources:")[0])  # header comment, inline comment, layout
+    assert "    # The first family; the licence changed in 2025 (see s1)." in text
+    assert '  - {id: s1, url: "https://northwind.example/blog/nimbus-1", kind: primary, published: 2025-01-10}' in text
+    merged = load_file(out).data
+    assert validate(merged, None, str(out)) == []
+    assert [r["name"] for r in merged["open_source"]["releases"]][:1] == ["Nimbus-1"]
+    assert len(merged["open_source"]["releases"]) == 5 and "warning" not in res.stderr
+
+
+def test_without_ruamel_the_yaml_is_rewritten_with_a_warning(hub, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ruamel.yaml", None)
+    src = tmp_path / "n.yaml"
+    src.write_text(COMMENTED, encoding="utf-8")
+    out = tmp_path / "n2.yaml"
+    res = _run("collect", "huggingface", "northwind-ai", "--vendor", "northwind-ai", "--profile", str(src),
+               "-o", str(out), "--date", DAY)
+    assert res.exit_code == 0 and "could not be kept" in res.stderr
+    assert "# Northwind AI" not in out.read_text() and yaml.safe_load(out.read_text())["vendor"]["id"] == "northwind-ai"

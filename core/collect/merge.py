@@ -104,6 +104,7 @@ def _values_agree(key: str, a: Any, b: Any) -> bool:
 class _Merger:
     def __init__(self, collector: str, target: str, report: MergeReport) -> None:
         self.collector, self.target, self.report = collector, target, report
+        self.new_sources: list[str] = []  # ids of the sources this merge added
 
     def compare(self, old: Mapping[str, Any], new: Mapping[str, Any], where: str,
                 skip: frozenset[str] = frozenset()) -> None:
@@ -282,7 +283,7 @@ def _sources(profile: dict[str, Any], fragment: dict[str, Any], merger: _Merger)
         if new_id != sid:
             rename[sid] = new_id
         existing.append({**copy.deepcopy(src), "id": new_id})
-        merger.report.added.append(f"/sources/{len(existing) - 1} {new_id!r}")
+        merger.new_sources.append(new_id)
     return rename
 
 
@@ -298,6 +299,38 @@ def _recite(node: Any, rename: Mapping[str, str]) -> Any:
     if isinstance(node, list):
         return [_recite(v, rename) for v in node]
     return node
+
+
+def _cited(node: Any, out: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.startswith("x-"):
+                continue
+            if key == "sources" and isinstance(value, list):
+                out.update(v for v in value if isinstance(v, str))
+            else:
+                _cited(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _cited(value, out)
+    return out
+
+
+def _drop_uncited(result: dict[str, Any], merger: _Merger) -> None:
+    """Leave out the sources this merge added that no fact cites, and report the rest as added.
+
+    A collected release that matched the analyst's is not added, and the
+    analyst's fact is not changed to cite the collected page: its source
+    would be cited by nothing.
+    """
+    cited = _cited({k: v for k, v in result.items() if k != "sources"}, set())
+    new = set(merger.new_sources)
+    kept = [s for s in result.get("sources") or [] if not (isinstance(s, Mapping) and s.get("id") in new
+                                                           and s.get("id") not in cited)]
+    result["sources"] = kept
+    for i, src in enumerate(kept):
+        if isinstance(src, Mapping) and src.get("id") in new:
+            merger.report.added.append(f"/sources/{i} {src['id']!r}")
 
 
 def note_line(collector: str, target: str, day: dt.date, text: str) -> str:
@@ -339,6 +372,7 @@ def merge(profile: Mapping[str, Any], fragment: Mapping[str, Any], *, collector:
                                     f"left as it is")
         if isinstance(result.get(key), dict):
             touched.append(key)
+    _drop_uncited(result, merger)
     line = note_line(collector, target, day, f"{summary}. Merge: {report.summary()}.")
     for key in touched:
         if key not in ("vendor", "extensions"):
