@@ -339,7 +339,8 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
     listing = _retirement_lines(retirements, scored_kinds, s, start, as_of)
     if undated:
         listing.append(f"Retirement without dates (not counted): {', '.join(undated)}.")
-    if promised.score == 0 and not any(r.notice is not None and not r.assumed for r in scored):
+    if promised_for(policy, "ga") is None and not any(r.notice is not None and not r.assumed
+                                                      for r in scored):
         return Finding.insufficient(
             "No evidence of the notice this vendor gives: no published minimum notice and no "
             f"retirement with a known notice in the {s['window_months']} months to "
