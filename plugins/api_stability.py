@@ -192,8 +192,9 @@ def read_retirements(raw: Iterable[Mapping[str, Any]], policy: Mapping[str, Any]
         kind = item.get("kind", "ga")
         shortest, longest = _notice(item)
         assumed = False
-        if shortest is None and promised_for(policy, kind) is not None:
-            shortest, assumed = int(promised_for(policy, kind)), True
+        promised = promised_for(policy, kind)
+        if shortest is None and promised is not None:
+            shortest, assumed = int(promised), True
         counted.append(Retirement(
             model=str(item["model"]), kind=kind, announced=item.get("announced"),
             shutdown=item.get("shutdown"), notice=shortest, longest=longest, assumed=assumed,

@@ -510,7 +510,7 @@ def _completeness(hq: str | None, geo: Mapping[str, Any], residency_counts: bool
 
 def _buyer(policy: Mapping[str, Any]) -> tuple[list[str], list[str], list[str], list[str]]:
     """(bound_by_lists, jurisdictions, restricted_jurisdictions, requires_data_residency), normalised."""
-    buyer = policy.get("buyer") if isinstance(policy.get("buyer"), Mapping) else {}
+    buyer = _m if isinstance(_m := policy.get("buyer"), Mapping) else {}
     return (_codes(buyer.get("bound_by_lists")), _codes(buyer.get("jurisdictions")),
             _codes(buyer.get("restricted_jurisdictions")), _codes(buyer.get("requires_data_residency")))
 
@@ -525,7 +525,7 @@ def _regions(settings: Mapping[str, Any]) -> dict[str, list[str]]:
 
 def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
     """Score the vendor's geopolitical exposure for the policy's buyer."""
-    vendor = profile.get("vendor") if isinstance(profile.get("vendor"), Mapping) else {}
+    vendor = _m if isinstance(_m := profile.get("vendor"), Mapping) else {}
     hq = _code(vendor["headquarters"]) if isinstance(vendor.get("headquarters"), str) \
         and vendor["headquarters"].strip() else None
     geo = profile.get("geopolitics")

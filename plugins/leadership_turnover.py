@@ -153,7 +153,7 @@ def largest_cluster(dates: Sequence[dt.date], span_days: int) -> tuple[int, dt.d
     Returns (count, first date, last date); (0, None, None) for no dates.
     """
     ordered = sorted(dates)
-    best = (0, None, None)
+    best: tuple[int, dt.date | None, dt.date | None] = (0, None, None)
     lo = 0
     for hi, day in enumerate(ordered):
         while (day - ordered[lo]).days > span_days:
@@ -247,7 +247,7 @@ def measure(people: Sequence[Person], events: Sequence[Event], as_of: dt.date,
     departed = departures_between(people, window_start, as_of)
     roster = roster_at(people, window_start)
     current = current_people(people)
-    cluster = largest_cluster([p.left for p in departed], int(s["cluster_days"]))
+    cluster = largest_cluster([p.left for p in departed if p.left is not None], int(s["cluster_days"]))
     tenure, tenure_n = mean_tenure_years(current, as_of)
     return Measures(
         as_of=as_of, window_start=window_start, departed=departed,
@@ -286,7 +286,7 @@ def rationale_lines(m: Measures, d: Mapping[str, float], score: float, s: Mappin
         f" → −{_fmt(round(d['departures'], 2))}",
         f"Turnover rate: {len(m.departed)} / {len(m.roster)} in post at window start = {m.rate:.2f}"
         f" → −{_fmt(d['turnover'])}",
-        (f"Cluster: {n_cluster} departures between {first.isoformat()} and {last.isoformat()} "
+        (f"Cluster: {n_cluster} departures between {first} and {last} "
          f"(≥ {s['cluster_min']} within {s['cluster_days']} days = exodus) → −{_fmt(d['cluster'])}")
         if m.exodus else
         f"Cluster: largest group {n_cluster} within {s['cluster_days']} days (< {s['cluster_min']}) → −0",

@@ -501,7 +501,8 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
     detail = sum(1 for r in releases if r.known and (r.license or not r.has_weights)) / len(releases)
     completeness = ((total_w / all_weights if all_weights else 0.0) + detail) / 2
     other_facts = [f for p in parts.values() for f in p.facts]
-    conf = confidence(completeness, [(profile_date, r.sources) for r in used] + other_facts,
+    dated: list[tuple[dt.date | None, Sequence[str]]] = [(profile_date, r.sources) for r in used]
+    conf = confidence(completeness, dated + other_facts,
                       profile, as_of, int(ctx.policy.get("freshness_days", 365)))
 
     metrics: dict[str, Any] = {"releases_considered": len(releases)}
