@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .fields import country_codes, iso_day
+from .fields import country_codes, iso_day, section
 from .model import ListEntry, Match, ScreeningList
 from .names import letters, name_variants, normalise
 
@@ -87,7 +87,7 @@ class Screener:
     @classmethod
     def from_policy(cls, lists: Sequence[ScreeningList], policy: Mapping[str, Any]) -> Screener:
         """A screener with the thresholds, containment switch and clearances of ``policy.screening``."""
-        conf = _m if isinstance(_m := policy.get("screening"), Mapping) else {}
+        conf = section(policy, "screening")
         return cls(lists, strong_threshold=conf.get("strong_threshold", DEFAULT_STRONG_THRESHOLD),
                    potential_threshold=conf.get("potential_threshold", DEFAULT_POTENTIAL_THRESHOLD),
                    contained_names=conf.get("contained_names", True),
