@@ -43,14 +43,13 @@ long notice.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vendordd import Check, CheckContext, Finding, hookimpl
+from vendordd import Check, CheckContext, Finding, dates, hookimpl
 from vendordd.evidence import clamp, confidence, months_before
 
 DEFAULTS: dict[str, Any] = {
@@ -82,27 +81,11 @@ UNCERTAIN = ("reported", "unconfirmed")
 def date_interval(value: Any) -> tuple[dt.date, dt.date] | None:
     """(earliest, latest) day a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` date may be; None if absent.
 
-    A partial date is an interval (docs/methodology.md): ``2025-11`` is
+    A partial date is an interval (``vendordd.dates``): ``2025-11`` is
     1-30 November 2025, ``2026`` the whole year.
     """
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date(), value.date()
-    if isinstance(value, dt.date):
-        return value, value
-    text = str(value)
-    try:
-        if len(text) == 4:
-            year = int(text)
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)
-        if len(text) == 7:
-            year, month = int(text[:4]), int(text[5:7])
-            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-        day = dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
-    return day, day
+    span = dates.parse(value)
+    return None if span is None else (span.start, span.end)
 
 
 def notice_score(days: float, s: Mapping[str, Any]) -> float:
