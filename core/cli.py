@@ -93,7 +93,7 @@ def cli(debug: bool) -> None:
 @click.option("--template", type=click.Path(dir_okay=False), help="An .xlsx workbook to add the scorecard to.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Assessment date (YYYY-MM-DD); default: the policy's, else today.")
 @click.option("--checks", "only", metavar="ID,...", help="Run only these checks.")
-@click.option("--fail-on", type=click.Choice(LEVELS), help="Exit 1 when any vendor's tier is at or above this.")
+@click.option("--fail-on", type=click.Choice(LEVELS), help="Exit 1 when any vendor's tier is at or above this, or it has no tier.")
 @click.option("--vendor-sheets", type=int, default=250, show_default=True,
               help="Per-vendor sheets for at most this many vendors (the summary and flat tables always have all).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
@@ -134,7 +134,8 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
     if outcome.input_problems:
         ctx = click.get_current_context()
         ctx.exit(2)
-    if fail_on and any(v["overall"]["tier"] and LEVELS.index(v["overall"]["tier"]) >= LEVELS.index(fail_on)
+    # fail closed: a vendor with no tier (nothing could be rated) is unknown risk, so it trips --fail-on
+    if fail_on and any(not v["overall"]["tier"] or LEVELS.index(v["overall"]["tier"]) >= LEVELS.index(fail_on)
                        for v in results["vendors"]):
         click.get_current_context().exit(1)
 
