@@ -26,7 +26,8 @@ shutdown dates, pinned snapshots, the SLA, breaking changes).
    left out (its weight drops out) and lowers the confidence.
    With no retirement in the window the promised notice stands in for the
    notice given: retiring nothing is judged by the promise.
-4. Score = weighted mean of the components - ``broken_promise_points`` per
+4. Score = weighted mean of the components (a reported or unconfirmed
+   breaking change costs ``uncertain_factor`` of its points) - ``broken_promise_points`` per
    retirement with less notice than the vendor's own policy promised for its
    kind (even on the longest reading of its dates), half that for a reported
    or unconfirmed one, capped at ``broken_promise_cap``.
@@ -283,12 +284,18 @@ def sla_component(sla: Mapping[str, Any] | None, s: Mapping[str, Any]) -> Compon
 
 def breaking_component(recorded: bool, changes: Sequence[Mapping[str, Any]],
                        s: Mapping[str, Any]) -> Component | None:
-    """100 less ``points_per_breaking_change`` per change in the window; None when nobody looked."""
+    """100 less ``points_per_breaking_change`` per change in the window; None when nobody looked.
+
+    A reported or unconfirmed change costs ``uncertain_factor`` of the points.
+    """
     if not recorded:
         return None
-    score = clamp(100.0 - float(s["points_per_breaking_change"]) * len(changes))
+    uncertain = sum(1 for c in changes if c.get("certainty") in UNCERTAIN)
+    weight = len(changes) - uncertain + uncertain * float(s["uncertain_factor"])
+    score = clamp(100.0 - float(s["points_per_breaking_change"]) * weight)
+    told = f" ({uncertain} reported, counted at {float(s['uncertain_factor']):g})" if uncertain else ""
     return Component("breaking_changes", score,
-                     f"Breaking changes in the window: {len(changes)} -> {score:g}.")
+                     f"Breaking changes in the window: {len(changes)}{told} -> {score:g}.")
 
 
 def broken_promises(scored: Iterable[Retirement], policy: Mapping[str, Any] | None
