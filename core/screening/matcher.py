@@ -16,7 +16,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .fields import country_codes, iso_day, section
+from .. import dates
+from .fields import country_codes, section
 from .model import ListEntry, Match, ScreeningList
 from .names import letters, name_variants, normalise
 
@@ -246,8 +247,8 @@ class Screener:
                 continue
             if entry.get("entity_number") and str(entry["entity_number"]) != match.entry.entity_number:
                 continue
-            expires = iso_day(str(entry.get("expires") or ""))
-            if expires is not None and expires < as_of.isoformat():
+            expires = dates.expiry_day(entry.get("expires"))
+            if expires is not None and expires < as_of:
                 note = (f"the clearance of {match.entry.name!r} on {match.entry.list_id} expired on "
                         f"{expires} and was ignored")
                 continue
