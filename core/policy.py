@@ -41,6 +41,9 @@ DEFAULT_POLICY: dict[str, Any] = {
         {"check": "geopolitical_exposure", "rating": "critical", "tier": "critical",
          "reason": "listed on a sanctions or export-control list the buyer is bound by, "
                    "or otherwise critical geopolitical exposure"},
+        {"check": "geopolitical_exposure", "rating": "high", "tier": "high",
+         "reason": "high geopolitical exposure for this buyer (a bound list whose effect is escalate, "
+                   "or several restrictions) needs review, whatever the average"},
     ],
     "overrides": [],
     "plugins": {"paths": [], "disable": []},
