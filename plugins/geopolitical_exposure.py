@@ -34,6 +34,7 @@ from typing import Any
 
 from vendordd import Check, CheckContext, Finding, hookimpl
 from vendordd import evidence as ev
+from vendordd.settings import schema_for_defaults
 
 #: Region codes a policy may use in buyer or vendor fields, with their member
 #: countries (ISO 3166-1 alpha-2). Membership is a fact, not a judgement; the
@@ -777,6 +778,7 @@ CHECK = Check(
     needs=("/vendor/headquarters", "/geopolitics", "/compute/supply_constraints", "/vendor/name",
            "/vendor/legal_name", "/vendor/aliases", "/vendor/subsidiaries"),
     defaults=DEFAULTS,
+    settings_schema=schema_for_defaults(DEFAULTS),
     doc=("Judged against policy.buyer. Listed on a list the buyer is bound by: score 0, critical. "
          "Otherwise 100 minus: listing on another list 35; proposed 20 (bound) / 10; government "
          "restrictions in the buyer's jurisdictions 20 each (x0.5 partial, cap 40), elsewhere 3 each "

@@ -25,6 +25,7 @@ from typing import Any
 from vendordd import Check, CheckContext, Finding, hookimpl
 from vendordd.evidence import clamp, confidence, months_before, parse_date, years_between
 from vendordd.model import RATINGS
+from vendordd.settings import schema_for_defaults
 
 DEFAULTS: dict[str, Any] = {
     "window_months": 12,
@@ -435,6 +436,7 @@ CHECK = Check(
     weight=1.0,
     needs=("/leadership/key_people", "/leadership/events", "/profile_date"),
     defaults=DEFAULTS,
+    settings_schema=schema_for_defaults(DEFAULTS),
     doc=("Starts at 100 and deducts points for key departures in the trailing window "
          "(weighted by seniority), the turnover rate, a cluster of departures (exodus), "
          "restructuring-type events, areas left without a lead, and a short mean tenure of "

@@ -32,6 +32,7 @@ from typing import Any
 
 from vendordd import Check, CheckContext, Finding, hookimpl
 from vendordd.evidence import clamp, confidence, months_before, parse_date
+from vendordd.settings import schema_for_defaults
 
 _PERMISSIVE = ("Apache-2.0", "MIT", "BSD-2-Clause", "BSD-3-Clause", "BSD-3-Clause-Clear", "0BSD",
                "ISC", "Unlicense", "Zlib", "BSL-1.0", "UPL-1.0", "CC0-1.0", "CC-BY-4.0",
@@ -609,6 +610,7 @@ CHECK = Check(
     needs=("/open_source/releases", "/open_source/adoption", "/open_source/commitments",
            "/profile_date"),
     defaults=DEFAULTS,
+    settings_schema=schema_for_defaults(DEFAULTS),
     doc=("Weighted 0-100 from: recency of the last open-weights release (25), licence openness of "
          "recent releases (20), share of recent flagships released open (20), Model Openness "
          "Framework class reached (15), adoption on a log scale (15) and public commitments (5); "
