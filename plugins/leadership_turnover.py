@@ -277,7 +277,8 @@ def measure(people: Sequence[Person], events: Sequence[Event], as_of: dt.date,
     faded = []
     for p in departures_between(people, window_start - dt.timedelta(days=fade_days),
                                 window_start - dt.timedelta(days=1)) if fade_days > 0 else []:
-        faded.append((p, round(1 - (window_start - p.left).days / fade_days, 3)))
+        if p.left is not None:  # always, for a departure
+            faded.append((p, round(1 - (window_start - p.left).days / fade_days, 3)))
     in_window = [e for e in events if e.date >= window_start and e.type in set(s["event_types"])]
     span = int(s["cluster_days"])
     describing = set(s["departure_event_types"])
