@@ -341,7 +341,7 @@ def rationale_lines(m: Measures, d: Mapping[str, float], final: Mapping[str, flo
                      "the window, at its latest possible day): " + "; ".join(partial) + ".")
     if m.faded:
         extra.append(f"Fading departures (in the {s['fade_months']} months before the window, weight "
-                     "falling linearly to 0): " + ", ".join(f"{p.name} ({p.left.isoformat()}) × {f:g}"
+                     "falling linearly to 0): " + ", ".join(f"{p.name} ({p.left}) × {f:g}"
                                                            for p, f in m.faded) + ".")
     if m.described:
         extra.append(f"Not counted again: {_plural(len(m.described), 'event')} describing departures "
