@@ -188,6 +188,9 @@ def test_a_fifo_a_symlink_loop_and_a_dangling_symlink_in_a_folder_are_each_repor
         f"vendordd: error: {folder / 'loop.json'}: cannot read: a symbolic link loop (too many levels of "
         f"symbolic links); not assessed"]
     assert "1 profile(s) valid, 3 file(s) with errors" in result.stdout.decode()
+    by_glob = _vendordd("validate", str(folder / "*.*"), timeout=30)  # a pattern says the same
+    assert by_glob.returncode == 2
+    assert _errors(by_glob.stderr.decode()) == _errors(result.stderr.decode())
 
 
 # -- 4. policy and list files that are not regular files -----------------------------------------------
