@@ -75,7 +75,7 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
     job = run.job(packed=len(files) > limit)
     assessed = unique_vendors(_assess_all(files, job, choose_jobs(jobs, len(files)), progress), problems)
     # an override or clearance naming no assessed vendor or no check: warned, refused under --strict
-    dangling = unknown_references(run.policy, run.host.checks(), (r.vendor_id for r in assessed))
+    dangling = unknown_references(run.policy, run.host.checks(), (r.vendor_id or "" for r in assessed))
     if strict:
         problems.extend(Problem(run.policy_path or "policy", w.split(": ", 1)[1], w.split(":", 1)[0][7:])
                         for w in dangling)
