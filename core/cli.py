@@ -127,10 +127,14 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
         raise Fail(str(exc)) from None
     for line in outcome.warnings:
         _warn(line)
+    if _debug():
+        _show_tracebacks(outcome)
     _error_lines(outcome.input_problems)
     results = outcome.results
     if not output and json_path != "-":
         click.echo(render_table(results))
+    if strict and outcome.check_failures:
+        raise Fail(f"{len(outcome.check_failures)} check(s) failed (--strict); the outputs were written")
     if outcome.input_problems:
         ctx = click.get_current_context()
         ctx.exit(2)
@@ -138,6 +142,18 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
     if fail_on and any(not v["overall"]["tier"] or LEVELS.index(v["overall"]["tier"]) >= LEVELS.index(fail_on)
                        for v in results["vendors"]):
         click.get_current_context().exit(1)
+
+
+def _show_tracebacks(outcome: Any) -> None:
+    """--debug: the traceback of every failed hook call, and the last frames of each failed check."""
+    for text in outcome.host.tracebacks if outcome.host else ():
+        click.echo(text.rstrip("\n"), err=True)
+    for failure in outcome.check_failures:
+        click.echo(f"Traceback (last frames) of check {failure['check']!r} on vendor "
+                   f"{failure['vendors'][0]!r}:", err=True)
+        for frame in failure["traceback"]:
+            click.echo(f"  {frame}", err=True)
+        click.echo(f"{failure['error']}", err=True)
 
 
 def _progress(done: int, total: int) -> None:

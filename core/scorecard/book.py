@@ -48,11 +48,11 @@ class Book:
         self.links: dict[int, int] = {}
         #: Built-in sheet titles a plugin may take over (casefolded wish -> reserved title).
         self.claimable: dict[str, str] = {}
-        policy = results.get("policy") if isinstance(results.get("policy"), Mapping) else {}
+        policy = _m if isinstance(_m := results.get("policy"), Mapping) else {}
         self.policy: Mapping[str, Any] = policy
-        bands = policy.get("bands") if isinstance(policy.get("bands"), Mapping) else {}
-        self.bands = {k: num(bands.get(k)) if num(bands.get(k)) is not None else v
-                      for k, v in DEFAULT_BANDS.items()}
+        bands = _m if isinstance(_m := policy.get("bands"), Mapping) else {}
+        self.bands: dict[str, float] = {k: b if (b := num(bands.get(k))) is not None else v
+                                        for k, v in DEFAULT_BANDS.items()}
         self.check_titles = {str(c.get("id")): str(c.get("title") or c.get("id"))
                              for c in sorted_by_id(results.get("checks"))}
 

@@ -114,7 +114,7 @@ class Grid:
         dims = self.ws.row_dimensions
         height = None
         if dims.get(row_idx) is None or dims[row_idx].height is None:
-            height = row_height(row, self._widths, self._fonts)
+            height = row_height(row, self._widths or (), self._fonts)
         if self.ws.parent.write_only:
             if self._writer is None:
                 self._writer = RowWriter(self.ws)

@@ -36,11 +36,11 @@ def row_counts(results: Mapping[str, Any]) -> dict[str, tuple[int, str]]:
     vendors = vendors_of(results)
     checks = overrides = 0
     for vendor in vendors:
-        for check in vendor.get("checks") if isinstance(vendor.get("checks"), list) else ():
+        for check in _m if isinstance(_m := vendor.get("checks"), list) else ():
             if isinstance(check, Mapping):
                 checks += 1
                 overrides += check.get("override") not in (None, "", {})
-    policy = results.get("policy") if isinstance(results.get("policy"), Mapping) else {}
+    policy = _m if isinstance(_m := results.get("policy"), Mapping) else {}
     methodology = (METHODOLOGY_EXTRA_ROWS + len(results.get("plugins") or ()) + len(results.get("checks") or ())
                    + len(flatten({k: v for k, v in policy.items() if k not in ("gates", "overrides")}))
                    + len(policy.get("gates") or ()) + overrides + len(results.get("inputs") or ())

@@ -184,8 +184,8 @@ class DetachedTextCell(Cell):
 
     @property
     def style_id(self) -> int:
-        if self._style is None:
-            self._style = StyleArray()
+        if self._style is None:  # type: ignore[has-type]  # openpyxl's slot, set by StyleableObject
+            self._style = StyleArray()  # type: ignore[misc]
         workbook = self.parent.parent if self.parent is not None else self._workbook
         return workbook._cell_styles.add(self._style)
 
@@ -213,6 +213,7 @@ class FontLookup:
         info = self._known.get(key)
         if info is None:
             workbook = self._workbook()
+            assert workbook is not None, "the workbook outlives its font lookup"
             font, alignment = workbook._fonts[key[0]], workbook._alignments[key[1]]
             info = self._known[key] = (bool(alignment.wrap_text), float(font.sz or 11), bool(font.b))
         return info

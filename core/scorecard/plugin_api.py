@@ -7,6 +7,7 @@ SheetWriter, HouseSheet`` keeps working for plugins.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -140,6 +141,20 @@ class SheetWriter:
     def text(self, value: Any) -> Cell:
         """A string cell for ``value`` that can never become a formula or an error value."""
         return DetachedTextCell.make(self._book.wb, self._book.styles.array("wrap"), safe_text(value))
+
+    def discard(self, sheets: Sequence[Any]) -> None:
+        """Remove ``sheets`` (what a failed ``scorecard_sheets`` hook made) and their temporary files."""
+        gone = {id(ws) for ws in sheets}
+        self._sheets = [house for house in self._sheets if id(house.worksheet) not in gone]
+        for ws in sheets:
+            writer = getattr(ws, "_writer", None)  # a write-only sheet streams to a temporary file
+            if writer is not None:
+                with contextlib.suppress(Exception):
+                    if not ws.closed:
+                        ws.close()
+                with contextlib.suppress(Exception):
+                    writer.cleanup()
+            self._book.wb.remove(ws)
 
     def _finish(self) -> None:
         """Give every house sheet with data rows a table and a print area."""

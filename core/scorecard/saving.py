@@ -83,9 +83,9 @@ def save_reproducibly(workbook: Workbook, path: os.PathLike | str, day: dt.date,
 def set_properties(workbook: Workbook, results: Mapping[str, Any], as_of: dt.date) -> None:
     moment = dt.datetime(as_of.year, as_of.month, as_of.day)
     props = workbook.properties
-    tool = results.get("tool") if isinstance(results.get("tool"), Mapping) else {}
+    tool = _m if isinstance(_m := results.get("tool"), Mapping) else {}
     version = safe_text(tool.get("version") or __version__, 40)
-    policy = results.get("policy") if isinstance(results.get("policy"), Mapping) else {}
+    policy = _m if isinstance(_m := results.get("policy"), Mapping) else {}
     props.title = "Vendor due-diligence scorecard"
     props.subject = safe_text(f"Vendor due diligence as of {as_of.isoformat()} under "
                               f"{policy.get('name') or 'the default policy'}", 255)

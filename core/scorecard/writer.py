@@ -87,9 +87,9 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
     # Fixed titles first, so a vendor called "Summary" gets "Summary (2)".
     for spec in specs:
         if spec.title is not None:
-            run.titles[spec.key] = book.titles.take(spec.title)
+            taken = run.titles[spec.key] = book.titles.take(spec.title)
             if spec.claimable:  # no vendor takes it; a plugin asking for it gets it (SheetWriter.sheet)
-                book.claimable[spec.title.casefold()] = run.titles[spec.key]
+                book.claimable[spec.title.casefold()] = taken
     run.vendor_titles = [book.titles.take(vendor.get("name") or vendor.get("id"), fallback="Vendor")
                          for vendor in vendors[:limit]]
     run.vendor_titles += [None] * (len(vendors) - len(run.vendor_titles))

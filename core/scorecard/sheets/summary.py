@@ -48,7 +48,7 @@ def _write_summary(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]],
             Col(11, 11), *[Col(10, 12) for _ in areas], Col(9, 9), Col(16, 30), Col(30, 52),
             Col(12, 24)]
     grid = Grid(ws, cols)
-    tool = results.get("tool") if isinstance(results.get("tool"), Mapping) else {}
+    tool = _m if isinstance(_m := results.get("tool"), Mapping) else {}
     policy_name = book.policy.get("name") or "Default policy"
     grid.add([book.text(ws, "Vendor due-diligence scorecard", "title")], measure=False)
     ws.row_dimensions[1].height = 24
@@ -76,8 +76,8 @@ def _write_summary(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]],
     header_row = grid.add([book.text(ws, h, "header") for h in headers], measure=False)
     labels, values, ratings = [], [], []
     for vendor, title in zip(vendors, titles, strict=True):
-        overall = vendor.get("overall") if isinstance(vendor.get("overall"), Mapping) else {}
-        vendor_areas = vendor.get("areas") if isinstance(vendor.get("areas"), Mapping) else {}
+        overall = _m if isinstance(_m := vendor.get("overall"), Mapping) else {}
+        vendor_areas = _m if isinstance(_m := vendor.get("areas"), Mapping) else {}
         name = vendor.get("name") or vendor.get("id") or "?"
         scored, total = overall.get("scored_checks"), overall.get("total_checks")
         checks_text = f"{scored} of {total}" if scored is not None and total is not None else ""

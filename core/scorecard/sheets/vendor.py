@@ -59,7 +59,7 @@ def _check_row(book: Book, ws: Any, check: Mapping[str, Any]) -> list[Cell | Non
 def _write_vendor(book: Book, ws: Any, vendor: Mapping[str, Any], summary_title: str,
                   areas: Sequence[str], index: int) -> None:
     grid = Grid(ws, _VENDOR_COLS)
-    overall = vendor.get("overall") if isinstance(vendor.get("overall"), Mapping) else {}
+    overall = _m if isinstance(_m := vendor.get("overall"), Mapping) else {}
     checks = sorted_by_id(vendor.get("checks"))
     titles = {str(c.get("id")): str(c.get("title") or c.get("id")) for c in checks}
     grid.add([book.goto(ws, "← Summary", summary_title, style="nav", plain="note")], measure=False)
@@ -99,7 +99,7 @@ def _write_vendor(book: Book, ws: Any, vendor: Mapping[str, Any], summary_title:
                  measure=False)
     grid.blank()
     grid.add([book.text(ws, "Area scores", "section")], measure=False)
-    vendor_areas = vendor.get("areas") if isinstance(vendor.get("areas"), Mapping) else {}
+    vendor_areas = _m if isinstance(_m := vendor.get("areas"), Mapping) else {}
     shown_areas = [a for a in areas if a in vendor_areas] or list(AREA_ORDER)
     area_first = grid.next_row
     for area in shown_areas:
