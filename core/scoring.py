@@ -206,7 +206,8 @@ def _override_reason(res: Mapping[str, Any]) -> list[str]:
     entry = res.get("override")
     if not isinstance(entry, Mapping):
         return []
-    original = entry.get("original") if isinstance(entry.get("original"), Mapping) else {}
+    raw = entry.get("original")
+    original: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
 
     def state(score: Any, rating: Any) -> str:
         return f"{rating or 'unrated'} ({'no score' if score is None else f'{float(score):.0f}'})"
