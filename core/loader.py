@@ -572,8 +572,12 @@ def _not_a_file(path: Path) -> Problem:
     return Problem(str(path), f"not a regular file but a {file_kind(mode)}; not assessed")
 
 
-def locate(doc: Document, pointer_parts: Iterable[Any]) -> tuple[int | None, int | None]:
+def locate(doc: Document, pointer_parts: Iterable[Any],
+           key: str | None = None) -> tuple[int | None, int | None]:
     """The (line, column) of a JSON pointer in the document's text, when findable.
+
+    With ``key``, the place of that key inside the mapping the pointer names
+    (an unknown field is reported where it is written, not where its parent starts).
 
     Only used when reporting errors, so it may re-read and re-parse the file:
     YAML and JSON (a YAML flow document) are composed into nodes with marks,
@@ -601,4 +605,6 @@ def locate(doc: Document, pointer_parts: Iterable[Any]) -> tuple[int | None, int
         node = match
     if node is None:
         return None, None
+    if key is not None and isinstance(node, yaml.MappingNode):
+        node = next((k for k, _ in node.value if k.value == key), node)
     return node.start_mark.line + 1, node.start_mark.column + 1

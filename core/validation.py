@@ -114,10 +114,8 @@ def _passes_fast_check(validator: Draft202012Validator, data: Any) -> bool:
 def _message(error: Any) -> str:
     """A short, human message for one jsonschema error."""
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = set(error.schema.get("properties") or {})
-        patterns = [re.compile(p) for p in error.schema.get("patternProperties") or {}]
-        extra = sorted(k for k in error.instance
-                       if k not in known and not any(p.search(k) for p in patterns))
+        extra = _unknown_keys(error)
+        patterns = error.schema.get("patternProperties") or {}
         if extra:
             note = " (keys starting with x- are allowed for notes)" if patterns else ""
             return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}{note}"
@@ -138,6 +136,15 @@ def _message(error: Any) -> str:
     return " ".join(error.message.split())[:500]
 
 
+def _unknown_keys(error: Any) -> list[str]:
+    """The keys an ``additionalProperties`` error complains about, sorted."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    known = set(error.schema.get("properties") or {})
+    patterns = [re.compile(p) for p in error.schema.get("patternProperties") or {}]
+    return sorted(k for k in error.instance if k not in known and not any(p.search(k) for p in patterns))
+
+
 def pointer_of(path: Iterable[Any]) -> str:
     return "".join("/" + escape_pointer(p) for p in path)
 
@@ -153,7 +160,8 @@ def schema_problems(validator: Draft202012Validator, doc: Document) -> list[Prob
     out = []
     for err in errors:
         parts = list(err.absolute_path)
-        line, column = locate(doc, parts)
+        unknown = _unknown_keys(err)
+        line, column = locate(doc, parts, key=unknown[0] if unknown else None)
         out.append(Problem(doc.name, _message(err), pointer_of(parts) or "/", line, column))
     return out
 

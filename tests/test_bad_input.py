@@ -48,7 +48,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
     "wrong-types.yaml": [(":8:21 /compute/h100_equivalents", "'lots' is not of type 'number'"),
                          (":1:17 /schema_version", "'1' is not of type 'integer'"),
                          (":5:17 /vendor/capabilities", "'chat' is not of type 'array'")],
-    "unknown-field.yaml": [(":3:3 /vendor", "unknown field 'ceo' (keys starting with x- are allowed")],
+    "unknown-field.yaml": [(":5:3 /vendor", "unknown field 'ceo' (keys starting with x- are allowed")],
     "duplicate-key.json": [(":5:3", "duplicate key 'vendor'")],
     "duplicate-key.yaml": [(":5:3", "duplicate key 'name'")],
     "duplicate-source-id.yaml": [(" /sources/1/id", "source id 's1' is defined twice (also at /sources/0)")],
