@@ -39,6 +39,7 @@ class Job:
     screener: Any = None
     baseline: Mapping[str, Mapping[str, Any]] | None = None  # baseline entries by vendor id
     step: float = 10.0
+    policy_changed: bool = False  # the buyer's policy differs from the baseline's
     packed: bool = False
     date_fields: DateFields | None = None  # where the run's schema puts dated facts (the as-of guard)
 
@@ -105,7 +106,7 @@ def assess_one(path: str | Path, job: Job) -> FileResult:
     entry = assess_vendor(doc, job.checks, job.policy, job.day, job.settings, job.screener, job.date_fields)
     got_worse = False
     if job.baseline is not None:
-        entry["change"] = vendor_change(job.baseline.get(entry["id"]), entry, job.step)
+        entry["change"] = vendor_change(job.baseline.get(entry["id"]), entry, job.step, job.policy_changed)
         got_worse = bool(entry["change"]["got_worse"])
     result = FileResult(vendor_id=entry["id"], name=doc.name, sha256=doc.sha256,
                         warnings=list(entry["warnings"]), got_worse=got_worse,

@@ -26,16 +26,26 @@ from .scoring import recommendation_rank
 
 #: Keys of a check's facts that describe the buyer, not the vendor (reported as a policy change).
 _BUYER_KEYS = frozenset({"bound", "buyer"})
+#: Keys whose values are judged against the buyer's policy (a restriction's effect for this buyer,
+#: the restricted places hit, residency against the buyer's requirement, a measure's policy weight):
+#: left out too when the buyer's policy itself changed, so one policy change is not ten fact changes.
+_JUDGED_KEYS = frozenset({"effect", "buyer_jurisdiction", "measure_weight", "restricted_hits",
+                          "data_residency"})
 _BUYER_FIELDS = ("jurisdictions", "bound_by_lists", "restricted_jurisdictions", "requires_data_residency")
 
 
-def _vendor_only(item: Any) -> Any:
-    """``item`` without buyer-relative keys, at any depth."""
+def _vendor_only(item: Any, drop: frozenset[str] = _BUYER_KEYS) -> Any:
+    """``item`` without the ``drop`` keys (buyer-relative ones), at any depth."""
     if isinstance(item, Mapping):
-        return {k: _vendor_only(v) for k, v in item.items() if k not in _BUYER_KEYS}
+        return {k: _vendor_only(v, drop) for k, v in item.items() if k not in drop}
     if isinstance(item, list):
-        return [_vendor_only(v) for v in item]
+        return [_vendor_only(v, drop) for v in item]
     return item
+
+
+def buyer_changed(old_policy: Mapping[str, Any] | None, new_policy: Mapping[str, Any] | None) -> bool:
+    """True when the buyer block differs in a field that findings are judged against."""
+    return bool(policy_changes({"policy": old_policy or {}}, {"policy": new_policy or {}}))
 
 
 def policy_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
@@ -93,8 +103,14 @@ def _worse(old_tier: str | None, new_tier: str | None) -> bool:
     return bool(old_tier and new_tier and rating_rank(new_tier) > rating_rank(old_tier))
 
 
-def vendor_change(old: Mapping[str, Any] | None, new: Mapping[str, Any], step: float) -> dict[str, Any]:
-    """The ``change`` block of one vendor against its baseline entry (None: new vendor)."""
+def vendor_change(old: Mapping[str, Any] | None, new: Mapping[str, Any], step: float,
+                  policy_changed: bool = False) -> dict[str, Any]:
+    """The ``change`` block of one vendor against its baseline entry (None: new vendor).
+
+    With ``policy_changed`` (the buyer's policy differs from the baseline's), facts judged
+    against the policy are left out of the fact comparison: the policy change is reported once.
+    """
+    drop = _BUYER_KEYS | _JUDGED_KEYS if policy_changed else _BUYER_KEYS
     if old is None:
         return {"status": "new", "score_delta": None, "tier_before": None, "got_worse": False,
                 "checks": [], "summary": "Not in the baseline."}
@@ -113,7 +129,8 @@ def vendor_change(old: Mapping[str, Any] | None, new: Mapping[str, Any], step: f
                            "score_after": c["score"], "score_delta": None, "rating_before": None,
                            "rating_after": c["rating"], "facts": ["new check"]})
             continue
-        facts = fact_changes(_vendor_only(before.get("facts") or {}), _vendor_only(c.get("facts") or {}))
+        facts = fact_changes(_vendor_only(before.get("facts") or {}, drop),
+                             _vendor_only(c.get("facts") or {}, drop))
         d = _delta(before.get("score"), c.get("score"))
         if facts or d or before.get("rating") != c.get("rating") or before.get("status") != c.get("status"):
             checks.append({"id": c["id"], "title": c["title"], "score_before": before.get("score"),
@@ -140,7 +157,8 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any], step: float | None =
     if step is None:
         step = float((new.get("policy") or {}).get("diff_alert_step", 10))
     before = {v["id"]: v for v in old.get("vendors", [])}
-    vendors = {v["id"]: vendor_change(before.get(v["id"]), v, step) for v in new.get("vendors", [])}
+    changed = bool(policy_changes(old, new))
+    vendors = {v["id"]: vendor_change(before.get(v["id"]), v, step, changed) for v in new.get("vendors", [])}
     gone = sorted(set(before) - set(vendors))
     return {"baseline_as_of": old.get("as_of"), "as_of": new.get("as_of"), "step": step,
             "policy_changes": policy_changes(old, new), "vendors": vendors, "removed": gone,

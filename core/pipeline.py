@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from . import __version__
 from .assessment import FileResult, Job, duplicate_ids
+from .diff import buyer_changed
 from .host import Host, RegisteredCheck
 from .inputs import load_baseline, load_overrides, load_portfolio
 from .loader import Document, InputError, Problem, expand_paths
@@ -147,6 +148,7 @@ class Run:
         if self.baseline_doc is not None:
             job.baseline = {v["id"]: v for v in self.baseline_doc.data.get("vendors", [])}
             job.step = float(self.policy.get("diff_alert_step", 10))
+            job.policy_changed = buyer_changed(self.baseline_doc.data.get("policy"), self.policy)
         return job
 
     def input_paths(self) -> list[str]:

@@ -147,3 +147,18 @@ def test_the_diff_report_names_the_worse_recommendation_and_the_policy_change_on
     text = render(compare(old, new), {"a": "A"})
     assert "WORSE A:" in text and "recommendation approve -> needs_evidence (worse)" in text
     assert text.count("POLICY buyer bound by lists: added US-OFAC-SDN") == 1
+
+
+def test_facts_judged_against_the_policy_are_not_fact_changes_when_the_policy_changed():
+    ban = {"jurisdiction": "IT", "measure": "regulator_order"}
+    old = _doc("approve", facts={"government_restrictions": [{**ban, "effect": "elsewhere"}],
+                                 "restricted_hits": {"headquarters": True}})
+    new = _doc("approve", facts={"government_restrictions": [{**ban, "effect": "partial",
+                                                              "buyer_jurisdiction": "EU"}],
+                                 "restricted_hits": {"headquarters": False}}, bound=["EU-CONSOLIDATED"])
+    assert compare(old, new)["vendors"]["a"]["status"] == "unchanged"
+    # under the same policy, the same difference is the vendor's own and is reported
+    same = _doc("approve", facts={"government_restrictions": [{**ban, "effect": "partial",
+                                                               "buyer_jurisdiction": "EU"}],
+                                  "restricted_hits": {"headquarters": False}})
+    assert compare(old, same)["vendors"]["a"]["checks"][0]["facts"]
