@@ -58,10 +58,10 @@ class Book:
 
     # -- sheets
     def new_sheet(self, title: str, *, header_rows: str | None, landscape: bool = True,
-                  gridlines: bool = True) -> Any:
-        """A sheet with the house print setup. Call before any row is appended."""
+                  gridlines: bool = True, scale: int | None = None) -> Any:
+        """A sheet with the house print setup (see :func:`print_setup`). Call before any row is appended."""
         ws = self.wb.create_sheet(title)
-        print_setup(ws, self.as_of, header_rows, landscape)
+        print_setup(ws, self.as_of, header_rows, landscape, scale)
         ws.sheet_view.showGridLines = gridlines
         ws.sheet_view.tabSelected = False
         return ws
@@ -160,13 +160,24 @@ class Book:
             ws.conditional_formatting.add(ref, rule)
 
 
-def print_setup(ws: Any, as_of: dt.date, header_rows: str | None, landscape: bool) -> None:
-    """Landscape, fit to one page wide, repeated header rows, page numbers in the footer."""
+def print_setup(ws: Any, as_of: dt.date, header_rows: str | None, landscape: bool,
+                scale: int | None = None) -> None:
+    """Landscape, repeated header rows, page numbers in the footer; printed at ``scale`` percent,
+    or (``scale`` None) fitted to one page wide.
+
+    A fixed scale keeps text readable where fitting would shrink it (and LibreOffice shrinks a
+    fitted sheet further to save a page). Write-only sheets keep only what is set before their
+    first row: call this first.
+    """
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.25, footer=0.3)
+    if scale is None:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        ws.page_setup.scale = scale
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    ws.page_margins = PageMargins(left=0.3, right=0.3, top=0.35, bottom=0.45, header=0.15, footer=0.2)
     ws.print_options.gridLines = False
     if header_rows:
         ws.print_title_rows = header_rows
@@ -176,3 +187,4 @@ def print_setup(ws: Any, as_of: dt.date, header_rows: str | None, landscape: boo
     for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
         part.font = FONT
         part.size = 9
+

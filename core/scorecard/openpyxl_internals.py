@@ -14,6 +14,9 @@ the helpers here. What this module relies on, and the tests that pin it:
   :class:`DetachedTextCell` / :class:`FontLookup` read a cell's font back.
   Pinned by ``tests/test_scorecard.py`` (styles, row heights) and
   ``tests/test_scorecard_speed_cells.py``.
+* ``TwoCellAnchor(_from=...)``: :func:`cell_range_anchor` places a chart over
+  exactly the cells it may cover. Pinned by ``tests/test_scorecard.py``
+  (no chart covers a non-empty cell).
 * The write-only worksheet's ``_get_writer`` protocol (``_writer``, ``_rows``,
   ``_values_to_row``, ``_hyperlinks``), ``WorksheetWriter.get_stream``,
   ``xf``, ``_rels`` and ``write_hyperlinks``: :class:`RowWriter` writes each
@@ -54,6 +57,7 @@ from typing import Any
 from lxml import etree
 from openpyxl.cell.cell import Cell
 from openpyxl.compat import safe_string
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.packaging.relationship import Relationship, RelationshipList
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.styleable import StyleableObject
@@ -248,6 +252,17 @@ def discard_write_only(workbook: Any) -> None:
                 ws.close()
         with contextlib.suppress(Exception):
             writer.cleanup()
+
+
+def cell_range_anchor(first_col: int, first_row: int, last_col: int, last_row: int) -> TwoCellAnchor:
+    """A drawing anchor that spans cells ``first_col``/``first_row`` to ``last_col``/``last_row``
+    (1-based, inclusive): the drawing covers exactly those cells, whatever their sizes.
+
+    (``TwoCellAnchor``'s start marker is the keyword ``_from``.) Moves with its
+    cells, never resizes with them.
+    """
+    return TwoCellAnchor(editAs="oneCell", _from=AnchorMarker(col=first_col - 1, row=first_row - 1),
+                         to=AnchorMarker(col=last_col, row=last_row))
 
 
 class _Fallback(Exception):

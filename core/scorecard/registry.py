@@ -74,6 +74,8 @@ class SheetSpec:
     header_rows: str | None = "1:1"
     gridlines: bool = True
     active: bool = False
+    #: Print scale in percent; None fits the sheet to one page wide.
+    print_scale: int | None = None
 
     @property
     def after_plugins(self) -> bool:

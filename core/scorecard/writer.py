@@ -131,10 +131,11 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
 def _create(book: Book, spec: SheetSpec, run: Run, title: str | None = None) -> list[tuple[object, object]]:
     """The worksheet(s) of ``spec``, each with the vendor it is for (None for a single sheet)."""
     if spec.per_vendor:
-        return [(book.new_sheet(t, header_rows=spec.header_rows, gridlines=spec.gridlines), vendor)
+        return [(book.new_sheet(t, header_rows=spec.header_rows, gridlines=spec.gridlines, scale=spec.print_scale),
+                 vendor)
                 for vendor, t in zip(run.vendors, run.vendor_titles, strict=False) if t]
     ws = book.new_sheet(title or run.titles[spec.key] or spec.key, header_rows=spec.header_rows,
-                        gridlines=spec.gridlines)
+                        gridlines=spec.gridlines, scale=spec.print_scale)
     if spec.active:
         ws.sheet_view.tabSelected = True
         book.wb.active = ws
