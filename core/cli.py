@@ -13,28 +13,15 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
 
 import click
 
 from . import __version__
+from .cli_errors import Fail
 
 LEVELS = ("low", "medium", "high", "critical")
-
-
-class Fail(click.ClickException):
-    """A user-facing failure: message lines already formatted, exit code 2 by default."""
-
-    exit_code = 2
-
-    def __init__(self, message: str, code: int = 2):
-        super().__init__(message)
-        self.exit_code = code
-
-    def show(self, file: Any = None) -> None:
-        for line in self.message.splitlines():
-            click.echo(f"vendordd: error: {line}", err=True)
 
 
 def _debug() -> bool:
@@ -120,31 +107,28 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
     """Assess PROFILES (files, folders or globs) and write the scorecard."""
     from .host import PluginError
     from .loader import InputError
+    from .outputs import OutputError, Outputs
     from .pipeline import assess
 
     if as_of:
         _check_date(as_of)
     progress = _progress if sys.stderr.isatty() else None
+    outputs = Outputs(workbook=output, json=json_path, template=template, vendor_sheets=vendor_sheets)
     try:
         outcome = assess(profiles, policy_path=policy, portfolio_path=portfolio,
                          plugin_paths=plugin_paths, as_of=as_of,
                          only_checks=[c.strip() for c in only.split(",") if c.strip()] if only else None,
                          strict=strict, baseline_path=baseline,
                          overrides_path=overrides, trace=_debug() or None, progress=progress,
-                         screening_lists=screening_lists, jobs=jobs)
+                         screening_lists=screening_lists, jobs=jobs, outputs=outputs)
     except InputError as exc:
         raise Fail("\n".join(map(str, exc.problems))) from None
-    except PluginError as exc:
+    except (PluginError, OutputError) as exc:
         raise Fail(str(exc)) from None
     for line in outcome.warnings:
         _warn(line)
     _error_lines(outcome.input_problems)
     results = outcome.results
-    protected = [*outcome.input_paths, *(p for p in (template,) if p)]
-    if output:
-        _write_scorecard(outcome, output, template, vendor_sheets, protected)
-    if json_path:
-        _write_json(results, json_path, protected)
     if not output and json_path != "-":
         click.echo(render_table(results))
     if outcome.input_problems:
@@ -171,66 +155,7 @@ def _check_date(value: str) -> None:
         raise Fail(f"--as-of {value!r}: not a date (YYYY-MM-DD)") from None
 
 
-def _write_scorecard(outcome: Any, output: str, template: str | None, vendor_sheets: int,
-                     protected: list[str]) -> None:
-    from .scorecard import ScorecardError, write_scorecard
-
-    host = outcome.host
-
-    def extra_sheets(workbook: Any, writer: Any) -> None:
-        host.call_each("scorecard_sheets", workbook=workbook, results=outcome.results,
-                       policy=outcome.policy, writer=writer)
-
-    try:
-        write_scorecard(outcome.results, output, template=template, extra_sheets=extra_sheets,
-                        vendor_sheet_limit=vendor_sheets, protected_paths=protected)
-    except ScorecardError as exc:
-        raise Fail(str(exc)) from None
-    for line in host.problems[len(outcome.plugin_problems):]:
-        _warn(line)
-
-
-def _write_json(results: dict[str, Any], path: str, protected: list[str]) -> None:
-    from .atomic import atomic_write
-
-    if path == "-":
-        for chunk in _json_batches(results):
-            click.echo(chunk, nl=False)
-        return
-    try:
-        atomic_write(path, lambda fh: _dump_json(results, fh), protected=protected)
-    except (OSError, ValueError) as exc:
-        raise Fail(f"{path}: cannot write the JSON results: {exc}") from None
-
-
-def _dump_json(results: dict[str, Any], fh: Any) -> None:
-    """Write the bytes of ``json.dumps(results, indent=2, ensure_ascii=False) + "\\n"`` to ``fh``."""
-    for chunk in _json_batches(results):
-        fh.write(chunk.encode("utf-8"))
-
-
-def _json_batches(results: dict[str, Any]) -> Iterator[str]:
-    """The JSON text of ``results`` and a final line feed, in pieces of about a megabyte.
-
-    The whole text of a run over thousands of vendors is hundreds of
-    megabytes, and its pieces several times that.
-    """
-    from .vendor_store import iter_results_json
-
-    batch: list[str] = []
-    size = 0
-    for chunk in iter_results_json(results):
-        batch.append(chunk)
-        size += len(chunk)
-        if size >= 1 << 20:
-            yield "".join(batch)
-            batch.clear()
-            size = 0
-    batch.append("\n")
-    yield "".join(batch)
-
-
-def render_table(results: dict[str, Any]) -> str:
+def render_table(results: Mapping[str, Any]) -> str:
     """A plain-text summary table of the vendors (what ``run`` prints without -o)."""
     cats = sorted({c for v in results["vendors"] for c in v["areas"]})
     head = ["vendor", "score", "tier", "recommendation", "conf", *cats]
@@ -253,27 +178,24 @@ def _num(value: float | None) -> str:
 @strict_option
 def validate(profiles: tuple[str, ...], plugin_paths: tuple[str, ...], strict: bool) -> None:
     """Check PROFILES against the schema (with plugin extensions); exit 2 on any error."""
-    from .loader import expand_paths
-    from .pipeline import duplicate_ids, read_profile
-    from .validation import compile_validator, profile_schema
+    from .assessment import validate_one
+    from .host import PluginError
+    from .loader import InputError, expand_paths
+    from .pipeline import prepare, unique_vendors
 
-    host = _host(plugin_paths, strict)
-    shown = len(host.problems)
-    validator = compile_validator(profile_schema(host.schemas()))
+    try:
+        run = prepare(plugin_paths=plugin_paths, strict=strict, trace=_debug() or None)
+    except InputError as exc:
+        raise Fail("\n".join(map(str, exc.problems))) from None
+    except PluginError as exc:
+        raise Fail(str(exc)) from None
     files, problems = expand_paths(profiles)
-    valid = []  # (vendor id, file name): one profile at a time is held, however many there are
-    for path in files:
-        doc, found = read_profile(path, validator)
-        problems.extend(found)
-        if doc is not None:
-            valid.append((doc.data["vendor"]["id"], doc.name))
-    dups, found = duplicate_ids(valid)
-    problems.extend(found)
-    for line in host.problems[shown:]:
+    # one profile at a time is held, however many there are
+    valid = unique_vendors((validate_one(path, run.validator) for path in files), problems)
+    for line in run.host.problems:
         _warn(line)
     _error_lines(problems)
-    good = sum(vid not in dups for vid, _ in valid)
-    click.echo(f"{good} profile(s) valid, {len({p.file for p in problems})} file(s) with errors")
+    click.echo(f"{len(valid)} profile(s) valid, {len({p.file for p in problems})} file(s) with errors")
     if problems:
         click.get_current_context().exit(2)
 
@@ -372,8 +294,8 @@ def new_plugin(name: str, dest: str) -> None:
 def diff(old: str, new: str, step: float | None, as_json: bool) -> None:
     """Show what changed between two results files; exit 1 when a vendor got worse."""
     from .diff import compare, render
+    from .inputs import load_baseline
     from .loader import InputError
-    from .pipeline import load_baseline
 
     try:
         before, after = load_baseline(old), load_baseline(new)
@@ -480,8 +402,9 @@ def _render_screen(names: list[tuple[str, str]], places: list[str], screener: An
     lines = [f"Screened {len(names)} name(s)" + (f" (countries {', '.join(places)})" if places else "")
              + f" against {len(screener.entries)} entries:"]
     for lst in screener.lists:
-        lines.append(f"  {lst.file}: {lst.format}, {len(lst.entries)} entries, dated {lst.date} "
-                     f"({lst.date_source}), sha256 {lst.sha256[:12]}")
+        dated = f"dated {lst.date} ({lst.date_source})" if lst.date else f"date {lst.date_source}"
+        lines.append(f"  {lst.file}: {lst.format}, {len(lst.entries)} entries, {dated}, "
+                     f"sha256 {lst.sha256[:12]}")
     if not rows:
         return "\n".join([*lines, "No match."])
     strong = sum(1 for r in rows if r["strength"] == "strong")
@@ -544,6 +467,15 @@ def _no_full_collections() -> None:
 
     young, middle, _ = gc.get_threshold()
     gc.set_threshold(young, middle, 2**31 - 1)
+
+
+def _add_collect() -> None:
+    from .collect.commands import collect_group  # imports click only
+
+    cli.add_command(collect_group)
+
+
+_add_collect()
 
 
 def main(argv: list[str] | None = None) -> None:

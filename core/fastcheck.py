@@ -95,8 +95,8 @@ class _Compiler:
         if ref in self.refs:
             return self.refs[ref]
         if ref in self.pending:  # a recursive reference: bind late
-            box = self.pending[ref]
-            return lambda x: box[0](x)
+            late = self.pending[ref]
+            return lambda x: late[0](x)
         box: list[Check] = []
         self.pending[ref] = box
         target = self.resolve(ref)
@@ -217,7 +217,7 @@ class _Compiler:
                         if rx.search(key) and not ptest(value):
                             return False
                 if (not no_extras_rule and key not in props and not (extra_rx and extra_rx.search(key))
-                        and (closed or not addl_check(value))):
+                        and (closed or addl_check is None or not addl_check(value))):
                     return False
                 if names is not None and not names(key):
                     return False

@@ -70,3 +70,14 @@ def scorecard_sheets(workbook: Any, results: Mapping[str, Any],
     ``writer.bar_chart(sheet, ...)``, 0-100 bars coloured by rating. Use them
     for any vendor-supplied text. Return value: ignored.
     """
+
+
+@hookspec
+def register_collectors(register: Callable[..., None]) -> None:
+    """Register sources that ``vendordd collect`` can gather profile facts from.
+
+    Call ``register(collector)`` once per :class:`vendordd.collect.Collector`
+    (a name, a title and ``collect(request) -> Collected``). Called when a
+    ``collect`` command runs, never during ``run``. A name already taken is
+    refused with a message naming the plugin. Return value: ignored.
+    """

@@ -15,6 +15,7 @@ names) and the policy's ``plugins.disable`` turn plugins off.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import os
@@ -37,6 +38,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "vendordd.plugins.open_source_commitment",
     "vendordd.plugins.compute_capacity",
     "vendordd.plugins.geopolitical_exposure",
+    "vendordd.plugins.api_stability",
     "vendordd.plugins.portfolio_concentration",
     "vendordd.plugins.change_report",
 )
@@ -96,9 +98,6 @@ class Host:
         self.plugins: dict[str, PluginInfo] = {}
         self.problems: list[str] = []
         self.trace = bool(os.environ.get("VENDORDD_TRACE_HOOKS")) if trace is None else trace
-        if self.trace:
-            self.pm.trace.root.setwriter(lambda msg: sys.stderr.write(f"vendordd trace: {msg}"))
-            self.pm.enable_tracing()
         self._checks: dict[str, RegisteredCheck] | None = None
         self._schemas: dict[str, tuple[Mapping[str, Any], str]] | None = None
 
@@ -114,7 +113,7 @@ class Host:
             for modname in BUILTIN_PLUGINS:
                 if modname in blocked or modname.rsplit(".", 1)[1] in blocked:
                     continue
-                self._load(modname, "builtin", modname, lambda m=modname: importlib.import_module(m))
+                self._load(modname, "builtin", modname, functools.partial(importlib.import_module, modname))
         if entry_points:
             self._load_entry_points(blocked)
         all_paths = [*map(str, paths), *_env_list("VENDORDD_PLUGINS", os.pathsep)]
@@ -146,7 +145,7 @@ class Host:
             name = file.stem
             if name in blocked:
                 continue
-            self._load(name, "local", str(file), lambda f=file: _import_file(f))
+            self._load(name, "local", str(file), functools.partial(_import_file, file))
 
     def _load(self, name: str, origin: str, where: str, importer: Callable[[], Any],
               version: str | None = None) -> None:
@@ -228,52 +227,58 @@ class Host:
 
     # -- calling hooks ---------------------------------------------------------
 
-    def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call every implementation of a hook in its own guard.
-
-        Returns ``(plugin name, result)`` pairs, sorted by plugin name so that
-        output never depends on load order. A raising implementation becomes
-        a problem naming the plugin; the others still run.
-        """
+    def _impls(self, hook_name: str) -> list[pluggy.HookImpl]:
+        """A hook's implementations, sorted by plugin name so that output never depends on load order."""
         caller = getattr(self.pm.hook, hook_name)
+        return sorted(caller.get_hookimpls(), key=lambda i: i.plugin_name)
+
+    def _call_one(self, hook_name: str, impl: pluggy.HookImpl, kwargs: Mapping[str, Any]) -> tuple[bool, Any]:
+        """Call one implementation in its own guard: ``(True, result)``, or ``(False, None)`` after a problem.
+
+        Every hook call of the host goes through here, so ``--debug`` traces
+        each one. A raising implementation becomes a problem naming the plugin
+        (:class:`PluginError` under ``strict``); the others still run.
+        """
+        if self.trace:
+            sys.stderr.write(f"vendordd trace: {hook_name} -> {impl.plugin_name}\n")
+        try:
+            return True, impl.function(*[kwargs[a] for a in impl.argnames])
+        except PluginError:
+            raise
+        except Exception as exc:  # isolation is the point
+            self._problem(f"plugin {impl.plugin_name!r} failed in {hook_name}: {_one_line(exc)}")
+            return False, None
+
+    def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call every implementation of a hook, each in its own guard; ``(plugin name, result)`` pairs.
+
+        The results of implementations that raised are left out (each is a
+        problem naming its plugin).
+        """
         out: list[tuple[str, Any]] = []
-        for impl in sorted(caller.get_hookimpls(), key=lambda i: i.plugin_name):
-            args = [kwargs[a] for a in impl.argnames]
-            if self.trace:
-                sys.stderr.write(f"vendordd trace: {hook_name} -> {impl.plugin_name}\n")
-            try:
-                out.append((impl.plugin_name, impl.function(*args)))
-            except Exception as exc:  # isolation is the point
-                self._problem(f"plugin {impl.plugin_name!r} failed in {hook_name}: {_one_line(exc)}")
+        for impl in self._impls(hook_name):
+            ok, result = self._call_one(hook_name, impl, kwargs)
+            if ok:
+                out.append((impl.plugin_name, result))
         return out
 
     def checks(self) -> dict[str, RegisteredCheck]:
-        """Every registered check by id, in id order. Duplicate ids raise PluginError."""
+        """``register_checks``: every registered check by id, in id order. Duplicate ids raise PluginError."""
         if self._checks is not None:
             return self._checks
         found: dict[str, RegisteredCheck] = {}
-        current: list[str] = [""]
+        for impl in self._impls("register_checks"):
+            plugin = impl.plugin_name
 
-        def register(check: Check) -> None:
-            if not isinstance(check, Check):
-                raise TypeError(f"register() takes a vendordd.Check, not {type(check).__name__}")
-            if check.id in found:
-                raise PluginError(f"check id {check.id!r} is registered by both plugin "
-                                  f"{found[check.id].plugin!r} and plugin {current[0]!r}")
-            found[check.id] = RegisteredCheck(check, current[0])
+            def register(check: Check, plugin: str = plugin) -> None:
+                if not isinstance(check, Check):
+                    raise TypeError(f"register() takes a vendordd.Check, not {type(check).__name__}")
+                if check.id in found:
+                    raise PluginError(f"check id {check.id!r} is registered by both plugin "
+                                      f"{found[check.id].plugin!r} and plugin {plugin!r}")
+                found[check.id] = RegisteredCheck(check, plugin)
 
-        caller = self.pm.hook.register_checks
-        for impl in sorted(caller.get_hookimpls(), key=lambda i: i.plugin_name):
-            current[0] = impl.plugin_name
-            if self.trace:
-                sys.stderr.write(f"vendordd trace: register_checks -> {impl.plugin_name}\n")
-            try:
-                impl.function(*[{"register": register}[a] for a in impl.argnames])
-            except PluginError:
-                raise
-            except Exception as exc:
-                self._problem(f"plugin {impl.plugin_name!r} failed in register_checks: "
-                              f"{_one_line(exc)}")
+            self._call_one("register_checks", impl, {"register": register})
         self._checks = dict(sorted(found.items()))
         for rc in self._checks.values():
             info = self.plugins.get(rc.plugin)
@@ -282,7 +287,7 @@ class Host:
         return self._checks
 
     def schemas(self) -> dict[str, tuple[Mapping[str, Any], str]]:
-        """Extension schema fragments: ``{extension name: (schema, plugin)}``.
+        """``register_schemas``: extension schema fragments, ``{extension name: (schema, plugin)}``.
 
         A fragment that is not a valid Draft 2020-12 schema, or that reuses
         another plugin's extension name, is a problem and is left out.
@@ -290,33 +295,52 @@ class Host:
         if self._schemas is not None:
             return self._schemas
         found: dict[str, tuple[Mapping[str, Any], str]] = {}
-        current: list[str] = [""]
+        for impl in self._impls("register_schemas"):
+            plugin = impl.plugin_name
 
-        def register(name: str, schema: Mapping[str, Any]) -> None:
-            from jsonschema import Draft202012Validator, SchemaError
+            def register(name: str, schema: Mapping[str, Any], plugin: str = plugin) -> None:
+                from jsonschema import Draft202012Validator, SchemaError
 
-            if not isinstance(name, str) or not name:
-                raise TypeError("register(name, schema) needs a non-empty extension name")
-            if name in found:
-                raise ValueError(f"extension {name!r} is already defined by plugin {found[name][1]!r}")
-            try:
-                Draft202012Validator.check_schema(schema)
-            except SchemaError as exc:
-                where = "/" + "/".join(map(str, exc.path)) if exc.path else "/"
-                raise ValueError(f"schema for extension {name!r} is not a valid JSON Schema at "
-                                 f"{where}: {exc.message}") from None
-            found[name] = (schema, current[0])
+                if not isinstance(name, str) or not name:
+                    raise TypeError("register(name, schema) needs a non-empty extension name")
+                if name in found:
+                    raise ValueError(f"extension {name!r} is already defined by plugin {found[name][1]!r}")
+                try:
+                    Draft202012Validator.check_schema(schema)
+                except SchemaError as exc:
+                    where = "/" + "/".join(map(str, exc.path)) if exc.path else "/"
+                    raise ValueError(f"schema for extension {name!r} is not a valid JSON Schema at "
+                                     f"{where}: {exc.message}") from None
+                found[name] = (schema, plugin)
 
-        caller = self.pm.hook.register_schemas
-        for impl in sorted(caller.get_hookimpls(), key=lambda i: i.plugin_name):
-            current[0] = impl.plugin_name
-            try:
-                impl.function(*[{"register": register}[a] for a in impl.argnames])
-            except Exception as exc:
-                self._problem(f"plugin {impl.plugin_name!r} failed in register_schemas: "
-                              f"{_one_line(exc)}")
+            self._call_one("register_schemas", impl, {"register": register})
         self._schemas = dict(sorted(found.items()))
         return self._schemas
+
+    def analyse_portfolio(self, results: Mapping[str, Any], portfolio: Mapping[str, Any] | None,
+                          policy: Mapping[str, Any]) -> dict[str, Any]:
+        """``analyse_portfolio``: every plugin's sections merged (a taken section name is a problem)."""
+        merged: dict[str, Any] = {}
+        for name, section in self.call_each("analyse_portfolio", results=results, portfolio=portfolio,
+                                            policy=policy):
+            if not section:
+                continue
+            if not isinstance(section, Mapping):
+                self._problem(f"plugin {name!r} returned {type(section).__name__} from "
+                              f"analyse_portfolio, not a mapping; ignored")
+                continue
+            for key, value in section.items():
+                if key in merged:
+                    self._problem(f"plugin {name!r}: portfolio section {key!r} is already taken; ignored")
+                else:
+                    merged[key] = value
+        return merged
+
+    def scorecard_sheets(self, workbook: Any, results: Mapping[str, Any], policy: Mapping[str, Any],
+                         writer: Any) -> None:
+        """``scorecard_sheets``: let every plugin add its sheets to the workbook."""
+        self.call_each("scorecard_sheets", workbook=workbook, results=results, policy=policy,
+                       writer=writer)
 
     def info(self) -> list[PluginInfo]:
         """Every plugin the host saw, loaded or not, sorted by origin then name."""

@@ -15,17 +15,21 @@ never executes anything from the file and never loses data silently:
 - NaN and Infinity are refused, and so are numbers that overflow to it
   (``1e400``) and text holding lone UTF-16 surrogates (``"\\ud800"``):
   neither could be written to the JSON results;
-- files above :data:`MAX_FILE_BYTES` are refused before they are read.
+- files above :data:`MAX_FILE_BYTES` are refused before they are read, and
+  a pipe (``<(...)``, ``/dev/stdin``) is read once and refused as soon as it
+  passes that size; folders, devices and sockets are refused by kind.
 """
 
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import json
 import math
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -95,7 +99,7 @@ class _StrictLoader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 booleans, dates as text, duplicate keys refused."""
 
 
-def _strip_resolvers(cls: type, tags: set[str]) -> None:
+def _strip_resolvers(cls: type[yaml.SafeLoader], tags: set[str]) -> None:
     cls.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag not in tags]
         for first, resolvers in cls.yaml_implicit_resolvers.items()
@@ -145,7 +149,7 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _StrictLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 
 try:  # the C parser is several times faster; same constructor and resolver rules
-    class _FastLoader(yaml.CSafeLoader):  # type: ignore[name-defined, misc]
+    class _FastLoader(yaml.CSafeLoader):
         pass
 
     _FastLoader.yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
@@ -213,11 +217,18 @@ def _shape_is_fine(data: Any) -> bool:
 
 
 def _raise_shape_problem(data: Any, name: str) -> None:
-    """Raise the InputError for what _shape_is_fine refused, with its pointer."""
-    seen: set[int] = set()
+    """Raise the InputError for what _shape_is_fine refused, with its pointer.
+
+    Nodes are visited in document order, so a YAML alias is named at the
+    alias (the second occurrence), with the place of its anchor.
+    """
+    seen: dict[int, str] = {}
     stack: list[tuple[Any, str, int]] = [(data, "", 0)]
     while stack:
         node, pointer, depth = stack.pop()
+        if isinstance(node, float) and math.isnan(node):
+            raise InputError([Problem(name, "NaN (not a number) is not allowed: JSON results cannot hold it",
+                                      pointer or "/")])
         if isinstance(node, float) and not math.isfinite(node):
             raise InputError([Problem(name, "a number too large to represent (it overflows to "
                                             "infinity)", pointer or "/")])
@@ -229,14 +240,17 @@ def _raise_shape_problem(data: Any, name: str) -> None:
         if depth > MAX_DEPTH:
             raise InputError([Problem(name, f"nested deeper than {MAX_DEPTH} levels", pointer)])
         if id(node) in seen:
-            raise InputError([Problem(name, "YAML aliases (*name) are not allowed", pointer)])
-        seen.add(id(node))
+            raise InputError([Problem(name, f"YAML aliases (*name) are not allowed: this repeats "
+                                            f"{seen[id(node)] or '/'}", pointer)])
+        seen[id(node)] = pointer
         items = node.items() if isinstance(node, dict) else enumerate(node)
+        children = []
         for key, value in items:
             if isinstance(key, str) and _LONE_SURROGATE.search(key):
                 raise InputError([Problem(name, "a key holds a lone UTF-16 surrogate escape, which is "
                                                 "not a character", pointer or "/")])
-            stack.append((value, f"{pointer}/{escape_pointer(key)}", depth + 1))
+            children.append((value, f"{pointer}/{escape_pointer(key)}", depth + 1))
+        stack.extend(reversed(children))
 
 
 def escape_pointer(part: Any) -> str:
@@ -344,25 +358,136 @@ def load_file(path: str | os.PathLike, display: str | None = None) -> Document:
     """Read and parse one file (see the module docstring for the guarantees)."""
     path = Path(path)
     name = display or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError([Problem(name, f"the file is {size / 1048576:.1f} MiB; the limit is "
-                                            f"{MAX_FILE_BYTES // 1048576} MiB")])
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, f"cannot read: {exc.strerror or exc}")]) from None
+    raw, regular = read_limited(path, name)
     kind = kind_of(path)
     data = parse_text(_decode(raw, name), kind, name)
+    if data is None:
+        raise InputError([Problem(name, "the file holds no data: its YAML document is null "
+                                        "(only comments, '~' or 'null')")])
     _check_shape(data, name)
-    return Document(name=name, path=path, data=data, sha256=hashlib.sha256(raw).hexdigest(), kind=kind)
+    doc = Document(name=name, path=path, data=data, sha256=hashlib.sha256(raw).hexdigest(), kind=kind)
+    if not regular:  # a pipe cannot be read again to locate an error
+        doc.extra["raw"] = raw
+    return doc
+
+
+def describe_type(value: Any) -> str:
+    """What a parsed value is, in words: ``a list``, ``text``, ``a number``, ``true or false``, ``null``."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "null" if value is None else type(value).__name__
+
+
+def too_large(name: str, size: int | None, limit: int) -> InputError:
+    """The error for input over ``limit`` bytes (``size``: the file's, None when a pipe ran past it)."""
+    mib = f"{limit / 1048576:g} MiB"
+    if size is None:
+        return InputError([Problem(name, f"more than {limit:,} bytes came through the pipe; the limit is "
+                                         f"{limit:,} bytes ({mib}); stopped reading there")])
+    return InputError([Problem(name, f"the file is {size:,} bytes; the limit is {limit:,} bytes ({mib})")])
+
+
+def file_kind(mode: int) -> str:
+    """``file``, ``folder``, ``pipe`` or what else a stat mode is, in words."""
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "pipe"
+    if stat.S_ISCHR(mode):
+        return "character device"
+    if stat.S_ISBLK(mode):
+        return "block device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
+def cannot_open(path: Path, exc: OSError) -> str:
+    """Why ``path`` could not be opened, in words, telling a broken or looping symbolic link apart."""
+    if exc.errno == errno.ELOOP:
+        return "cannot read: a symbolic link loop (too many levels of symbolic links)"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return f"cannot read: a symbolic link to {os.readlink(path)}, which does not exist"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def open_input(path: Path, name: str) -> tuple[int, str, int]:
+    """Open ``path`` for reading without hanging: (descriptor, kind, size).
+
+    A named pipe is opened without waiting for a writer (one that has none
+    reads as empty). Only regular files and pipes are accepted: a folder, a
+    device (``/dev/zero``, a terminal) or a socket raises InputError naming
+    what it is. The caller closes the descriptor.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
+        | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise InputError([Problem(name, cannot_open(path, exc))]) from None
+    try:
+        info = os.fstat(fd)
+        kind = file_kind(info.st_mode)
+        if kind not in ("file", "pipe"):
+            raise InputError([Problem(name, f"not a regular file or a pipe but a {kind}")])
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, kind, info.st_size
+
+
+def read_limited(path: Path, name: str, limit: int | None = None) -> tuple[bytes, bool]:
+    """The bytes of a regular file or a pipe, read once and never more than ``limit`` (MAX_FILE_BYTES).
+
+    Returns the bytes and whether it was a regular file. A regular file over
+    the limit is refused before it is read; a pipe is read until it passes
+    the limit, then refused. Raises InputError naming the file.
+    """
+    limit = MAX_FILE_BYTES if limit is None else limit
+    fd, kind, size = open_input(path, name)
+    try:
+        if kind == "file" and size > limit:
+            raise too_large(name, size, limit)
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise too_large(name, None if kind == "pipe" else total, limit)
+        if kind == "pipe" and not total:
+            raise InputError([Problem(name, "nothing came through the pipe (a named pipe that no program "
+                                            "was writing to reads as empty)")])
+    except OSError as exc:
+        raise InputError([Problem(name, f"cannot read: {exc.strerror or exc}")]) from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks), kind == "file"
 
 
 def expand_paths(args: Iterable[str]) -> tuple[list[Path], list[Problem]]:
     """Profile files named by ``args``: files, folders (every profile in them) and globs.
 
     Returns the files in a stable order without repeats, and a problem for
-    each argument that matched nothing.
+    each argument that matched nothing, each folder that could not be read,
+    and each entry named like a profile that is not a regular file (a named
+    pipe, a device, a broken or looping symbolic link): nothing is skipped
+    without a word. A pipe named on its own (``<(...)``) is read like a file.
     """
     files: list[Path] = []
     problems: list[Problem] = []
@@ -377,13 +502,13 @@ def expand_paths(args: Iterable[str]) -> tuple[list[Path], list[Problem]]:
     for arg in args:
         path = Path(arg)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in PROFILE_SUFFIXES)
-            if not found:
+            found, trouble = _profiles_in(path)
+            problems.extend(trouble)
+            if not found and not trouble:
                 problems.append(Problem(arg, "no .json, .yaml or .yml profiles in this folder"))
             for p in found:
                 add(p)
-        elif path.is_file():
+        elif os.path.lexists(arg):
             add(path)
         elif glob.has_magic(arg):
             matches = sorted(Path(m) for m in glob.glob(arg, recursive=True) if Path(m).is_file())
@@ -396,6 +521,50 @@ def expand_paths(args: Iterable[str]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
+def _profiles_in(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The profile files under ``folder`` (symbolic links followed, each folder once), sorted,
+    and a problem for each folder that could not be listed and each non-regular file named like a profile."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    visited: set[Path] = set()
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            real = current.resolve()
+            if real in visited:
+                continue
+            visited.add(real)
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            problems.append(Problem(str(current), f"cannot read this folder: {exc.strerror or exc}; "
+                                                  f"its profiles were not assessed"))
+            continue
+        for entry in entries:
+            path = Path(current, entry.name)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                pending.append(path)
+                continue
+            if path.suffix.lower() not in PROFILE_SUFFIXES:
+                continue
+            try:
+                mode = os.stat(path).st_mode
+            except OSError as exc:
+                problems.append(Problem(str(path), cannot_open(path, exc) + "; not assessed"))
+                continue
+            if stat.S_ISREG(mode):
+                found.append(path)
+            else:
+                problems.append(Problem(str(path), f"not a regular file but a {file_kind(mode)}; "
+                                                   f"not assessed"))
+    return sorted(found), sorted(problems, key=lambda p: p.file)
+
+
 def locate(doc: Document, pointer_parts: Iterable[Any]) -> tuple[int | None, int | None]:
     """The (line, column) of a JSON pointer in the document's text, when findable.
 
@@ -405,7 +574,8 @@ def locate(doc: Document, pointer_parts: Iterable[Any]) -> tuple[int | None, int
     """
     if "nodes" not in doc.extra:
         try:
-            text = _decode(doc.path.read_bytes(), doc.name)
+            raw = doc.extra["raw"] if "raw" in doc.extra else read_limited(doc.path, doc.name)[0]
+            text = _decode(raw, doc.name)
             doc.extra["nodes"] = yaml.compose(text, Loader=_StrictLoader)
         except Exception:
             doc.extra["nodes"] = None

@@ -18,6 +18,7 @@ from typing import Any
 from .evidence import parse_date
 from .host import RegisteredCheck
 from .model import DEFAULT_BANDS, CheckContext, Finding, rating_for, worst
+from .results import CheckOutcome, CheckResult, outcome
 
 
 class CheckTimeout(Exception):
@@ -31,9 +32,8 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     Elsewhere the block runs without a limit: a timer signal can only
     interrupt the main thread.
     """
-    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
+    if (seconds is None or seconds <= 0 or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
         yield
         return
 
@@ -61,18 +61,22 @@ def check_weight(rc: RegisteredCheck, policy: Mapping[str, Any]) -> float:
     return float(own.get("weight", rc.check.weight))
 
 
-def _error(message: str) -> dict[str, Any]:
-    return {"status": "error", "score": None, "rating": None, "confidence": 0.0,
-            "summary": f"The check failed: {message}", "rationale": [], "metrics": {},
-            "sources": [], "recommendations": ["Report this to the plugin's authors; "
-                                               "the check's result is unknown."],
-            "facts": {}, "error": message}
+def error_outcome(message: str) -> CheckOutcome:
+    """The outcome of a check that failed: no score, the reason in ``error``."""
+    return outcome(status="error", summary=f"The check failed: {message}",
+                   recommendations=["Report this to the plugin's authors; the check's result is unknown."],
+                   error=message)
+
+
+def skipped_outcome() -> CheckOutcome:
+    """The outcome of a check the policy turned off."""
+    return outcome(status="skipped", summary="Turned off by the policy.")
 
 
 def run_check(rc: RegisteredCheck, profile: Mapping[str, Any], as_of: dt.date,
               policy: Mapping[str, Any], settings: Mapping[str, Any],
-              screening: Any = None) -> dict[str, Any]:
-    """Run one check; return its result fields (status, score, rating, ...).
+              screening: Any = None) -> CheckOutcome:
+    """Run one check; return what it found (status, score, rating, ...).
 
     ``screening`` (the run's Screener, or None) is passed to the check as
     ``ctx.screening``.
@@ -82,12 +86,12 @@ def run_check(rc: RegisteredCheck, profile: Mapping[str, Any], as_of: dt.date,
         with time_limit(policy.get("check_timeout_seconds")):
             finding = rc.check.run(profile, ctx)
     except CheckTimeout as exc:
-        return _error(str(exc))
+        return error_outcome(str(exc))
     except (Exception, SystemExit) as exc:  # isolation: any failure of plugin code is a finding
         text = " ".join(str(exc).split())[:300]
-        return _error(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+        return error_outcome(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
     if not isinstance(finding, Finding):
-        return _error(f"returned {type(finding).__name__}, not a vendordd.Finding")
+        return error_outcome(f"returned {type(finding).__name__}, not a vendordd.Finding")
     problems = finding.problems()
     if not problems:
         try:
@@ -95,18 +99,17 @@ def run_check(rc: RegisteredCheck, profile: Mapping[str, Any], as_of: dt.date,
         except (TypeError, ValueError) as exc:
             problems.append(f"metrics or facts are not JSON data ({exc})")
     if problems:
-        return _error("malformed finding: " + "; ".join(problems))
+        return error_outcome("malformed finding: " + "; ".join(problems))
     bands = policy.get("bands") or DEFAULT_BANDS
     rating = finding.rating
     if finding.score is not None:
         rating = worst(rating, rating_for(float(finding.score), bands))
-    return {"status": finding.status,
-            "score": None if finding.score is None else round(float(finding.score), 1),
-            "rating": rating if finding.status == "ok" else None,
-            "confidence": round(float(finding.confidence), 2), "summary": finding.summary,
-            "rationale": list(finding.rationale), "metrics": dict(finding.metrics),
-            "sources": list(finding.sources), "recommendations": list(finding.recommendations),
-            "facts": dict(finding.facts), "error": None}
+    return outcome(status=finding.status,
+                   score=None if finding.score is None else round(float(finding.score), 1),
+                   rating=rating if finding.status == "ok" else None,
+                   confidence=round(float(finding.confidence), 2), summary=finding.summary,
+                   rationale=finding.rationale, metrics=finding.metrics, sources=finding.sources,
+                   recommendations=finding.recommendations, facts=finding.facts)
 
 
 def find_override(policy: Mapping[str, Any], vendor_id: str, check_id: str,
@@ -125,7 +128,7 @@ def find_override(policy: Mapping[str, Any], vendor_id: str, check_id: str,
     return None, warning
 
 
-def apply_override(result: dict[str, Any], entry: Mapping[str, Any],
+def apply_override(result: CheckResult, entry: Mapping[str, Any],
                    bands: Mapping[str, float]) -> None:
     """Replace score/rating with the analyst's, keeping the original for the record."""
     original = {"status": result["status"], "score": result["score"], "rating": result["rating"]}

@@ -192,8 +192,9 @@ def _host_with(plugins: Iterable[object]) -> tuple[Host, list[str]]:
     host = Host().load()
     names = []
     for plugin in plugins:
-        if host.pm.is_registered(plugin):
-            names.append(host.pm.get_name(plugin))
+        registered = host.pm.get_name(plugin) if host.pm.is_registered(plugin) else None
+        if registered is not None:
+            names.append(registered)
             continue
         name = _plugin_name(plugin)
         host.register_object(plugin, name)

@@ -1,90 +1,34 @@
-"""Assessing profile files one at a time, in worker processes where that pays.
+"""Assessing a run's profile files in worker processes where that pays.
 
-:func:`assess_files` reads, validates and assesses each file and yields a
-:class:`FileResult` per file, in the files' order, so that a run's results
-do not depend on how many processes made them. With more than one job it
-forks worker processes (Linux only: forking is the one start method that
-needs no re-import of plugins loaded from local files, and macOS advises
-against it); each inherits the run's :class:`Job` and returns only the
-entry, packed when the run keeps its entries packed (see
-:mod:`vendordd.vendor_store`), so the parent never holds parsed profiles.
+:func:`assess_files` yields a :class:`~vendordd.assessment.FileResult` per
+file, in the files' order, so that a run's results do not depend on how
+many processes made them. Each file goes through
+:func:`vendordd.assessment.assess_one`, in this process or, with more than
+one job, in forked worker processes (Linux only: forking is the one start
+method that needs no re-import of plugins loaded from local files, and
+macOS advises against it). Workers inherit the run's
+:class:`~vendordd.assessment.Job` and send back only the entry, packed when
+the run keeps its entries packed (see :mod:`vendordd.vendor_store`), so the
+parent never holds parsed profiles.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
-from .loader import Problem
+from .assessment import FileResult, Job, assess_one
 
 #: Fewer files than this are assessed in the calling process: starting workers costs more.
 PARALLEL_MIN_FILES = 64
 #: The most worker processes a run starts by default.
 MAX_DEFAULT_JOBS = 8
 
-
-@dataclass
-class Job:
-    """What assessing any file of a run needs; the same for every file."""
-
-    validator: Any
-    checks: list[Any]
-    policy: Mapping[str, Any]
-    day: dt.date
-    settings: Mapping[str, Mapping[str, Any]]
-    screener: Any = None
-    baseline: Mapping[str, Mapping[str, Any]] | None = None  # baseline entries by vendor id
-    step: float = 10.0
-    packed: bool = False
-
-
-@dataclass
-class FileResult:
-    """One file's outcome: problems, or its vendor's entry (``entry`` or ``blob`` when packed)."""
-
-    problems: list[Problem] = field(default_factory=list)
-    vendor_id: str | None = None
-    name: str | None = None
-    sha256: str | None = None
-    entry: dict[str, Any] | None = None
-    blob: bytes | None = None
-    warnings: list[str] = field(default_factory=list)
-    got_worse: bool = False
-
-
-_JOB: Job | None = None
-
-
-def assess_one(path: Path, job: Job | None = None) -> FileResult:
-    """Read, validate and assess one profile file (``job``: the run's, by default the forked one)."""
-    from .diff import vendor_change
-    from .pipeline import assess_vendor, read_profile
-    from .vendor_store import pack
-
-    job = job or _JOB
-    assert job is not None, "assess_one needs a Job"
-    doc, problems = read_profile(path, job.validator)
-    if doc is None:
-        return FileResult(problems=problems)
-    entry = assess_vendor(doc, job.checks, job.policy, job.day, job.settings, job.screener)
-    got_worse = False
-    if job.baseline is not None:
-        entry["change"] = vendor_change(job.baseline.get(entry["id"]), entry, job.step)
-        got_worse = bool(entry["change"]["got_worse"])
-    result = FileResult(vendor_id=entry["id"], name=doc.name, sha256=doc.sha256,
-                        warnings=list(entry["warnings"]), got_worse=got_worse)
-    if job.packed:
-        result.blob = pack(entry)
-    else:
-        result.entry = entry
-    return result
+_JOB: Job | None = None  # the run's Job, inherited by forked workers
 
 
 def can_fork() -> bool:
@@ -123,9 +67,14 @@ def assess_files(files: Sequence[Path], job: Job, jobs: int = 1) -> Iterator[Fil
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs, initializer=_ignore_interrupts) as pool:
-            yield from pool.imap(assess_one, files, chunksize=4)
+            yield from pool.imap(_assess_in_worker, files, chunksize=4)
     finally:
         _JOB = None
+
+
+def _assess_in_worker(path: Path) -> FileResult:
+    assert _JOB is not None, "a worker runs only inside assess_files"
+    return assess_one(path, _JOB)
 
 
 def _ignore_interrupts() -> None:

@@ -17,7 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from vendordd import workers
-from vendordd.cli import _dump_json, cli
+from vendordd.cli import cli
+from vendordd.outputs import dump_json
 from vendordd.pipeline import assess
 from vendordd.scorecard import write_scorecard
 from vendordd.vendor_store import VendorStore, iter_results_json, pack, unpack
@@ -48,7 +49,7 @@ def _outputs(root: Path, tag: str, **options) -> tuple[bytes, bytes, object]:
                      as_of=AS_OF, **options)
     json_path, xlsx_path = root / f"{tag}.json", root / f"{tag}.xlsx"
     with json_path.open("wb") as fh:
-        _dump_json(outcome.results, fh)
+        dump_json(outcome.results, fh)
     write_scorecard(outcome.results, xlsx_path, vendor_sheet_limit=4)
     return json_path.read_bytes(), xlsx_path.read_bytes(), outcome
 

@@ -73,3 +73,27 @@ def test_portfolio_flags_the_concentration_on_qwen(us):
     conc = us["_results"]["portfolio"]["concentration"]
     assert conc["largest_vendor"] == "alibaba-qwen" and conc["hhi_band"] == "highly_concentrated"
     assert any(w["single_point_of_failure"] for w in conc["workloads"])
+
+
+def test_api_stability_is_scored_from_the_lifecycle_facts(us, eu):
+    """Providers with notice evidence get a scored finding naming retirements and notices;
+    those without (no published policy, no dated retirement) get insufficient data, not a score."""
+    scored = {"openai", "anthropic", "google-deepmind", "mistral-ai", "alibaba-qwen", "deepseek",
+              "microsoft"}
+    for run in (us, eu):
+        for vid, vendor in run.items():
+            if vid.startswith("_"):
+                continue
+            finding = _check(vendor, "api_stability")
+            if vid in scored:
+                assert finding["status"] == "ok" and finding["score"] is not None, vid
+                retirements = [line for line in finding["rationale"] if line.startswith("Retirement: ")]
+                assert retirements and any("days' notice" in line or "counted at the promised" in line
+                                           for line in retirements), vid
+                assert finding["sources"], vid
+            else:
+                assert finding["status"] == "insufficient_data" and finding["score"] is None, vid
+    # the shortest GA notices the fact base records
+    assert _check(us["mistral-ai"], "api_stability")["metrics"]["shortest_notice_days"] == 24
+    assert _check(us["anthropic"], "api_stability")["metrics"]["shortest_notice_days"] == 62
+    assert _check(us["deepseek"], "api_stability")["rating"] == "critical"  # no pinning, silent swaps

@@ -25,7 +25,9 @@ from pathlib import Path
 import pytest
 from openpyxl.worksheet._writer import ALL_TEMP_FILES
 
+import vendordd.outputs as outputs
 from vendordd.cli import main
+from vendordd.outputs import lock_path, output_locks
 from vendordd.testing import minimal_profile
 
 AS_OF = "2026-06-01"
@@ -103,12 +105,7 @@ def test_missing_output_folder(ws, capsys, option):
     target = ws["out"] / "no" / "such" / ("scorecard.xlsx" if option == "-o" else "results.json")
     code, err = _run(capsys, *_args(ws, option, str(target)))
     assert code == 2
-    line = _one_error(err)
-    if option == "-o":
-        assert line == f"vendordd: error: output folder {target.parent} does not exist"
-    else:
-        assert line.startswith(f"vendordd: error: {target}: cannot write the JSON results: ")
-        assert "No such file or directory" in line
+    assert _one_error(err) == f"vendordd: error: output folder {target.parent} does not exist"
     assert not (ws["out"] / "no").exists()
     _assert_untouched(ws)
 
@@ -139,7 +136,7 @@ def test_json_output_equal_to_an_input_profile_or_policy_or_a_link_to_one(ws, ca
     for target in (ws["profile"], ws["policy"], link, hard):
         code, err = _run(capsys, *_args(ws, "--json", str(target)))
         assert code == 2
-        assert _one_error(err).startswith(f"vendordd: error: {target}: cannot write the JSON results: "
+        assert _one_error(err).startswith(f"vendordd: error: output {target} is one of the inputs; "
                                           f"refusing to overwrite input file ")
     assert link.is_symlink()
     _assert_untouched(ws)
@@ -265,3 +262,66 @@ def test_outputs_written_after_a_run_with_input_errors_keep_exit_2(ws, capsys):
     data = json.loads(ws["results"].read_text(encoding="utf-8"))
     assert [v["id"] for v in data["vendors"]] == ["vendor-a", "vendor-b"]
     assert Path(ws["xlsx"]).read_bytes() != ws["before"]["scorecard.xlsx"]
+
+
+# -- the workbook and the JSON of one run are committed together or not at all (issue 20, item 5)
+
+def test_both_outputs_are_replaced_together(ws, capsys):
+    code, err = _run(capsys, *_args(ws, "-o", str(ws["xlsx"]), "--json", str(ws["results"])))
+    assert code == 0, err
+    assert ws["xlsx"].read_bytes() != ws["before"]["scorecard.xlsx"]
+    assert ws["results"].read_bytes() != ws["before"]["results.json"]
+    assert sorted(p.name for p in ws["out"].iterdir()) == ["results.json", "scorecard.xlsx"]
+
+
+def test_a_failing_json_write_keeps_the_old_workbook_too(ws, capsys, monkeypatch):
+    def full_disk(results, fh):
+        fh.write(b'{"format_version": 1, ')
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(outputs, "dump_json", full_disk)
+    code, err = _run(capsys, *_args(ws, "-o", str(ws["xlsx"]), "--json", str(ws["results"])))
+    assert code == 2
+    assert _one_error(err) == (f"vendordd: error: {ws['results']}: cannot write the JSON results: "
+                               f"[Errno {errno.ENOSPC}] No space left on device")
+    _assert_untouched(ws)  # the new workbook was complete, but is not kept without its JSON
+
+
+def test_a_rename_failing_half_way_puts_the_first_output_back(ws, capsys, monkeypatch):
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def second_fails(src, dst, *args, **kwargs):
+        if Path(dst) == ws["results"]:  # the workbook is already in place by now
+            calls.append(str(dst))
+            raise OSError(errno.EIO, "Input/output error")
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", second_fails)
+    code, err = _run(capsys, *_args(ws, "-o", str(ws["xlsx"]), "--json", str(ws["results"])))
+    assert calls, "the JSON rename was not reached"
+    assert code == 2
+    assert _one_error(err) == f"vendordd: error: could not write {ws['results']}: Input/output error"
+    _assert_untouched(ws)
+
+
+def test_a_run_writing_the_same_outputs_is_refused(ws, capsys):
+    with output_locks([ws["results"]]):  # another run, in the middle of its write
+        code, err = _run(capsys, *_args(ws, "-o", str(ws["xlsx"]), "--json", str(ws["results"])))
+        assert code == 2
+        assert _one_error(err) == (f"vendordd: error: {ws['results']} is being written by another "
+                                   f"vendordd run; nothing was written (run again when it has finished)")
+        assert lock_path(ws["results"]).exists()
+    assert not lock_path(ws["results"]).exists()  # no debris once the holder is done
+    _assert_untouched(ws)
+    code, err = _run(capsys, *_args(ws, "-o", str(ws["xlsx"]), "--json", str(ws["results"])))
+    assert code == 0, err  # and once it is done, the next run writes
+
+
+def test_locks_leave_no_file_behind(tmp_path):
+    target = tmp_path / "results.json"
+    with output_locks([target]):
+        assert lock_path(target).exists()
+    with output_locks([target]), output_locks([tmp_path / "other.json"]):
+        pass
+    assert list(tmp_path.iterdir()) == []

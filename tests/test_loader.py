@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from vendordd.assessment import validate_one
 from vendordd.loader import MAX_FILE_BYTES, InputError, expand_paths, load_file
-from vendordd.pipeline import load_profiles
+from vendordd.pipeline import unique_vendors
 from vendordd.testing import minimal_profile
 from vendordd.validation import compile_validator, profile_schema
 
@@ -22,10 +23,16 @@ def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
     return path
 
 
+def validate_all(paths: list[str], validator) -> tuple[list, list]:
+    """What `vendordd validate` does: the valid files (duplicate ids dropped) and the problems."""
+    files, problems = expand_paths(paths)
+    return unique_vendors((validate_one(f, validator) for f in files), problems), problems
+
+
 def _problems(path: Path) -> list[str]:
     validator = compile_validator(profile_schema())
-    docs, problems, _ = load_profiles([str(path)], validator)
-    assert not docs
+    valid, problems = validate_all([str(path)], validator)
+    assert not valid
     return [str(p) for p in problems]
 
 
@@ -80,7 +87,8 @@ def test_oversized_file_refused_before_reading(tmp_path):
     path = tmp_path / "big.json"
     with path.open("wb") as fh:
         fh.truncate(MAX_FILE_BYTES + 1)
-    assert "the limit is 5 MiB" in _one_error(path)
+    # the byte counts, not "5.0 MiB; the limit is 5 MiB" for one byte over
+    assert _one_error(path).endswith(": the file is 5,242,881 bytes; the limit is 5,242,880 bytes (5 MiB)")
 
 
 def test_deep_nesting_refused(tmp_path):
@@ -129,8 +137,8 @@ def test_duplicate_vendor_ids_name_both_files(tmp_path):
     a = _write(tmp_path, "a.json", json.dumps(minimal_profile("same")))
     b = _write(tmp_path, "b.json", json.dumps(minimal_profile("same")))
     c = _write(tmp_path, "c.json", json.dumps(minimal_profile("other")))
-    docs, problems, _ = load_profiles([str(tmp_path)], compile_validator(profile_schema()))
-    assert [d.data["vendor"]["id"] for d in docs] == ["other"]
+    valid, problems = validate_all([str(tmp_path)], compile_validator(profile_schema()))
+    assert [r.vendor_id for r in valid] == ["other"]
     assert len(problems) == 2
     assert all(str(a) in str(p) and str(b) in str(p) for p in problems)
     assert c.exists()

@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
-from vendordd.cli import _dump_json, _no_full_collections
+from vendordd.cli import _no_full_collections
 from vendordd.loader import MAX_DEPTH, Document, InputError, _check_shape, _shape_is_fine
+from vendordd.outputs import dump_json
 from vendordd.validation import future_facts, semantic_problems
 
 
@@ -33,7 +34,7 @@ def _big_results() -> dict[str, Any]:
 def test_streamed_json_is_byte_for_byte_json_dumps() -> None:
     results = _big_results()
     out = io.BytesIO()
-    _dump_json(results, out)
+    dump_json(results, out)
     expected = (json.dumps(results, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
     assert len(expected) > 2 << 20  # several batches were written
     assert out.getvalue() == expected

@@ -276,13 +276,13 @@ def test_the_policy_lists_and_disables_plugins(write_plugin, tmp_path):
 
 # -- the example plugins --------------------------------------------------------------------------
 
-API_STABILITY = PLUGIN_EXAMPLES / "api_stability.py"
+DEPRECATION_LOG = PLUGIN_EXAMPLES / "deprecation_log.py"
 
 
 @pytest.fixture
-def api_stability(monkeypatch):
+def deprecation_log(monkeypatch):
     """The example file imported as vendordd imports a local plugin (in sys.modules)."""
-    spec = importlib.util.spec_from_file_location("example_api_stability", API_STABILITY)
+    spec = importlib.util.spec_from_file_location("example_deprecation_log", DEPRECATION_LOG)
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, spec.name, module)
     spec.loader.exec_module(module)
@@ -293,35 +293,35 @@ def _history(deprecations=(), breaking=(), **extra):
     sources = [{"id": "d", "url": "https://docs.example.com/deprecations", "kind": "primary",
                 "published": "2026-05-01"}]
     data = {"deprecations": list(deprecations), "breaking_changes": list(breaking), **extra}
-    return minimal_profile("example-vendor", sources=sources, extensions={"api_stability": data})
+    return minimal_profile("example-vendor", sources=sources, extensions={"deprecation_log": data})
 
 
-def test_api_stability_worked_example(api_stability):
+def test_deprecation_log_worked_example(deprecation_log):
     profile = _history(
         deprecations=[{"model": "m1", "announced": "2025-10-01", "notice_days": 96, "sources": ["d"]},
                       {"model": "m2", "announced": "2025-11-01", "retired": "2026-05-20",
                        "sources": ["d"]}],
         breaking=[{"date": "2026-02-01", "summary": "format change", "notice_days": 14}])
-    assert validate_profile(profile, plugins=[api_stability]) == []
-    result = run_check(api_stability.CHECK, profile, as_of="2026-06-01")
+    assert validate_profile(profile, plugins=[deprecation_log]) == []
+    result = run_check(deprecation_log.CHECK, profile, as_of="2026-06-01")
     assert (result["score"], result["rating"]) == (75.0, "high")
     assert result["metrics"]["shortest_notice_days"] == 96
     assert result["metrics"]["median_notice_days"] == 148.0  # 96 and 200 days' notice
     assert result["metrics"]["retired_models"] == 1
 
 
-def test_api_stability_without_data_or_with_none_found(api_stability):
-    assert run_check(api_stability.CHECK, minimal_profile())["status"] == "insufficient_data"
-    clean = run_check(api_stability.CHECK, _history(sources=["d"], as_of="2026-05-01"))
+def test_deprecation_log_without_data_or_with_none_found(deprecation_log):
+    assert run_check(deprecation_log.CHECK, minimal_profile())["status"] == "insufficient_data"
+    clean = run_check(deprecation_log.CHECK, _history(sources=["d"], as_of="2026-05-01"))
     assert (clean["status"], clean["score"], clean["rating"]) == ("ok", 100.0, "low")
 
 
-def test_api_stability_unknown_notice_and_future_facts(api_stability):
+def test_deprecation_log_unknown_notice_and_future_facts(deprecation_log):
     profile = _history(deprecations=[{"model": "m1", "retired": "2026-03-01"},
                                      {"model": "later", "announced": "2026-07-01",
                                       "retired": "2026-12-01"},
                                      {"model": "old", "announced": "2020-01-01", "notice_days": 5}])
-    result = run_check(api_stability.CHECK, profile, as_of="2026-06-01")
+    result = run_check(deprecation_log.CHECK, profile, as_of="2026-06-01")
     assert result["score"] == 88.0  # only m1 counts: unknown notice, 12 points
     assert result["rating"] == "low"  # the 5-day notice is outside the window
     assert result["metrics"]["unknown_notice"] == 1
@@ -329,36 +329,36 @@ def test_api_stability_unknown_notice_and_future_facts(api_stability):
     assert result["facts"]["scheduled_retirements"] == []  # announced after the as-of date
 
 
-def test_api_stability_recommends_migrating_a_product_in_use(api_stability):
+def test_deprecation_log_recommends_migrating_a_product_in_use(deprecation_log):
     profile = _history(deprecations=[{"model": "chat-2", "announced": "2026-04-01",
                                       "retired": "2026-08-01", "replacement": "chat-3"}])
     profile["vendor"]["products"] = ["Chat-2"]
-    result = run_check(api_stability.CHECK, profile, as_of="2026-06-01")
+    result = run_check(deprecation_log.CHECK, profile, as_of="2026-06-01")
     assert "Migrate off chat-2 to chat-3 before it is retired on 2026-08-01." in result["recommendations"]
 
 
-def test_api_stability_schema_fragment(api_stability):
+def test_deprecation_log_schema_fragment(deprecation_log):
     bad = _history(deprecations=[{"model": "m1", "notice_days": -3}], breaking=[{"date": "2026-01"}])
-    problems = validate_profile(bad, plugins=[api_stability])
+    problems = validate_profile(bad, plugins=[deprecation_log])
     assert problems == [
-        "/extensions/api_stability/breaking_changes/0: 'summary' is a required property",
+        "/extensions/deprecation_log/breaking_changes/0: 'summary' is a required property",
         # the anyOf [announced | retired]: the validator names the first alternative
-        "/extensions/api_stability/deprecations/0: 'announced' is a required property",
-        "/extensions/api_stability/deprecations/0/notice_days: -3 is less than the minimum of 0",
+        "/extensions/deprecation_log/deprecations/0: 'announced' is a required property",
+        "/extensions/deprecation_log/deprecations/0/notice_days: -3 is less than the minimum of 0",
     ]
     assert validate_profile(bad) == []  # without the plugin, extension data is not checked
 
 
-def test_api_stability_through_the_cli_on_the_demo_profile():
-    result = _invoke("run", str(DEMO_PROFILES), "--plugin", str(API_STABILITY), "--as-of", "2026-06-01",
+def test_deprecation_log_through_the_cli_on_the_demo_profile():
+    result = _invoke("run", str(DEMO_PROFILES), "--plugin", str(DEPRECATION_LOG), "--as-of", "2026-06-01",
                      "--json", "-")
     assert result.exit_code == 0, result.stderr
     [vendor] = json.loads(result.stdout)["vendors"]
-    entry = next(c for c in vendor["checks"] if c["id"] == "api_stability")
+    entry = next(c for c in vendor["checks"] if c["id"] == "deprecation_log")
     assert (entry["status"], entry["score"], entry["rating"], entry["plugin"]) == (
-        "ok", 67.0, "high", "api_stability")
+        "ok", 67.0, "high", "deprecation_log")
     assert entry["facts"]["retired_models"] == ["efl-base", "efl-chat-1", "efl-embed-0"]
-    valid = _invoke("validate", str(DEMO_PROFILES), "--plugin", str(API_STABILITY))
+    valid = _invoke("validate", str(DEMO_PROFILES), "--plugin", str(DEPRECATION_LOG))
     assert valid.exit_code == 0, valid.stderr
 
 
@@ -372,6 +372,23 @@ def test_financial_example_in_process(import_from):
     result = run_check(check, demo, as_of="2026-06-01")
     assert (result["score"], result["rating"]) == (45.0, "high")
     assert run_check(check, minimal_profile())["status"] == "insufficient_data"
+
+
+def test_financial_example_on_the_real_example_profiles(import_from):
+    """The bundled providers' financial facts: Zhipu's losses, Anthropic's revenue, Moonshot's cash."""
+    plugin = import_from(FINANCIAL / "src", "vendordd_financial.plugin")
+    check = sys.modules["vendordd_financial.check"].CHECK
+    import yaml
+
+    outcomes = {}
+    for vendor in ("zhipu-ai", "anthropic", "moonshot-ai"):
+        profile = yaml.safe_load((EXAMPLES / "profiles" / f"{vendor}.yaml").read_text(encoding="utf-8"))
+        assert validate_profile(profile, plugins=[plugin]) == []
+        result = run_check(check, profile, as_of="2026-11-29")
+        outcomes[vendor] = (result["status"], result["score"], result["rating"])
+    assert outcomes == {"zhipu-ai": ("ok", 0.0, "critical"),  # losses ~12x revenue
+                        "anthropic": ("ok", 95.0, "low"),  # funding ~2.4x revenue
+                        "moonshot-ai": ("insufficient_data", None, None)}  # cash, no revenue or burn
 
 
 @pytest.mark.slow
@@ -392,7 +409,7 @@ def test_financial_package_installs_and_runs_through_the_cli(tmp_path):
     assert info["hooks"] == ["register_checks", "register_schemas"]
 
     run = _run_subprocess([sys.executable, "-m", "vendordd", "run", str(DEMO_PROFILES),
-                           "--plugin", str(API_STABILITY), "--as-of", "2026-06-01", "--json", "-"],
+                           "--plugin", str(DEPRECATION_LOG), "--as-of", "2026-06-01", "--json", "-"],
                           cwd=tmp_path, pythonpath=site)
     assert run.returncode == 0, run.stderr
     [vendor] = json.loads(run.stdout)["vendors"]
@@ -400,7 +417,7 @@ def test_financial_package_installs_and_runs_through_the_cli(tmp_path):
     assert (checks["financial_commitment"]["score"], checks["financial_commitment"]["rating"]) == (
         45.0, "high")
     assert checks["financial_commitment"]["plugin"] == "financial"
-    assert checks["api_stability"]["score"] == 67.0
+    assert checks["deprecation_log"]["score"] == 67.0
 
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(minimal_profile("bad", extensions={"financial": {"cash_usd": 1}})),

@@ -52,7 +52,7 @@ import datetime as dt
 import types
 import weakref
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from lxml import etree
 from openpyxl.cell.cell import Cell
@@ -312,7 +312,7 @@ class _RawSheetWriter(WorksheetWriter):
         links = self.ws._hyperlinks
         if not links:
             return
-        parts, targets = ["<hyperlinks>"], []
+        parts, targets = ["<hyperlinks>"], list[Any]()
         first = len(self._rels) + 1
         for link in links:
             rel_id = link.id
@@ -412,7 +412,7 @@ class RowWriter:
         self._lxml_pending = True  # lxml may hold output that must come before the next raw row
         self.ws = ws
         self._styles = ws.parent._cell_styles
-        self._style_ids: dict[bytes, str | None] = {}
+        self._style_ids: dict[bytes, object] = {}
         self._epoch = ws.parent.epoch
         self._iso_dates = ws.parent.iso_dates
         self._next = 1
@@ -470,6 +470,7 @@ class RowWriter:
             self._write_raw(data)
 
     def _write_raw(self, data: bytes) -> None:
+        assert self._raw is not None
         if self._lxml_pending:
             self._raw.flush()
             self._lxml_pending = False
@@ -491,7 +492,7 @@ class RowWriter:
         sid = self._style_ids.get(key, _UNKNOWN)
         if sid is _UNKNOWN:
             sid = self._style_ids[key] = str(self._styles.add(style)) if any(style) else None
-        return sid
+        return cast("str | None", sid)
 
     def _row_xml(self, row_idx: int, cells: Sequence[Cell | None], height: float | None,
                  dims: Any) -> tuple[str, list[tuple[Cell, int]]]:

@@ -15,7 +15,7 @@ from typing import Any
 STRENGTHS: tuple[str, ...] = ("strong", "potential")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListEntry:
     """One listed party as its list publishes it.
 
@@ -84,7 +84,7 @@ class ScreeningList:
                 "companion_files": [{"file": f, "sha256": s} for f, s in self.files[1:]]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """A vendor name that matched a listed name.
 

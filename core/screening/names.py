@@ -8,7 +8,6 @@ The same functions serve both sides: the vendor's names and the listed ones.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 #: Words dropped from names before comparing them: legal forms and the
 #: generic words the issue names (Co., Ltd., Inc., Limited, Technology...).
@@ -21,12 +20,12 @@ LEGAL_WORDS: frozenset[str] = frozenset({
 })
 STOP_WORDS: frozenset[str] = frozenset({"the", "and", "of", "und", "et"})
 
-_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
-                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o",
-                      "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e",
-                      "yu", "ya", "i", "yi", "ye", "g"]))
-_LATIN = {"æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i", "ħ": "h"}
-_TRANSLITERATE = str.maketrans({**_CYRILLIC, **_LATIN})
+#: Han characters and Japanese kana are kept as written: anyascii reads Han by
+#: its Mandarin syllables without word boundaries (株式会社東芝, Toshiba, would
+#: become "zhushihuishedongzhi"), and a name in these scripts already matches
+#: the same name listed in them exactly (benchmarks/names_eval.py).
+_KEEP_AS_WRITTEN = re.compile("([\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                              "\U00020000-\U0003ffff]+)")
 _JOINERS = re.compile(r"[.'’`ʼ]")
 _WORDS = re.compile(r"[^\W_]+")
 
@@ -34,19 +33,29 @@ _WORDS = re.compile(r"[^\W_]+")
 def words(name: str) -> list[str]:
     """The comparable words of a name.
 
-    Case-folded; accents removed (NFKD); Cyrillic and a few Latin letters
-    transliterated; dots and apostrophes joined (``Z.ai`` -> ``zai``, ``Co.``
-    -> ``co``); ``&`` read as ``and``; other punctuation splits words; legal
+    Case-folded; transliterated to Latin letters by anyascii (accents
+    removed, ``ООО Кестрел`` -> ``ooo kestrel``, ``Ελληνική`` -> ``elliniki``;
+    Han characters and kana are kept as written); dots and apostrophes
+    joined (``Z.ai`` -> ``zai``, ``Co.`` -> ``co``); ``&`` read as ``and``; other punctuation splits words; legal
     forms and stop words (:data:`LEGAL_WORDS`, :data:`STOP_WORDS`) dropped,
     unless nothing else is left.
     """
-    text = unicodedata.normalize("NFKD", str(name).casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_TRANSLITERATE)
+    text = transliterate(str(name).casefold())
     found = _WORDS.findall(_JOINERS.sub("", text.replace("&", " and ")))
     kept = [w for w in found if w not in LEGAL_WORDS and w not in STOP_WORDS]
     if kept:
         return kept
     return [w for w in found if w not in STOP_WORDS] or found
+
+
+def transliterate(text: str) -> str:
+    """``text`` in Latin letters, case-folded (anyascii), with Han characters and kana kept as written."""
+    if text.isascii():
+        return text
+    from anyascii import anyascii
+
+    parts = _KEEP_AS_WRITTEN.split(text)  # odd indexes: the runs kept as written
+    return "".join(part if i % 2 else anyascii(part) for i, part in enumerate(parts)).casefold()
 
 
 def normalise(name: str) -> str:

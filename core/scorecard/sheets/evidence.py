@@ -48,12 +48,20 @@ def source_cells(book: Book, ws: Any, source: Mapping[str, Any],
 
 
 _EVIDENCE_HEADERS = ["Vendor id", "Vendor", "Source id", "Title", "Publisher", "Published", "Kind", "Stale",
-                     "Used by", "URL"]
+                     "Used by", "URL", "Origin"]
+
+
+def origin(source: Mapping[str, Any]) -> str:
+    """``Collected (huggingface, 2026-03-10)`` for a source vendordd collect wrote, else ``Entered``."""
+    mark = source.get("collected")
+    if not isinstance(mark, Mapping):
+        return "Entered"
+    return f"Collected ({', '.join(str(v) for v in (mark.get('source'), mark.get('date')) if v)})"
 
 
 def _write_evidence(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) -> None:
     cols = [Col(12, 24), Col(16, 30), Col(9, 22), Col(24, 45), Col(14, 30), Col(11, 11),
-            Col(10, 15), Col(7, 7), Col(20, 40), Col(24, 60)]
+            Col(10, 15), Col(7, 7), Col(20, 40), Col(24, 60), Col(10, 30)]
     grid = Grid(ws, cols, stream_after=layout.STREAM_AFTER_ROWS, freeze="C2")
     grid.add([book.text(ws, h, "header") for h in _EVIDENCE_HEADERS], measure=False)
     for vendor in vendors:
@@ -64,7 +72,8 @@ def _write_evidence(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) -
             title_c, kind_c, published_c, id_c, stale_c, publisher_c, url_c, used_c = cells
             grid.add([book.text(ws, vendor.get("id")),
                       book.text(ws, vendor.get("name") or vendor.get("id"), "wrap"),
-                      id_c, title_c, publisher_c, published_c, kind_c, stale_c, used_c, url_c])
+                      id_c, title_c, publisher_c, published_c, kind_c, stale_c, used_c, url_c,
+                      book.text(ws, origin(source), "wrap")])
     last = grid.next_row - 1
     grid.flush(freeze="C2")
     book.add_table(ws, "tbl_Evidence", _EVIDENCE_HEADERS, 1, last)

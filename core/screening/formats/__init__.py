@@ -31,5 +31,5 @@ def detect(head: bytes, suffix: str = "") -> ListFormat | None:
 
 def expected() -> str:
     """The formats vendordd reads, for a message: "A, B or C"."""
-    names = [f.description for f in REGISTRY]
+    names = [f.description for f in sorted(REGISTRY, key=lambda f: f.name)]
     return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]

@@ -9,16 +9,19 @@ a ``read`` function that turns the whole file into entries. The registry in
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ...loader import InputError, Problem
 from ..model import ListEntry
 
 #: A bad list file reports at most this many problems.
 MAX_PROBLEMS = 20
+
+_EOL = re.compile(rb"(\r\n|\n|\r)")
 
 
 @dataclass(frozen=True)
@@ -38,18 +41,107 @@ class Head:
     @classmethod
     def of(cls, head: bytes, suffix: str = "") -> Head:
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff").lstrip()
-        return cls(text, text.split("\n", 1)[0].strip(), suffix)
+        # Any line ending: old Mac files end lines with a lone CR.
+        return cls(text, re.split(r"\r\n|\r|\n", text, maxsplit=1)[0].strip(), suffix)
 
 
-@dataclass
+class NotUTF8(Exception):
+    """A line that is not UTF-8 (raised by :meth:`ListSource.text_lines` when a fallback may be tried)."""
+
+
 class ListSource:
-    """One list file to read: where it is and the name messages use for it."""
+    """One list file open for reading, read as a stream so that memory does not grow with its size.
 
-    path: Path
-    name: str
+    ``fh`` is a seekable binary file: the file itself, or the copy of a pipe
+    (read once, ``/dev/stdin`` included). Each of :meth:`chunks`,
+    :meth:`binary_lines` and :meth:`text_lines` reads it from the start and
+    hashes what it reads: once a reader has read to the end, :attr:`sha256`
+    is the file's. ``path`` is the name given (companion files are looked for
+    beside it); ``name`` the name messages use; ``regular`` False for a pipe's
+    copy; ``size`` the size in bytes.
+    """
+
+    def __init__(self, path: Path, name: str, fh: BinaryIO, *, regular: bool = True, size: int | None = None):
+        self.path = path
+        self.name = name
+        self.fh = fh
+        self.regular = regular
+        self.size = size
+        self._digest = hashlib.sha256()
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """The file's bytes from the start, in pieces, hashed as they are read."""
+        self.fh.seek(0)
+        self._digest = hashlib.sha256()
+        while chunk := self.fh.read(size):
+            self._digest.update(chunk)
+            yield chunk
 
     def read_bytes(self) -> bytes:
-        return self.path.read_bytes()
+        """The whole file (for formats that must parse it whole: a JSON document)."""
+        return b"".join(self.chunks())
+
+    def binary_lines(self) -> Iterator[bytes]:
+        """The file's lines with their endings (``\\r\\n``, ``\\n`` or a lone ``\\r``), a byte-order mark dropped."""
+        carry = b""
+        first = True
+        for chunk in self.chunks():
+            data = carry + chunk
+            if first:
+                data = data.removeprefix(b"\xef\xbb\xbf")
+                first = False
+            held = b"\r" if data.endswith(b"\r") else b""  # may be the first half of \r\n
+            parts = _EOL.split(data[:-1] if held else data)
+            for i in range(0, len(parts) - 1, 2):
+                yield parts[i] + parts[i + 1]
+            carry = parts[-1] + held
+        if carry:
+            yield carry
+
+    def text_lines(self, encoding: str = "utf-8", errors: str = "strict", *,
+                   fallback: bool = False) -> Iterator[str]:
+        """The file's lines decoded; a line that is not ``encoding`` raises InputError naming it,
+        or :class:`NotUTF8` when ``fallback`` (the caller then reads again in another encoding)."""
+        offset = 0
+        for number, raw in enumerate(self.binary_lines(), 1):
+            try:
+                yield raw.decode(encoding, errors)
+            except UnicodeDecodeError as exc:
+                if fallback:
+                    raise NotUTF8 from None
+                raise InputError([Problem(self.name, f"not UTF-8 text (byte {offset + exc.start} is "
+                                                     f"0x{raw[exc.start]:02x})", line=number)]) from None
+            offset += len(raw)
+
+
+def spans_lines(problems: Problems, start: int, end: int, row: list[str], fields: int,
+                names: dict[int, str]) -> bool:
+    """Report a CSV record that a quote left open may have made of several rows; True when reported.
+
+    ``start``-``end`` are the physical lines the record took; ``fields`` the
+    number of fields a row has; ``names`` the name fields (index -> column).
+    A record over several lines is refused when a name field holds a line
+    break or its field count is not ``fields``: a quote opened in one field
+    and never closed swallows the rows after it into that field, and the
+    entries on them would be lost without a word.
+    """
+    if end <= start:
+        return False
+    broken = [column for i, column in names.items() if i < len(row) and ("\n" in row[i] or "\r" in row[i])]
+    if broken:
+        problems.add(f"lines {start}-{end} were read as one record: the {broken[0]} field holds a line "
+                     f"break, so a quote left open on line {start} swallowed the rows after it "
+                     f"(close or remove that quote)", start)
+        return True
+    if len(row) != fields:
+        problems.add(f"lines {start}-{end} were read as one record of {len(row)} fields, not {fields}: "
+                     f"a quote left open on line {start} may have swallowed the rows after it", start)
+        return True
+    return False
 
 
 @dataclass

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Iterable
 
 from ...loader import InputError, Problem
 from ..model import ListEntry
-from .base import Head, ListFormat, ListRead, ListSource, Problems, decode, sha256
+from .base import Head, ListFormat, ListRead, ListSource, Problems, spans_lines
 from .csl import COLUMNS, record_entry
+
+#: Columns holding names: a line break in one means a quote was left open.
+_NAME_COLUMNS = ("name", "alt_names", "source")
 
 
 def detect(head: Head) -> bool:
@@ -21,14 +24,14 @@ def detect(head: Head) -> bool:
 
 
 def read(source: ListSource) -> ListRead:
-    raw = source.read_bytes()
-    return ListRead(parse(decode(raw, source.name), source.name), None, [(source.name, sha256(raw))])
+    """Read line by line: memory holds the entries, not the file."""
+    return ListRead(parse(source.text_lines(), source.name), None, [(source.name, source.sha256)])
 
 
-def parse(text: str, name: str) -> list[ListEntry]:
-    """The entries of CSL CSV text; InputError naming the line of every bad row."""
+def parse(lines: Iterable[str], name: str) -> list[ListEntry]:
+    """The entries of CSL CSV lines; InputError naming the line of every bad row."""
     problems = Problems(name)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(lines)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except (StopIteration, csv.Error) as exc:
@@ -37,6 +40,7 @@ def parse(text: str, name: str) -> list[ListEntry]:
     if missing:
         raise InputError([Problem(name, "not a Consolidated Screening List CSV: no "
                                         + " or ".join(repr(c) for c in missing) + " column", line=1)])
+    names = {i: column for i, column in enumerate(header) if column in _NAME_COLUMNS}
     entries: list[ListEntry] = []
     start = reader.line_num + 1
     try:
@@ -44,7 +48,7 @@ def parse(text: str, name: str) -> list[ListEntry]:
             if row and any(cell.strip() for cell in row) and row != ["\x1a"]:
                 if len(row) > len(header):
                     problems.add(f"{len(row)} fields, the header has {len(header)}", start)
-                else:
+                elif not spans_lines(problems, start, reader.line_num, row, len(header), names):
                     entry = record_entry(dict(zip(header, row)), problems, start, "")
                     if entry:
                         entries.append(entry)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from ...loader import InputError, Problem
+from ...loader import InputError, Problem, too_large
 from ..fields import iso_day
 from ..model import ListEntry
-from .base import Head, ListFormat, ListRead, ListSource, Problems, decode, sha256
+from .base import Head, ListFormat, ListRead, ListSource, Problems, decode
 from .csl import record_entry
+
+#: Largest CSL JSON file read: a JSON document is parsed whole, and takes about
+#: ten times its size in memory (the CSV and JSON-lines formats are streamed).
+MAX_JSON_BYTES = 256 * 1024 * 1024
 
 
 def detect(head: Head) -> bool:
@@ -18,9 +22,12 @@ def detect(head: Head) -> bool:
 
 
 def read(source: ListSource) -> ListRead:
+    """Read whole (a JSON document): refused above :data:`MAX_JSON_BYTES`."""
+    if source.size is not None and source.size > MAX_JSON_BYTES:
+        raise too_large(source.name, source.size, MAX_JSON_BYTES)
     raw = source.read_bytes()
     entries, date = parse(decode(raw, source.name), source.name)
-    return ListRead(entries, date, [(source.name, sha256(raw))])
+    return ListRead(entries, date, [(source.name, source.sha256)])
 
 
 def parse(text: str, name: str) -> tuple[list[ListEntry], str | None]:

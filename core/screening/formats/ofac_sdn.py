@@ -7,14 +7,15 @@ end-of-file mark (``\\x1a``) OFAC appends is skipped.
 from __future__ import annotations
 
 import csv
-import io
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from ...loader import InputError, Problem
+from ...loader import open_input
 from ..model import ListEntry
-from .base import Head, ListFormat, ListRead, ListSource, Problems, decode, sha256
+from .base import Head, ListFormat, ListRead, ListSource, NotUTF8, Problems, spans_lines
 
 _KINDS = {"individual": "individual", "vessel": "vessel", "aircraft": "aircraft"}
 _AKA = re.compile(r"\b[afn]\.k\.a\.,?\s*'([^']+)'", re.I)
@@ -31,10 +32,13 @@ def detect(head: Head) -> bool:
 
 
 def read(source: ListSource) -> ListRead:
-    raw = source.read_bytes()
-    files = [(source.name, sha256(raw))]
-    entries = parse(decode(raw, source.name, "cp1252"), source.name)
-    return ListRead(_with_aliases(source.path, source.name, entries, files), None, files)
+    """Read line by line, as UTF-8, else (any line not UTF-8) again as Windows-1252."""
+    try:
+        entries = parse(source.text_lines(fallback=True), source.name)
+    except NotUTF8:
+        entries = parse(source.text_lines("cp1252", "replace"), source.name)
+    files = [(source.name, source.sha256)]
+    return ListRead(_with_aliases(source, entries, files), None, files)
 
 
 def _value(cell: str) -> str | None:
@@ -42,15 +46,16 @@ def _value(cell: str) -> str | None:
     return None if value in ("", "-0-") else value
 
 
-def parse(text: str, name: str) -> list[ListEntry]:
-    """The entries of ``sdn.csv`` text; InputError naming the line of every bad row."""
+def parse(lines: Iterable[str], name: str) -> list[ListEntry]:
+    """The entries of ``sdn.csv`` lines; InputError naming the line of every bad row."""
     problems = Problems(name)
     entries: list[ListEntry] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(lines)
     start = 1
     try:
         for row in reader:
-            if row and row != ["\x1a"] and any(c.strip() for c in row):
+            if row and row != ["\x1a"] and any(c.strip() for c in row) \
+                    and not spans_lines(problems, start, reader.line_num, row, 12, {1: "SDN_Name"}):
                 entry = _entry(row, problems, start)
                 if entry:
                     entries.append(entry)
@@ -86,16 +91,23 @@ def _entry(row: list[str], problems: Problems, line: int) -> ListEntry | None:
         kind=_KINDS.get((_value(row[2]) or "").lower(), "entity"), line=line)
 
 
-def _read_alt_csv(path: Path, display: str) -> tuple[dict[str, list[str]], str]:
+def _read_alt_csv(source: ListSource) -> dict[str, list[str]]:
     """OFAC's ``alt.csv`` (ent_num, alt_num, alt_type, alt_name, alt_remarks): aliases by ent_num."""
-    raw = path.read_bytes()
-    problems = Problems(display)
+    try:
+        return _aliases(source.text_lines(fallback=True), source.name)
+    except NotUTF8:
+        return _aliases(source.text_lines("cp1252", "replace"), source.name)
+
+
+def _aliases(lines: Iterable[str], name: str) -> dict[str, list[str]]:
+    problems = Problems(name)
     out: dict[str, list[str]] = {}
-    reader = csv.reader(io.StringIO(decode(raw, display, "cp1252"), newline=""))
+    reader = csv.reader(lines)
     start = 1
     try:
         for row in reader:
-            if row and row != ["\x1a"] and any(c.strip() for c in row):
+            if row and row != ["\x1a"] and any(c.strip() for c in row) \
+                    and not spans_lines(problems, start, reader.line_num, row, 5, {3: "alt_name"}):
                 if len(row) < 4 or not row[0].strip().isdigit():
                     problems.add("not an alt.csv row (ent_num, alt_num, alt_type, alt_name, alt_remarks)", start)
                 elif (alias := _value(row[3])):
@@ -104,23 +116,24 @@ def _read_alt_csv(path: Path, display: str) -> tuple[dict[str, list[str]], str]:
     except csv.Error as exc:
         problems.add(f"invalid CSV: {exc}", reader.line_num)
     problems.check()
-    return out, sha256(raw)
+    return out
 
 
-def _with_aliases(path: Path, name: str, entries: list[ListEntry],
+def _with_aliases(source: ListSource, entries: list[ListEntry],
                   files: list[tuple[str, str]]) -> list[ListEntry]:
-    """Add the aliases of OFAC's ``alt.csv`` when it sits beside ``sdn.csv``."""
-    if path.name.lower() != "sdn.csv":
+    """Add the aliases of OFAC's ``alt.csv`` when it sits beside ``sdn.csv`` (a file, not a pipe)."""
+    path = source.path
+    if path.name.lower() != "sdn.csv" or not source.regular:
         return entries
     alt = next((p for p in path.parent.iterdir() if p.name.lower() == "alt.csv" and p.is_file()), None)
     if alt is None:
         return entries
-    alt_name = str(Path(name).with_name(alt.name))
-    try:
-        aliases, digest = _read_alt_csv(alt, alt_name)
-    except OSError as exc:
-        raise InputError([Problem(alt_name, f"cannot read: {exc.strerror or exc}")]) from None
-    files.append((alt_name, digest))
+    alt_name = str(Path(source.name).with_name(alt.name))
+    fd, _kind, size = open_input(alt, alt_name)
+    with os.fdopen(fd, "rb") as fh:
+        companion = ListSource(alt, alt_name, fh, size=size)
+        aliases = _read_alt_csv(companion)
+        files.append((alt_name, companion.sha256))
     out = []
     for entry in entries:
         extra = [a for a in aliases.get(entry.entity_number or "", []) if a not in entry.alt_names]

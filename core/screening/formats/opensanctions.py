@@ -7,7 +7,6 @@ exposed persons and the like are left out.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -41,6 +40,18 @@ def detect(head: Head) -> bool:
     return isinstance(obj, dict) and "schema" in obj
 
 
+#: What is kept of each entity until targets and sanctions are joined (an export holds much more).
+_TARGET_PROPERTIES = (*_NAMES, *_COUNTRIES, "topics")
+_SANCTION_PROPERTIES = ("entity", "authority", "program", "startDate", "listingDate", "authorityId", "sourceUrl")
+_KEYS = ("id", "schema", "caption", "target", "datasets", "last_change")
+
+
+def _kept(obj: dict[str, Any], properties: tuple[str, ...]) -> dict[str, Any]:
+    props = obj.get("properties") or {}
+    return {**{k: obj[k] for k in _KEYS if k in obj},
+            "properties": {k: props[k] for k in properties if k in props}}
+
+
 def _values(props: Mapping[str, Any], key: str) -> list[str]:
     value = props.get(key)
     return [" ".join(v.split()) for v in value if isinstance(v, str) and v.strip()] \
@@ -48,35 +59,35 @@ def _values(props: Mapping[str, Any], key: str) -> list[str]:
 
 
 def read(source: ListSource) -> ListRead:
-    """The entries, the newest ``last_change`` and the file's sha256, in one pass over the lines."""
+    """The entries, the newest ``last_change`` and the file's sha256, in one pass over the lines.
+
+    Only the fields screening uses are kept of each entity until targets and
+    their Sanction objects are joined, so memory grows with the entries, not
+    with the export's size.
+    """
     name = source.name
     problems = Problems(name)
     targets: list[tuple[dict[str, Any], int]] = []
     sanctions: dict[str, list[dict[str, Any]]] = {}
-    digest = hashlib.sha256()
-    with source.path.open("rb") as fh:
-        for line_no, raw in enumerate(fh, 1):
-            digest.update(raw)
-            if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                problems.add(f"invalid JSON line: {getattr(exc, 'msg', exc)}", line_no)
-                continue
-            if not isinstance(obj, dict) or not isinstance(obj.get("schema"), str) \
-                    or not isinstance(obj.get("properties", {}), dict):
-                problems.add("not a FollowTheMoney entity (an object with 'schema' and 'properties')",
-                             line_no)
-                continue
-            props = obj.get("properties") or {}
-            if obj["schema"] == "Sanction":
-                for target in _values(props, "entity"):
-                    sanctions.setdefault(target, []).append(obj)
-            elif obj.get("target") is True:
-                targets.append((obj, line_no))
+    for line_no, raw in enumerate(source.binary_lines(), 1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            problems.add(f"invalid JSON line: {getattr(exc, 'msg', exc)}", line_no)
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("schema"), str) \
+                or not isinstance(obj.get("properties", {}), dict):
+            problems.add("not a FollowTheMoney entity (an object with 'schema' and 'properties')",
+                         line_no)
+            continue
+        props = obj.get("properties") or {}
+        if obj["schema"] == "Sanction":
+            for target in _values(props, "entity"):
+                sanctions.setdefault(target, []).append(_kept(obj, _SANCTION_PROPERTIES))
+        elif obj.get("target") is True:
+            targets.append((_kept(obj, _TARGET_PROPERTIES), line_no))
     problems.check()
     entries: list[ListEntry] = []
     newest: list[str] = []
@@ -103,7 +114,7 @@ def read(source: ListSource) -> ListRead:
                 or f"https://www.opensanctions.org/entities/{obj.get('id')}/",
                 kind=_KINDS.get(obj["schema"], "entity"), line=line_no))
     problems.check()
-    return ListRead(entries, max(newest) if newest else None, [(name, digest.hexdigest())])
+    return ListRead(entries, max(newest) if newest else None, [(name, source.sha256)])
 
 
 def _lists(target: Mapping[str, Any], linked: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -87,3 +87,27 @@ def test_the_plugin_registers_check_and_schema():
     with registered_plugin(plugin) as host:
         assert list(host.checks()) == ["financial_commitment"]
         assert list(host.schemas()) == ["financial"]
+
+
+def test_net_loss_stands_in_for_burn_and_gives_a_loss_intensity():
+    result = run_check(CHECK, profile_with(revenue_usd_annual=100e6, net_loss_usd_annual=120e6,
+                                           cash_usd=240e6, as_of="2026-03-31"), as_of="2026-06-01")
+    assert result["metrics"]["runway_months"] == 24.0  # 240 / (120 / 12)
+    assert result["metrics"]["loss_to_revenue"] == 1.2
+    assert any("net loss (a proxy for burn)" in line for line in result["rationale"])
+    # runway 24 months: 18 of 45 points; loss 1.2x revenue: 20 of 20
+    assert result["score"] == round(100 * (1 - 38 / 65), 1)
+
+
+@pytest.mark.parametrize(("loss", "points"), [(0, 0), (0.5, 10), (1.0, 20), (3.0, 20)])
+def test_loss_intensity_bounds(loss, points):
+    figures = profile_with(revenue_usd_annual=100e6, net_loss_usd_annual=loss * 100e6,
+                           as_of="2026-03-31")
+    result = run_check(CHECK, figures, as_of="2026-06-01")
+    assert result["score"] == round(100 * (1 - points / 20), 1)
+
+
+def test_a_burn_figure_wins_over_the_net_loss_proxy():
+    result = run_check(CHECK, profile_with(cash_usd=300e6, burn_usd_monthly=20e6,
+                                           net_loss_usd_annual=1e9, as_of="2026-03-31"))
+    assert result["metrics"]["runway_months"] == 15.0

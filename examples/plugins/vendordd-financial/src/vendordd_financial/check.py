@@ -9,10 +9,11 @@ Input: ``extensions.financial`` (``schema.json``)::
         funding_raised_usd: 1200000000
         cash_usd: 300000000
         burn_usd_monthly: 20000000
+        net_loss_usd_annual: 150000000   # optional; a proxy for burn when burn is not known
         as_of: 2026-03-31
         sources: [s3]
 
-Method (settings in brackets, with their defaults). Three components, each
+Method (settings in brackets, with their defaults). Four components, each
 worth a number of risk points, computed only when its inputs are given:
 
 1. Capex intensity = capex / revenue. 0 points at or below
@@ -22,11 +23,16 @@ worth a number of risk points, computed only when its inputs are given:
 2. Funding runway = cash / monthly burn, in months. 0 points at or above
    ``runway_ok_months`` (36), ``runway_points`` (45) at or below
    ``runway_worst_months`` (6), linear between. No burn (0) means the
-   vendor generates cash: 0 points.
+   vendor generates cash: 0 points. Without ``burn_usd_monthly`` the annual
+   net loss / 12 stands in for the monthly burn (a proxy: a net loss
+   includes non-cash items such as depreciation and share-based pay).
 3. Funding dependence = funding raised / revenue. 0 points at or below
    ``funding_multiple_ok`` (2), ``funding_points`` (15) at or above
    ``funding_multiple_worst`` (10), linear between; raised money with no
    revenue counts as the worst multiple.
+4. Loss intensity = annual net loss / revenue. 0 points at or below
+   ``loss_ratio_ok`` (0, break-even), ``loss_points`` (20) at or above
+   ``loss_ratio_worst`` (1, losses as large as revenue), linear between.
 
 Score = 100 x (1 - points / the maximum points of the components computed),
 so a vendor is scored on what is known, and what is not known lowers the
@@ -38,12 +44,13 @@ Without ``extensions.financial``, or when no component can be computed
 (say, only revenue is given), the result is ``insufficient_data``.
 
 Confidence = ``vendordd.evidence.confidence`` with completeness = the share
-of the three components computed, over the figures' sources and their
+of the four components computed, over the figures' sources and their
 ``as_of`` date (older than the policy's ``freshness_days`` counts as stale).
 
 Worked example (the figures above, all made up): capex/revenue 0.75 -> 16
 points of 40; runway 15 months -> 31.5 of 45; funding multiple 6 -> 7.5 of
-15; 55 of 100 points -> score 45, rated high.
+15; 55 of 100 points -> score 45, rated high. (With ``net_loss_usd_annual``
+given as well, the net loss at 0.75x revenue would add 15 of 20 points.)
 """
 
 from __future__ import annotations
@@ -57,9 +64,9 @@ from vendordd.evidence import confidence, is_stale, parse_date
 
 EXTENSION = "financial"
 FIGURES = ("revenue_usd_annual", "capex_usd_annual", "funding_raised_usd", "cash_usd",
-           "burn_usd_monthly")
+           "burn_usd_monthly", "net_loss_usd_annual")
 METRIC_NAMES = {"capex_intensity": "capex_to_revenue", "runway": "runway_months",
-                "funding_dependence": "funding_to_revenue"}
+                "funding_dependence": "funding_to_revenue", "loss_intensity": "loss_to_revenue"}
 
 DEFAULTS: dict[str, Any] = {
     "capex_ratio_ok": 0.25,
@@ -71,6 +78,9 @@ DEFAULTS: dict[str, Any] = {
     "funding_multiple_ok": 2.0,
     "funding_multiple_worst": 10.0,
     "funding_points": 15.0,
+    "loss_ratio_ok": 0.0,
+    "loss_ratio_worst": 1.0,
+    "loss_points": 20.0,
     "short_runway_months": 12.0,
     "short_runway_rating": "high",
 }
@@ -103,15 +113,18 @@ def components(data: Mapping[str, Any], s: Mapping[str, Any]) -> dict[str, dict[
             "points": ramp(ratio, s["capex_ratio_ok"], s["capex_ratio_worst"], s["capex_points"]),
             "text": ("capex with no revenue" if math.isinf(ratio)
                      else f"capex is {ratio:.2f}x annual revenue")}
-    if data.get("cash_usd") is not None and data.get("burn_usd_monthly") is not None:
-        burn = data["burn_usd_monthly"]
+    burn, proxy = data.get("burn_usd_monthly"), False
+    if burn is None and data.get("net_loss_usd_annual") is not None:
+        burn, proxy = data["net_loss_usd_annual"] / 12, True
+    if data.get("cash_usd") is not None and burn is not None:
         months = math.inf if burn == 0 else data["cash_usd"] / burn
         out["runway"] = {
             "value": months, "max": float(s["runway_points"]),
             "points": ramp(months, s["runway_ok_months"], s["runway_worst_months"],
                            s["runway_points"]),
             "text": ("no net cash burn" if math.isinf(months)
-                     else f"cash covers {months:.1f} months of burn")}
+                     else f"cash covers {months:.1f} months of "
+                          + ("net loss (a proxy for burn)" if proxy else "burn"))}
     if revenue is not None and data.get("funding_raised_usd") is not None:
         multiple = _ratio(data["funding_raised_usd"], revenue)
         out["funding_dependence"] = {
@@ -120,6 +133,13 @@ def components(data: Mapping[str, Any], s: Mapping[str, Any]) -> dict[str, dict[
                            s["funding_points"]),
             "text": ("funding raised with no revenue" if math.isinf(multiple)
                      else f"funding raised is {multiple:.1f}x annual revenue")}
+    if revenue is not None and data.get("net_loss_usd_annual") is not None:
+        loss = _ratio(data["net_loss_usd_annual"], revenue)
+        out["loss_intensity"] = {
+            "value": loss, "max": float(s["loss_points"]),
+            "points": ramp(loss, s["loss_ratio_ok"], s["loss_ratio_worst"], s["loss_points"]),
+            "text": ("a net loss with no revenue" if math.isinf(loss)
+                     else f"the annual net loss is {loss:.1f}x annual revenue")}
     return out
 
 
@@ -135,8 +155,8 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
     parts = components(data, s)
     if not parts:
         return Finding.insufficient(
-            "The financial data allow no ratio: give revenue and capex, cash and monthly burn, "
-            "or revenue and funding raised.",
+            "The financial data allow no ratio: give revenue and capex, cash and monthly burn "
+            "(or annual net loss), revenue and funding raised, or revenue and net loss.",
             rationale=[f"Figures given: {', '.join(k for k in FIGURES if k in data) or 'none'}."])
     points = sum(p["points"] for p in parts.values())
     maximum = sum(p["max"] for p in parts.values())
@@ -161,7 +181,7 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
     return Finding(
         score=score,
         rating=s["short_runway_rating"] if short else None,
-        confidence=confidence(len(parts) / 3, [(as_of, data.get("sources", []))], profile,
+        confidence=confidence(len(parts) / 4, [(as_of, data.get("sources", []))], profile,
                               ctx.as_of, freshness),
         summary="; ".join(p["text"] for p in parts.values()) + ".",
         rationale=rationale,
@@ -184,7 +204,8 @@ CHECK = Check(
     needs=("/extensions/financial",),
     defaults=DEFAULTS,
     doc="Risk points from capex/revenue (0 at <=0.25, 40 at >=1.5), runway in months "
-        "(0 at >=36, 45 at <=6) and funding raised/revenue (0 at <=2, 15 at >=10), linear "
+        "(0 at >=36, 45 at <=6; net loss / 12 stands in for burn), funding raised/revenue "
+        "(0 at <=2, 15 at >=10) and net loss/revenue (0 at <=0, 20 at >=1), linear "
         "between; score = 100 x (1 - points / max points of the components computed). Runway "
         "under 12 months rates at least high. No extensions.financial: insufficient_data.",
 )

@@ -1,11 +1,18 @@
-"""Example local plugin ``api_stability``: how much notice a provider gives before it breaks you.
+"""Example local plugin ``deprecation_log``: a buyer's own log of a provider's deprecations.
 
-A single-file plugin, loaded with ``vendordd run --plugin examples/plugins/api_stability.py``
+A single-file plugin, loaded with ``vendordd run --plugin examples/plugins/deprecation_log.py``
 (or ``VENDORDD_PLUGINS``, or the policy's ``plugins.paths``). It registers the
-check ``api_stability`` and a schema fragment for ``extensions.api_stability``::
+check ``deprecation_log`` and a schema fragment for ``extensions.deprecation_log``.
+
+It shows how a single-file plugin ships a check with its own data. vendordd's
+built-in ``api_stability`` check (docs/methodology/api_stability.md) is the
+supported assessment of API and model-lifecycle stability, over the profile's
+``api_lifecycle`` section; this example keeps a simpler method a buyer might
+run over its own incident log (for instance the deprecations that actually hit
+its integrations)::
 
     extensions:
-      api_stability:
+      deprecation_log:
         as_of: 2026-05-01            # when the history was compiled
         sources: [s1]                # e.g. the provider's deprecations page
         deprecations:                # [] when the provider retired nothing
@@ -15,7 +22,7 @@ check ``api_stability`` and a schema fragment for ``extensions.api_stability``::
           - {date: 2026-02-01, summary: "...", notice_days: 14, sources: [s2]}
 
 Both lists are required: an empty list says "looked, found none". Without
-``extensions.api_stability`` the result is ``insufficient_data``.
+``extensions.deprecation_log`` the result is ``insufficient_data``.
 
 Method (settings in brackets, defaults after them):
 
@@ -63,7 +70,7 @@ from vendordd.evidence import clamp, confidence, months_before, parse_date
 vendordd_plugin_api = 1
 __version__ = "1.0"
 
-EXTENSION = "api_stability"
+EXTENSION = "deprecation_log"
 
 DEFAULTS: dict[str, Any] = {
     "window_months": 24,
@@ -204,10 +211,9 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
     data = (profile.get("extensions") or {}).get(EXTENSION)
     if data is None:
         return Finding.insufficient(
-            "The profile has no API-stability history (extensions.api_stability).",
+            "The profile has no deprecation log (extensions.deprecation_log).",
             recommendations=["Record the provider's model deprecations and breaking API changes "
-                             "from its deprecation and changelog pages under "
-                             "extensions.api_stability."])
+                             "that affected you under extensions.deprecation_log."])
     s, as_of = ctx.settings, ctx.as_of
     start = months_before(as_of, int(s["window_months"]))
     tally = Tally()
@@ -292,18 +298,18 @@ def _recommendations(profile: Mapping[str, Any], upcoming: list[tuple[dt.date, M
 
 
 CHECK = Check(
-    id="api_stability",
-    title="API stability (deprecation notice)",
+    id="deprecation_log",
+    title="Deprecation log (example plugin)",
     category="api_stability",
     run=assess,
     version="1.0",
     weight=1.0,
-    needs=("/extensions/api_stability",),
+    needs=("/extensions/deprecation_log",),
     defaults=DEFAULTS,
     doc="Deprecations and breaking changes in the last 24 months cost points by notice given "
         "(>=180 days: 2, >=90: 8, less: 20, unknown: 12; breaking change 5 with >=90 days' notice, "
         "else 15); score = 100 - points. Notice under 30 days rates at least high. No "
-        "extensions.api_stability: insufficient_data.",
+        "extensions.deprecation_log: insufficient_data.",
 )
 
 

@@ -1,0 +1,168 @@
+"""One profile file, assessed: read -> validate -> checks -> aggregate -> its results entry.
+
+:func:`assess_one` is the only way a profile is assessed: the serial path
+of a run and its worker processes (:mod:`vendordd.workers`) both call it
+with the run's :class:`Job`. :func:`read_profile` is the read/validate
+half, which ``vendordd validate`` uses on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from .diff import vendor_change
+from .evidence import is_stale, parse_date
+from .host import RegisteredCheck
+from .loader import Document, InputError, Problem, describe_type, load_file
+from .results import CheckResult, SourceEntry, VendorEntry, check_result, vendor_entry
+from .runner import apply_override, check_weight, find_override, run_check, skipped_outcome
+from .scoring import aggregate, area_scores, top_risks
+from .validation import future_facts, schema_problems, semantic_problems
+from .vendor_store import pack
+
+
+@dataclass
+class Job:
+    """What assessing any file of a run needs; the same for every file."""
+
+    validator: Any
+    checks: list[RegisteredCheck]
+    policy: Mapping[str, Any]
+    day: dt.date
+    settings: Mapping[str, Mapping[str, Any]]
+    screener: Any = None
+    baseline: Mapping[str, Mapping[str, Any]] | None = None  # baseline entries by vendor id
+    step: float = 10.0
+    packed: bool = False
+
+
+@dataclass
+class FileResult:
+    """One file's outcome: problems, or its vendor's entry (``entry`` or ``blob`` when packed)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    vendor_id: str | None = None
+    name: str | None = None
+    sha256: str | None = None
+    entry: VendorEntry | None = None
+    blob: bytes | None = None
+    warnings: list[str] = field(default_factory=list)
+    got_worse: bool = False
+
+
+def read_profile(path: str | Path, validator: Any) -> tuple[Document | None, list[Problem]]:
+    """Parse and validate one profile file: the document, or None and its problems."""
+    try:
+        doc = load_file(path)
+    except InputError as exc:
+        return None, list(exc.problems)
+    if not isinstance(doc.data, dict):
+        return None, [Problem(doc.name, f"a profile must be a mapping, not {describe_type(doc.data)}", "/")]
+    found = schema_problems(validator, doc)
+    if not found:
+        found = semantic_problems(doc)
+    return (None, found) if found else (doc, [])
+
+
+def duplicate_ids(named: Iterable[tuple[str, str]]) -> tuple[set[str], list[Problem]]:
+    """``(vendor id, file name)`` pairs -> the ids used by more than one file, and a problem per such file."""
+    by_id: dict[str, list[str]] = {}
+    for vid, name in named:
+        by_id.setdefault(vid, []).append(name)
+    dups: set[str] = set()
+    problems: list[Problem] = []
+    for vid, names in by_id.items():
+        if len(names) > 1:
+            dups.add(vid)
+            listed = ", ".join(names)
+            problems += [Problem(name, f"vendor id {vid!r} is used by more than one file ({listed}); "
+                                       f"none of them was assessed", "/vendor/id") for name in names]
+    return dups, problems
+
+
+def validate_one(path: str | Path, validator: Any) -> FileResult:
+    """Read and validate one profile file (what ``vendordd validate`` does with each)."""
+    doc, problems = read_profile(path, validator)
+    if doc is None:
+        return FileResult(problems=problems)
+    return FileResult(vendor_id=doc.data["vendor"]["id"], name=doc.name, sha256=doc.sha256)
+
+
+def assess_one(path: str | Path, job: Job) -> FileResult:
+    """Read, validate and assess one profile file."""
+    doc, problems = read_profile(path, job.validator)
+    if doc is None:
+        return FileResult(problems=problems)
+    entry = assess_vendor(doc, job.checks, job.policy, job.day, job.settings, job.screener)
+    got_worse = False
+    if job.baseline is not None:
+        entry["change"] = vendor_change(job.baseline.get(entry["id"]), entry, job.step)
+        got_worse = bool(entry["change"]["got_worse"])
+    result = FileResult(vendor_id=entry["id"], name=doc.name, sha256=doc.sha256,
+                        warnings=list(entry["warnings"]), got_worse=got_worse)
+    if job.packed:
+        result.blob = pack(entry)
+    else:
+        result.entry = entry
+    return result
+
+
+def assess_vendor(doc: Document, checks: list[RegisteredCheck], policy: Mapping[str, Any],
+                  as_of: dt.date, settings: Mapping[str, Mapping[str, Any]],
+                  screening: Any = None) -> VendorEntry:
+    """The results entry for one validated profile (``screening``: the run's Screener or None)."""
+    profile = doc.data
+    vendor_id = profile["vendor"]["id"]
+    warnings = []
+    later = future_facts(profile, as_of)
+    if later:
+        warnings.append(f"{len(later)} fact(s) dated after the as-of date {as_of} were left out "
+                        f"of this assessment (first: {later[0]})")
+    results = []
+    for rc in checks:
+        enabled = ((policy.get("checks") or {}).get(rc.check.id) or {}).get("enabled", True)
+        found = (run_check(rc, profile, as_of, policy, settings[rc.check.id], screening) if enabled
+                 else skipped_outcome())
+        res = check_result(rc.check, rc.plugin, check_weight(rc, policy), found)
+        entry, warning = find_override(policy, vendor_id, rc.check.id, as_of)
+        if warning:
+            warnings.append(warning)
+        if entry is not None:
+            apply_override(res, entry, policy["bands"])
+        results.append(res)
+    plain = cast(list[dict[str, Any]], results)  # scoring reads (and fills) plain dicts
+    overall = aggregate(plain, policy)
+    return vendor_entry(profile, doc.name, overall=overall, areas=area_scores(plain),
+                        top_risks=top_risks(plain), checks=results, sources=_sources(profile, results, as_of, policy),
+                        warnings=warnings)
+
+
+def _sources(profile: Mapping[str, Any], results: list[CheckResult], as_of: dt.date,
+             policy: Mapping[str, Any]) -> list[SourceEntry]:
+    used: dict[str, list[str]] = {}
+    for res in results:
+        for sid in res["sources"]:
+            used.setdefault(sid, []).append(res["id"])
+    out: list[SourceEntry] = []
+    for src in profile.get("sources") or ():
+        published = parse_date(src.get("published"))
+        out.append({"id": src["id"], "title": src.get("title"), "url": src.get("url"),
+                    "publisher": src.get("publisher"), "published": src.get("published"),
+                    "kind": src.get("kind"),
+                    "stale": is_stale(published, as_of, int(policy.get("freshness_days", 365))),
+                    "used_by": sorted(set(used.get(src["id"], []))),
+                    "collected": _collected(src)})
+    return out
+
+
+def _collected(src: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Which collector wrote a source, and when (its ``x-collected`` mark), or None (docs/collect.md)."""
+    mark = src.get("x-collected")
+    if not isinstance(mark, Mapping):
+        return None
+    return {"source": str(mark.get("source") or "unknown"),
+            "date": mark.get("date") if isinstance(mark.get("date"), str) else None}
