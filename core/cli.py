@@ -131,12 +131,35 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
     results = outcome.results
     if not output and json_path != "-":
         click.echo(render_table(results))
+    _report_run(results, output, json_path)
     if outcome.input_problems:
         ctx = click.get_current_context()
         ctx.exit(2)
-    if fail_on and any(v["overall"]["tier"] and LEVELS.index(v["overall"]["tier"]) >= LEVELS.index(fail_on)
-                       for v in results["vendors"]):
+    if fail_on and _at_or_above(results, fail_on):
         click.get_current_context().exit(1)
+
+
+def _report_run(results: Mapping[str, Any], output: str | None, json_path: str | None) -> None:
+    """One line per output written, then the tally of verdicts (on stderr when stdout is the JSON)."""
+    from .verdicts import tally
+
+    to_stderr = json_path == "-"
+    for path in (output, json_path):
+        if path and path != "-":
+            click.echo(f"wrote {path}", err=to_stderr)
+    click.echo(tally(results["vendors"]), err=to_stderr)
+
+
+def _at_or_above(results: Mapping[str, Any], fail_on: str) -> bool:
+    """Name on stderr each vendor whose tier is at or above ``fail_on``; True when there is one."""
+    found = False
+    for vendor in results["vendors"]:
+        tier = vendor["overall"]["tier"]
+        if tier and LEVELS.index(tier) >= LEVELS.index(fail_on):
+            found = True
+            click.echo(f"vendordd: {vendor.get('name') or vendor['id']} ({vendor['id']}) is rated {tier}, "
+                       f"at or above --fail-on {fail_on}", err=True)
+    return found
 
 
 def _progress(done: int, total: int) -> None:

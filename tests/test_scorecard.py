@@ -166,7 +166,7 @@ def test_vendor_sheet_content(book):
     assert ws.cell(labels["Profile date"], 4).value == "2026-09-15"
     checks = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Checks, worst first")
     geo = next(r for r in range(checks, ws.max_row + 1)
-               if str(ws.cell(r, 4).value).startswith("Geopolitical exposure:"))
+               if str(ws.cell(r, 4).value).split(":")[0] == "Geopolitical exposure")
     assert ws.cell(geo, 3).value == 45.0 and ws.cell(geo, 2).value == "Medium"
     notes = [str(ws.cell(r, 4).value) for r in range(geo, ws.max_row + 1) if ws.cell(r, 4).value]
     assert any("approved by: J. Doe (Risk)" in n for n in notes)

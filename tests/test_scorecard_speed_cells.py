@@ -73,9 +73,17 @@ def _greedy_reference(text: str, width: float, bold: bool) -> int:
             if used and used + space + size > avail:
                 count += 1
                 used = 0.0
-            if size > avail:
-                extra, used = divmod(size, avail)
-                count += int(extra)
+            if size > avail:  # broken after / - _ ? & = . , and a piece still too wide anywhere
+                for piece in re.split(r"(?<=[/\-_?&=.,])", word):
+                    piece_size = xlsx_text.text_width(piece, bold)
+                    if used and used + piece_size > avail:
+                        count += 1
+                        used = 0.0
+                    if piece_size > avail:
+                        extra, used = divmod(piece_size, avail)
+                        count += int(extra)
+                    else:
+                        used += piece_size
             else:
                 used += size + (space if used else 0.0)
         # a paragraph that fits whole is one line, whatever its words
@@ -84,6 +92,7 @@ def _greedy_reference(text: str, width: float, bold: bool) -> int:
 
 
 @example("中中中", 7.0, False)
+@example("see alibabacloud.com/zh/notice/model_studionotice_on_the_decommissioning_of_x_7317", 30.0, False)
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab  \n-中🙂éWM"), max_size=120),
        st.floats(min_value=1, max_value=80), st.booleans())

@@ -31,7 +31,7 @@ from . import limits
 from .naming import SheetTitles, TableNames
 from .openpyxl_internals import new_cell, put_link, put_number, put_text
 from .styles import FONT, TIER_COLOURS, Styles
-from .values import humanise, iso_date, num, sorted_by_id
+from .values import humanise, iso_date, mapping, num, sorted_by_id
 
 
 class Book:
@@ -48,11 +48,13 @@ class Book:
         self.links: dict[int, int] = {}
         #: Built-in sheet titles a plugin may take over (casefolded wish -> reserved title).
         self.claimable: dict[str, str] = {}
-        policy = results.get("policy") if isinstance(results.get("policy"), Mapping) else {}
+        policy = mapping(results.get("policy"))
         self.policy: Mapping[str, Any] = policy
-        bands = policy.get("bands") if isinstance(policy.get("bands"), Mapping) else {}
-        self.bands = {k: num(bands.get(k)) if num(bands.get(k)) is not None else v
-                      for k, v in DEFAULT_BANDS.items()}
+        bands = mapping(policy.get("bands"))
+        self.bands: dict[str, float] = {}
+        for key, default in DEFAULT_BANDS.items():
+            given = num(bands.get(key))
+            self.bands[key] = default if given is None else given
         self.check_titles = {str(c.get("id")): str(c.get("title") or c.get("id"))
                              for c in sorted_by_id(results.get("checks"))}
 
@@ -177,7 +179,7 @@ def print_setup(ws: Any, as_of: dt.date, header_rows: str | None, landscape: boo
     else:
         ws.page_setup.scale = scale
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
-    ws.page_margins = PageMargins(left=0.3, right=0.3, top=0.35, bottom=0.45, header=0.15, footer=0.2)
+    ws.page_margins = PageMargins(left=0.3, right=0.3, top=0.3, bottom=0.4, header=0.12, footer=0.15)
     ws.print_options.gridLines = False
     if header_rows:
         ws.print_title_rows = header_rows

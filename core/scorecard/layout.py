@@ -9,6 +9,7 @@ after the first row, so a :class:`Grid` measures its rows before writing them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -113,7 +114,7 @@ class Grid:
         dims = self.ws.row_dimensions
         height = None
         if dims.get(row_idx) is None or dims[row_idx].height is None:
-            height = row_height(row, self._widths, self._fonts)
+            height = row_height(row, self._widths or [], self._fonts)
         if self.ws.parent.write_only:
             if self._writer is None:
                 self._writer = RowWriter(self.ws)
@@ -173,13 +174,33 @@ def wrapped_lines(text: str, width: float, bold: bool) -> int:
             if used and used + space + size > avail:
                 count += 1
                 used = 0.0
-            if size > avail:  # a long word (a URL) breaks anywhere
-                extra, used = divmod(size, avail)
-                count += int(extra)
+            if size > avail:  # a long word (a URL) breaks after / - _ ? & = . (or anywhere)
+                count, used = _long_word(word, bold, avail, count, used)
             else:
                 used += size + (space if used else 0.0)
         lines += count
     return lines
+
+
+_BREAK_AFTER = re.compile(r"(?<=[/\-_?&=.,])")
+
+
+def _long_word(word: str, bold: bool, avail: float, count: int, used: float) -> tuple[int, float]:
+    """Lay out a word wider than the line, from a line already ``used``: broken after the
+    characters renderers break URLs at, a piece still too wide broken anywhere; returns the
+    line count and the width used on the last line."""
+    if used:
+        count, used = count + 1, 0.0
+    for piece in _BREAK_AFTER.split(word):
+        size = text_width(piece, bold)
+        if used and used + size > avail:
+            count, used = count + 1, 0.0
+        if size > avail:
+            extra, used = divmod(size, avail)
+            count += int(extra)
+        else:
+            used += size
+    return count, used
 
 
 #: A column width counts digits of the default font (Calibri/Carlito 11); of a column, the cell's

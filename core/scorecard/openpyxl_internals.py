@@ -188,8 +188,8 @@ class DetachedTextCell(Cell):
 
     @property
     def style_id(self) -> int:
-        if self._style is None:
-            self._style = StyleArray()
+        if self._style is None:  # type: ignore[has-type]
+            self._style = StyleArray()  # type: ignore[misc]  # Cell declares _style in its __slots__
         workbook = self.parent.parent if self.parent is not None else self._workbook
         return workbook._cell_styles.add(self._style)
 
@@ -216,7 +216,7 @@ class FontLookup:
         key = (style[0], style[5]) if style is not None else (0, 0)  # fontId, alignmentId
         info = self._known.get(key)
         if info is None:
-            workbook = self._workbook()
+            workbook: Any = self._workbook()
             font, alignment = workbook._fonts[key[0]], workbook._alignments[key[1]]
             info = self._known[key] = (bool(alignment.wrap_text), float(font.sz or 11), bool(font.b))
         return info

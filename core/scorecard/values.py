@@ -23,9 +23,14 @@ def num(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+#: Words a label keeps in capitals (``api_stability`` -> "API stability").
+ACRONYMS = {"api": "API", "ai": "AI", "sla": "SLA", "id": "ID", "url": "URL", "eu": "EU", "us": "US"}
+
+
 def humanise(key: Any) -> str:
-    """``approve_with_conditions`` -> ``Approve with conditions``."""
-    text = str(key or "").replace("_", " ").strip()
+    """``approve_with_conditions`` -> ``Approve with conditions``; ``api_stability`` -> ``API stability``."""
+    words = str(key or "").replace("_", " ").strip().split(" ")
+    text = " ".join(ACRONYMS.get(word, word) for word in words)
     return text[:1].upper() + text[1:]
 
 

@@ -1,4 +1,4 @@
-"""How the scorecard words a result: verdicts, the reasons that drive them, actions, staleness.
+"""How the scorecard words a result (verdict labels and the tally: :mod:`vendordd.verdicts`): verdicts, the reasons that drive them, actions, staleness.
 
 One place for the sentences a reader sees, so that the Summary and the vendor
 sheets say the same thing. The wording rules (docs/methodology.md): a gate
@@ -16,24 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
+from ..verdicts import VERDICT_ORDER
 from .values import humanise, mapping, num
 
-#: Verdicts from the most to the least severe (the Summary's sort order).
-VERDICT_ORDER = ("reject", "escalate", "needs_evidence", "approve_with_conditions", "approve")
 TIER_ORDER = ("critical", "high", "medium", "low")
 _RATING_RANK = {name: rank for rank, name in enumerate(TIER_ORDER)}
 
 
 def overall_of(vendor: Mapping[str, Any]) -> Mapping[str, Any]:
     return mapping(vendor.get("overall"))
-
-
-def verdict_label(recommendation: Any) -> str:
-    """``approve_with_conditions`` -> "Approve with conditions"; none -> "No verdict"."""
-    return humanise(recommendation) if recommendation else "No verdict"
 
 
 def whole(score: Any) -> str:
@@ -227,25 +221,6 @@ def is_stale(vendor: Mapping[str, Any], as_of: dt.date, policy: Mapping[str, Any
     return day is not None and (as_of - day).days > (days if days is not None else 365)
 
 
-def verdict_counts(vendors: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
-    """(recommendation, count) for each verdict present, most severe first."""
-    counts: dict[str, int] = {}
-    for vendor in vendors:
-        rec = str(overall_of(vendor).get("recommendation") or "")
-        counts[rec] = counts.get(rec, 0) + 1
-    order = [*VERDICT_ORDER, *sorted(k for k in counts if k not in VERDICT_ORDER)]
-    return [(rec, counts[rec]) for rec in order if rec in counts]
-
-
-def tally(vendors: Sequence[Mapping[str, Any]]) -> str:
-    """"10 vendors: 2 reject, 4 escalate, 1 approve with conditions, 3 approve"."""
-    n = len(vendors)
-    parts = [f"{count} {verdict_label(rec).lower() if rec else 'without a verdict'}"
-             for rec, count in verdict_counts(vendors)]
-    head = f"{n} vendor{'s' if n != 1 else ''}"
-    return f"{head}: {', '.join(parts)}" if parts else head
-
-
 _ARROW = re.compile(r"\s+(?:→|->)\s+")
 _LABELLED_FORMULA = re.compile(r"^([A-Za-z][A-Za-z ]{0,24}?)\s*=\s*(.+)$")
 _TRAILING_POINTS = re.compile(r"^(.*\S):\s*([+\-−]\s?\d[\d.,]*)\.?$")
@@ -274,3 +249,40 @@ def split_rationale(line: Any) -> tuple[str, str]:
         left, right = text.rsplit(" = ", 1)
         return left, "= " + right
     return text, ""
+
+
+_POINTS = re.compile(r"^[+\-−]\s?\d[\d.,]*\.?$")
+_LABEL_ONLY = re.compile(r"^[A-Za-z]+(?: [A-Za-z]+)?$")
+#: Rationale lines that add up the score rather than give a reason.
+_SUM_LABELS = {"score", "base", "weighted", "total"}
+
+
+def plain_rationale(lines: Any) -> list[str]:
+    """A check's rationale in plain words, for the vendor sheets: each line's reasoning with its
+    effect ("Headquarters CN is within the buyer's restricted jurisdiction CN: −40 points";
+    a formula shows only its result), lines that deducted nothing said once, and the closing
+    sums ("Score = 100 − 40 = 60") left out (the score is beside them). The full lines, with
+    the arithmetic, are on the Findings sheet and in the JSON results.
+    """
+    out: list[str] = []
+    nothing: list[str] = []
+    for line in lines or ():
+        plain, arithmetic = split_rationale(line)
+        plain = plain.rstrip(" .")
+        label = plain.split(":", 1)[0].strip().lower()
+        if arithmetic and (_LABEL_ONLY.match(plain) or label in _SUM_LABELS):
+            continue  # "Score = …", "Base = …", "Weighted: …": the sum, not a reason
+        effect = arithmetic.rstrip(" .")
+        if re.fullmatch(r"[−-]\s?0(?:\.0+)?", effect):
+            nothing.append(plain.split(":", 1)[0])
+            continue
+        if not effect:
+            out.append(plain)
+        elif _POINTS.match(effect):
+            out.append(f"{plain}: {effect} points")
+        else:
+            result = effect.rsplit("=", 1)[1].strip() if "=" in effect else effect
+            out.append(f"{plain} → {result}")
+    if nothing:
+        out.append("Nothing found for: " + "; ".join(n[:1].lower() + n[1:] for n in nothing))
+    return out

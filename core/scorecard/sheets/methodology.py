@@ -10,7 +10,7 @@ from ..areas import area_label
 from ..book import Book
 from ..layout import Col, Grid
 from ..registry import Run, SheetSpec
-from ..values import flatten, humanise, num, override_text, readable, settings_text, sorted_by_id
+from ..values import flatten, humanise, mapping, num, override_text, readable, settings_text, sorted_by_id
 
 
 def write(book: Book, ws: Any, run: Run) -> None:
@@ -25,7 +25,7 @@ def _write_methodology(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]
     results, policy = book.results, book.policy
     cols = [Col(30, 30), Col(66, 66), Col(12, 12), Col(9, 9), Col(8, 8), Col(30, 30)]
     grid = Grid(ws, cols)
-    tool = results.get("tool") if isinstance(results.get("tool"), Mapping) else {}
+    tool = mapping(results.get("tool"))
 
     def section(title: str, headers: Sequence[str] = ()) -> None:
         grid.blank()
@@ -92,8 +92,8 @@ def _write_methodology(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]
     section("Gates", ["Check", "Rated at or above", "Raises the tier to at least", "", "", "Why"])
     gates = [g for g in policy.get("gates") or () if isinstance(g, Mapping)]
     for gate in gates:
-        check = str(gate.get("check"))
-        name = "any check" if check == "*" else book.check_titles.get(check, check)
+        gate_check = str(gate.get("check"))
+        name = "any check" if gate_check == "*" else book.check_titles.get(gate_check, gate_check)
         grid.add([book.text(ws, name, "wrap"), book.text(ws, gate.get("rating")),
                   book.text(ws, gate.get("tier")), None, None, book.text(ws, gate.get("reason"), "wrap")])
     if not gates:

@@ -17,6 +17,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from ... import __version__
+from ...verdicts import tally, verdict_label
 from ...xlsx_text import safe_text, text_width
 from ..areas import area_label
 from ..book import Book
@@ -25,15 +26,13 @@ from ..layout import Col, Grid
 from ..naming import unique_headers
 from ..registry import Run, SheetSpec
 from ..styles import TIER_COLOURS
-from ..values import bullets, num
+from ..values import bullets, mapping, num
 from ..wording import (
     action_lines,
     is_stale,
     overall_of,
     reason_lines,
     severity_key,
-    tally,
-    verdict_label,
 )
 
 #: Bars in the Summary chart; beyond it the chart shows the worst vendors.
@@ -56,14 +55,6 @@ SHEET = SheetSpec(key="summary", order=10, title="Summary", write=write, header_
                   active=True)
 
 
-def _area_width(label: str) -> float:
-    """Wide enough for the label on one line in the bold header font, or its longest word when
-    the label is long (the header then wraps between words)."""
-    words = label.split()
-    longest = text_width(label, bold=True) if len(label) <= 12 else max(text_width(w, bold=True) for w in words)
-    return round(max(7.0, longest + 1.5), 1)
-
-
 def _write(book: Book, ws: Any, run: Run, order: Sequence[int], titles: Sequence[str | None]) -> None:
     results, vendors, areas = book.results, run.vendors, run.areas
     policy = book.policy
@@ -71,11 +62,11 @@ def _write(book: Book, ws: Any, run: Run, order: Sequence[int], titles: Sequence
     headers = unique_headers(["Vendor", "Verdict", "Tier", "Score", *(["Change"] if changes else []),
                               "Why", "Actions", *[area_label(a) for a in areas], "Profile date"])
     first_area_col = 7 + int(changes)
-    area_cols = [Col(_area_width(area_label(a)), _area_width(area_label(a))) for a in areas]
+    area_cols = [Col(6, 6) for _ in areas]  # their headers read upwards
     cols = [Col(14, 22), Col(13, 13), Col(9, 9), Col(7, 7), *([Col(12, 12)] if changes else []),
-            Col(41, 41), Col(34, 34), *area_cols, Col(10.5, 10.5)]
+            Col(48, 48), Col(40, 40), *area_cols, Col(10.5, 10.5)]
     grid = Grid(ws, cols)
-    tool = results.get("tool") if isinstance(results.get("tool"), Mapping) else {}
+    tool = mapping(results.get("tool"))
     policy_name = safe_text(policy.get("name") or "Default policy", 200)
     legend_idx = 5 + int(changes)  # the legend sits in the wide Actions column, top right
 
@@ -95,13 +86,18 @@ def _write(book: Book, ws: Any, run: Run, order: Sequence[int], titles: Sequence
     for idx in range(max(len(head), len(legend))):
         head_row(head[idx] if idx < len(head) else None, legend[idx] if idx < len(legend) else None)
     ws.row_dimensions[1].height = 24
-    header_row = grid.add([book.text(ws, h, "header") for h in headers], measure=False)
-    ws.row_dimensions[header_row].height = 20
-    labels, values, ratings = [], [], []
+    up = range(first_area_col - 1, first_area_col - 1 + len(areas))
+    header_row = grid.add([book.text(ws, h, "header_up" if idx in up else "header") for idx, h in enumerate(headers)],
+                          measure=False)
+    tallest = max((text_width(area_label(a), bold=True) for a in areas), default=0.0)
+    ws.row_dimensions[header_row].height = max(20, round(tallest * 5.6 + 8))  # points: a digit is ~5.6 pt
+    labels: list[str] = []
+    values: list[float | None] = []
+    ratings: list[str | None] = []
     for idx in order:
         vendor, title = vendors[idx], titles[idx]
         overall = overall_of(vendor)
-        vendor_areas = vendor.get("areas") if isinstance(vendor.get("areas"), Mapping) else {}
+        vendor_areas = mapping(vendor.get("areas"))
         name = vendor.get("name") or vendor.get("id") or "?"
         tier = overall.get("tier")
         stale = is_stale(vendor, book.as_of, policy)

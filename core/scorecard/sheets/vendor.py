@@ -23,6 +23,7 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 
 from ...model import rating_for
+from ...verdicts import verdict_label
 from ..areas import area_label
 from ..book import Book
 from ..charts import score_bar_chart
@@ -35,9 +36,8 @@ from ..wording import (
     action_lines,
     confidence_shortfall,
     is_stale,
+    plain_rationale,
     reason_lines,
-    split_rationale,
-    verdict_label,
 )
 from .evidence import source_kind
 
@@ -127,11 +127,11 @@ def _write_vendor(book: Book, ws: Any, run: Run, vendor: Mapping[str, Any], inde
     block_last = grid.next_row - 1
 
     grid.add([book.text(ws, "Checks, worst first", "section"), None, None,
-              book.text(ws, "What the check found, in plain words", "label"),
-              book.text(ws, "The arithmetic (for auditors); weight, what it adds to the score", "label")],
-             measure=False)
+              book.text(ws, "What each check found, and why (the arithmetic: Findings sheet)", "label"),
+              book.text(ws, "Its weight and share of the score; → what to do about it", "label")], measure=False)
+    shown = set(actions)  # said once: what the verdict block already asks for is not repeated below
     for check in checks:
-        _check_rows(book, ws, grid, check)
+        _check_rows(book, ws, grid, check, shown)
     if not checks:
         grid.add([book.text(ws, "No check ran for this vendor.", "note")], measure=False)
     grid.add([book.text(ws, "Evidence cited", "section"), None, None,
@@ -142,12 +142,9 @@ def _write_vendor(book: Book, ws: Any, run: Run, vendor: Mapping[str, Any], inde
     for source in sources:
         url = source.get("url")
         used = sorted({area_of.get(str(c), humanise(c)) for c in source.get("used_by") or ()})
-        title = str(source.get("title") or source.get("id") or "")
-        with_publisher = f"{title} — {source.get('publisher')}" if source.get("publisher") else title
-        if wrapped_lines(with_publisher, _COLS[3].max, False) <= wrapped_lines(title, _COLS[3].max, False):
-            title = with_publisher  # the publisher when it costs no extra line (the Evidence sheet has it)
-        published = str(source.get("published") or "undated")
         shown_url = _URL_SCHEME.sub("", url) if isinstance(url, str) else ""
+        title = _evidence_title(source, wrapped_lines(shown_url or "no URL", _COLS[4].max, False))
+        published = str(source.get("published") or "undated")
         grid.add([
             book.text(ws, published, "warn" if source.get("stale") else "wrap"),
             book.text(ws, source_kind(source.get("kind")), "wrap"),
@@ -155,7 +152,7 @@ def _write_vendor(book: Book, ws: Any, run: Run, vendor: Mapping[str, Any], inde
             book.link(ws, "open", url, style="link", plain="na_left") if url else book.text(ws, "", "text"),
             book.text(ws, title, "wrap"),
             book.text(ws, shown_url or "no URL", "wrap" if shown_url else "na_left"),
-            book.text(ws, ", ".join(used), "wrap"),
+            book.text(ws, ", ".join(used) if len(used) < 2 else f"{used[0]} +{len(used) - 1}", "wrap"),
         ], measure=False)
     source_last = grid.next_row - 1
     if not sources:
@@ -181,66 +178,66 @@ def _check_order(check: Mapping[str, Any]) -> tuple[Any, ...]:
     return (rank, 101.0 if score is None else score, str(check.get("title") or check.get("id")))
 
 
-def _check_rows(book: Book, ws: Any, grid: Grid, check: Mapping[str, Any]) -> None:
+def _check_rows(book: Book, ws: Any, grid: Grid, check: Mapping[str, Any], shown: set[str]) -> None:
+    """Two rows: the finding (rating, score, title and summary, weight), then its reasons in plain
+    words (D) beside what to do about it (E)."""
     status = str(check.get("status") or "")
     weight, contribution = num(check.get("weight")), num(check.get("weighted_contribution"))
     confidence = num(check.get("confidence"))
     facts = [f"weight {weight:g}" if weight is not None else None,
-             f"adds {contribution:.1f}" if contribution is not None else None,
+             f"adds {contribution:.1f} to the score" if contribution is not None else None,
              f"confidence {confidence:.0%}" if confidence is not None else None,
              STATUS_LABELS.get(status, humanise(status)) if status != "ok" else None]
     title = str(check.get("title") or check.get("id") or "")
     summary = " ".join(str(check.get("summary") or "").split())
+    # A low-risk check's summary says enough here; its reasons are on the Findings sheet. Otherwise
+    # the reasons, one a line, say what the summary would (so the heading is the title alone).
+    low_risk = check.get("rating") == "low" and status == "ok"
+    reasons = [] if low_risk else _capped(plain_rationale(check.get("rationale")), _MAX_REASONS, "reasons")
+    heading = f"{title}: {summary}" if summary and not reasons else title
     grid.add([None, book.rating(ws, check.get("rating")), book.number(ws, check.get("score"), "score"),
-              book.text(ws, f"{title}: {summary}" if summary else title, "bold"),
-              book.text(ws, "; ".join(f for f in facts if f), "note_wrap")], measure=False)
-    zero: list[str] = []  # lines that deducted nothing, said once
-    for line in check.get("rationale") or ():
-        plain, arithmetic = split_rationale(line)
-        if _ZERO.match(arithmetic):
-            zero.append(plain.split(":", 1)[0])
-            continue
-        if zero:
-            _zero_row(book, ws, grid, zero)
-            zero = []
-        grid.add([None, None, None, book.text(ws, plain, "wrap"),
-                  book.text(ws, arithmetic, "arith") if arithmetic else None], measure=False)
-    if zero:
-        _zero_row(book, ws, grid, zero)
-    recommendations = [r for r in check.get("recommendations") or () if r not in (None, "")]
-    # Recommendations in two columns (D and E): half the lines of one column.
-    left, right = _balanced(recommendations)
-    if recommendations:
-        grid.add([book.text(ws, "What to do", "label_small"), None, None, book.text(ws, _bulleted(left), "wrap"),
-                  book.text(ws, _bulleted(right), "wrap") if right else None], measure=False)
+              book.text(ws, heading, "bold"), book.text(ws, "; ".join(f for f in facts if f), "note_wrap")],
+             measure=False)
     note = "\n".join(t for t in (override_text(check.get("override")),
                                  f"Error: {check['error']}" if check.get("error") else "") if t)
     if note:
-        grid.add([None, None, None, book.text(ws, note, "warn")], measure=False)
+        reasons.append(note)
+    recommendations = _capped([r for r in check.get("recommendations") or () if r not in (None, "", *shown)],
+                              _MAX_ACTIONS, "recommendations")
+    # One reason (D) beside one recommendation (E) a row: short rows, so a page can break between them.
+    style = "warn" if check.get("error") else "wrap"
+    for idx in range(max(len(reasons), len(recommendations))):
+        grid.add([None, None, None,
+                  book.text(ws, f"• {reasons[idx]}", style) if idx < len(reasons) else None,
+                  book.text(ws, f"→ {recommendations[idx]}", "wrap") if idx < len(recommendations) else None],
+                 measure=False)
 
 
-#: The arithmetic of a rationale line that deducted nothing ("−0", "-0").
-_ZERO = re.compile(r"^[−-]\s?0(?:\.0+)?\.?$")
+#: Lines of reasons and of recommendations a check shows on its vendor's sheet, so that the sheet
+#: stays a two-page read; the rest is on the Findings sheet (and in the JSON), and the sheet says so.
+_MAX_REASONS = 7
+_MAX_ACTIONS = 3
 
 
-def _zero_row(book: Book, ws: Any, grid: Grid, labels: list[str]) -> None:
-    if len(labels) == 1:
-        text = f"{labels[0]}: nothing found"
-    else:
-        text = "Nothing found for: " + "; ".join(label[:1].lower() + label[1:] for label in labels)
-    grid.add([None, None, None, book.text(ws, text, "wrap"), book.text(ws, "−0 each" if len(labels) > 1 else "−0",
-                                                                      "arith")], measure=False)
+def _evidence_title(source: Mapping[str, Any], lines: int) -> str:
+    """The source's title with its publisher, in at most ``lines`` lines of the title column (the
+    URL's), or two: cut with "…" beyond that (the Evidence sheet has it whole)."""
+    title = str(source.get("title") or source.get("id") or "")
+    if source.get("publisher"):
+        title = f"{title} — {source.get('publisher')}"
+    width, room = _COLS[3].max, max(lines, 1)
+    if wrapped_lines(title, width, False) <= room:
+        return title
+    words = title.split(" ")
+    while len(words) > 1 and wrapped_lines(" ".join(words) + "…", width, False) > room:
+        words.pop()
+    return " ".join(words).rstrip(",;:—- ") + "…"
 
 
-def _balanced(lines: list[Any]) -> tuple[list[Any], list[Any]]:
-    """``lines`` split into a left and a right column of about equal printed length, in order."""
-    sizes = [wrapped_lines(f"• {line}", _COLS[4].max, False) for line in lines]
-    best, cut = None, 0
-    for idx in range(len(lines) + 1):
-        height = max(sum(sizes[:idx]), sum(sizes[idx:]))
-        if best is None or height <= best:
-            best, cut = height, idx
-    return lines[:cut], lines[cut:]
+def _capped(lines: list[str], limit: int, what: str) -> list[str]:
+    if len(lines) <= limit:
+        return lines
+    return [*lines[: limit - 1], f"… {len(lines) - limit + 1} more {what} on the Findings sheet"]
 
 
 def _bulleted(lines: list[Any]) -> str:
