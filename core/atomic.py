@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
+
+from .lifecycle import sweep_stale
 
 
 class ProtectedPathError(ValueError):
@@ -89,7 +92,9 @@ def atomic_write(path: os.PathLike | str, write_fn: Callable[[IO[bytes]], object
     returns, the data is flushed and fsynced and the file renamed over
     ``path``. When anything raises (including KeyboardInterrupt), the
     temporary file is removed, any previous file at ``path`` is left as it
-    was, and the exception propagates. A replaced file keeps its permissions;
+    was, and the exception propagates; a temporary file left by a killed run
+    (named ``.<name>.<pid>.XXXXXXXX.tmp``) is removed by the next write to the
+    same path once that process is gone. A replaced file keeps its permissions;
     a new one gets the usual ones (0o666 less the umask).
 
     Raises :class:`ProtectedPathError` before writing anything when ``path``
@@ -99,7 +104,11 @@ def atomic_write(path: os.PathLike | str, write_fn: Callable[[IO[bytes]], object
     target = Path(path)
     check_not_protected(target, protected)
     folder = target.absolute().parent
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    # The temporary file names its process, so that the next run can remove
+    # one left by a run that was killed (SIGKILL: no clean-up) without
+    # touching one that another run is writing now.
+    sweep_stale(folder, re.compile(rf"^\.{re.escape(target.name)}\.(?P<pid>\d+)\.[^.]+\.tmp$"))
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:

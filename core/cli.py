@@ -502,22 +502,39 @@ _add_collect()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: runs the CLI, turning unexpected errors into one line (exit 2)."""
+    """Entry point: runs the CLI, turning unexpected errors into one line (exit 2).
+
+    SIGTERM is handled like Ctrl-C (exit 143; 130 for Ctrl-C), a standard
+    output closed by its reader ends the run quietly (exit 141), and the run's
+    temporary files live in one folder removed at the end
+    (:mod:`vendordd.lifecycle`).
+    """
+    from .lifecycle import EXIT_BROKEN_PIPE, OutputClosed, guard_stdout, handle_termination, run_scratch
+
     _no_full_collections()
+    handle_termination()
+    guard_stdout()
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        code = cli.main(args=argv, prog_name="vendordd", standalone_mode=False)
+        with run_scratch():
+            code = cli.main(args=argv, prog_name="vendordd", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.Abort:
-        click.echo("vendordd: aborted", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo("vendordd: interrupted", err=True)
-        sys.exit(130)
+    except (click.Abort, KeyboardInterrupt) as exc:
+        _stopped(exc)
+    except OutputClosed:
+        from .lifecycle import silence_stdout
+
+        silence_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
+    except OSError as exc:
+        if debug:
+            raise
+        click.echo(f"vendordd: error: {_os_error(exc)} (run with --debug for the traceback)", err=True)
+        sys.exit(2)
     except Exception as exc:
         if debug:
             raise
@@ -526,3 +543,25 @@ def main(argv: list[str] | None = None) -> None:
                    f"traceback)", err=True)
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _stopped(exc: BaseException) -> None:
+    """Ctrl-C (exit 130) or SIGTERM (exit 143): one line, no traceback (click wraps both in Abort)."""
+    from .lifecycle import EXIT_TERMINATED, Terminated
+
+    if isinstance(exc, Terminated) or isinstance(exc.__cause__ or exc.__context__, Terminated):
+        click.echo("vendordd: terminated", err=True)
+        sys.exit(EXIT_TERMINATED)
+    click.echo("vendordd: interrupted" if isinstance(exc, KeyboardInterrupt) else "vendordd: aborted", err=True)
+    sys.exit(130)
+
+
+def _os_error(exc: OSError) -> str:
+    """An operating-system error in words, naming the file (or else the temporary folder) it concerns."""
+    import tempfile
+
+    reason = exc.strerror or str(exc)
+    if exc.filename:
+        return f"{exc.filename}: {reason}"
+    return (f"{reason} (while writing temporary files in {tempfile.gettempdir()}, or an output; "
+            f"set TMPDIR to a folder with room)")

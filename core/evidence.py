@@ -1,9 +1,8 @@
 """Helpers the checks share: dates, freshness, source strength, confidence.
 
-Profile dates are ISO 8601 days (``2026-03-03``) or months (``2026-03``).
-A month is read as its first day for "when did it happen" arithmetic; that is
-the documented convention (docs/methodology.md) and errs towards an event
-looking older, never newer.
+Profile dates are ISO 8601 days (``2026-03-03``), months (``2026-03``) or
+years (``2026``); a partial date is an interval with one meaning everywhere,
+defined in core/dates.py (docs/methodology.md, "Dates").
 """
 
 from __future__ import annotations
@@ -11,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from . import dates
 
 #: How much a source of each kind counts towards confidence (docs/methodology.md).
 SOURCE_KIND_WEIGHT: Mapping[str, float] = {
@@ -23,24 +24,14 @@ UNSOURCED_WEIGHT = 0.3
 
 
 def parse_date(value: Any) -> dt.date | None:
-    """A date from ``YYYY-MM-DD``, ``YYYY-MM`` (first of the month) or a date.
+    """The first day of a profile date (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``) or a date.
 
-    Returns None for None or anything that is not such a date; the schema has
-    already rejected malformed dates, so None means "not given".
+    A partial date is an interval (core/dates.py); this returns its first
+    day, which is the conservative reading for the age of evidence. Checks
+    that ask "did it happen in a window" or "how recent" use core/dates.py.
+    Returns None for None or anything that is not such a date.
     """
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value)
-    try:
-        if len(text) == 7:
-            return dt.date(int(text[:4]), int(text[5:7]), 1)
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
+    return dates.earliest_day(value)
 
 
 def days_between(earlier: dt.date, later: dt.date) -> int:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .atomic import ProtectedPathError, check_not_protected, is_same_path
+from .lifecycle import sweep_stale
 
 #: The JSON text is handed to the file in pieces of about this many characters.
 JSON_BATCH_CHARS = 1 << 20
@@ -105,6 +107,10 @@ def _write_workbook(results: dict[str, Any], outputs: Outputs, target: Path, tem
                         vendor_sheet_limit=outputs.vendor_sheets, protected_paths=protected)
     except ScorecardError as exc:
         raise OutputError(str(exc).replace(str(temp), str(target))) from None
+    except OSError as exc:  # the output's own write errors are ScorecardErrors: this is a temporary file
+        where = exc.filename or f"temporary files in {tempfile.gettempdir()}"
+        raise OutputError(f"{target}: cannot write the scorecard: {exc.strerror or exc} while writing "
+                          f"{where} (set TMPDIR to a folder with room)") from None
     return temp
 
 
@@ -154,8 +160,15 @@ def _temporaries() -> Iterator[Callable[[Path, str], Path]]:
     made: list[Path] = []
 
     def temp(target: Path, what: str) -> Path:
+        # Named after this process, so that the next run removes what a killed one
+        # (SIGKILL: no clean-up) left, and never what a live one is writing.
+        folder = target.absolute().parent
+        # (.<stem>.<pid>.X.tmp<suffix>, its .old backup, and the scorecard writer's own
+        # temporary copy of it, ..<stem>.<pid>.X.tmp<suffix>.<pid>.Y.tmp).
+        sweep_stale(folder, re.compile(rf"^\.\.?{re.escape(target.stem)}\.(?P<pid>\d+)\.[^.]+"
+                                       rf"\.tmp{re.escape(target.suffix)}(\.old|\.\d+\.[^.]+\.tmp)?$"))
         try:
-            fd, name = tempfile.mkstemp(dir=target.absolute().parent, prefix=f".{target.stem}.",
+            fd, name = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}.{os.getpid()}.",
                                         suffix=f".tmp{target.suffix}")
         except OSError as exc:
             raise OutputError(f"{target}: cannot write the {what}: {exc.strerror or exc}") from None

@@ -24,10 +24,10 @@ from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .dates import is_valid as is_valid_date
 from .fastcheck import compile_check
 from .loader import Document, Problem, escape_pointer, locate
 
-_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 SCHEMA_KINDS = ("profile", "policy", "portfolio", "results")
 _SCHEMA_FILES = {"profile": "vendor-profile.schema.json", "policy": "policy.schema.json",
                  "portfolio": "portfolio.schema.json", "results": "results.schema.json"}
@@ -47,14 +47,10 @@ def load_schema(kind: str) -> dict[str, Any]:
 def _format_checker() -> FormatChecker:
     checker = FormatChecker(formats=())
 
-    @checker.checks("vendordd-date", raises=ValueError)
+    @checker.checks("vendordd-date")
     def _date(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        if _MONTH.match(value):
-            return True
-        dt.date.fromisoformat(value)
-        return len(value) == 10
+        # YYYY, YYYY-MM or YYYY-MM-DD, a real day: one rule, in core/dates.py
+        return not isinstance(value, str) or is_valid_date(value)
 
     @checker.checks("date", raises=ValueError)
     def _full_date(value: object) -> bool:

@@ -66,7 +66,7 @@ def assess_files(files: Sequence[Path], job: Job, jobs: int = 1) -> Iterator[Fil
     _JOB = job
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, initializer=_ignore_interrupts) as pool:
+        with context.Pool(jobs, initializer=_ignore_interrupts, initargs=(os.getpid(),)) as pool:
             yield from pool.imap(_assess_in_worker, files, chunksize=4)
     finally:
         _JOB = None
@@ -77,6 +77,10 @@ def _assess_in_worker(path: Path) -> FileResult:
     return assess_one(path, _JOB)
 
 
-def _ignore_interrupts() -> None:
+def _ignore_interrupts(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool, the workers stay quiet.
+    # SIGTERM (the pool's own way to stop them) and the parent's death end a worker quietly.
+    from .lifecycle import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)

@@ -250,7 +250,7 @@ def test_release_grouping_is_deterministic_and_oldest_first(hub):
         return HubModel(repo, dt.date.fromisoformat(day), None, "MIT", "spdx", "mit", False, 1, 1, 1, 0)
 
     got = releases_of([m("a/Z-2-7B", "2025-05-01"), m("a/A-1-7B", "2025-01-01"), m("a/a-1-13b", "2024-12-01")])
-    assert [(name, [x.repo_id for x in group]) for name, group in got] == [
+    assert [(name, [x.repo_id for x in group]) for name, _family, group in got] == [
         ("a-1", ["a/a-1-13b", "a/A-1-7B"]), ("Z-2", ["a/Z-2-7B"])]
 
 
@@ -259,3 +259,12 @@ def test_json_output_when_the_file_ends_in_json(hub, tmp_path):
     res = _run("collect", "huggingface", "northwind-ai", "--vendor", "northwind-ai", "-o", str(out), "--date", DAY)
     assert res.exit_code == 0
     assert json.loads(out.read_text())["profile_date"] == DAY
+
+
+def test_without_the_collect_extra_the_error_says_how_to_install_it(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "huggingface_hub", None)  # as if not installed
+    res = _run("collect", "huggingface", "northwind-ai", "--vendor", "northwind-ai", "-o", str(tmp_path / "p.yaml"))
+    assert res.exit_code == 2
+    assert "pip install 'vendordd[collect]'" in res.stderr and not (tmp_path / "p.yaml").exists()

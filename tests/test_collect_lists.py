@@ -88,16 +88,19 @@ def test_new_then_unchanged_then_updated_keeps_the_previous_copy(server, tmp_pat
 def test_a_truncated_download_is_refused_and_the_current_copy_kept(server, tmp_path):
     folder = tmp_path / "lists"
     collect_lists(["US-CSL"], folder, _policy(server), now=NOW)
-    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    server.state.files["/csl/consolidated.csv"] = CSL + b"\n"  # an update: previous/ now holds CSL
+    collect_lists(["US-CSL"], folder, _policy(server), now=NOW)
+    before = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert before["previous/consolidated.csv"] == CSL
     server.state.files["/csl/consolidated.csv"] = CSL + CSL  # a new version...
     server.state.truncate.add("/csl/consolidated.csv")  # ...that arrives cut short
     waits: list[float] = []
     with pytest.raises(CollectError, match="truncated download|stopped after"):
         collect_lists(["US-CSL"], folder, _policy(server, retries=2), now=NOW, sleep=waits.append)
     assert waits == [1.0, 2.0]  # retried with back-off, then refused
-    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
-    assert not (folder / "previous").exists()
-    assert {p.name for p in folder.iterdir()} == set(before)  # no staging folder left behind
+    after = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after == before  # current, previous copy and manifest untouched
+    assert {p.name for p in folder.iterdir()} == {"consolidated.csv", "previous", MANIFEST}  # no staging left
 
 
 def test_one_failing_list_changes_nothing_for_the_others(server, tmp_path):

@@ -193,3 +193,124 @@ def test_an_analyst_source_with_the_same_url_is_reused_not_duplicated():
                                               ("2025-02", "2025-01-10", False), ("2025-01-10", "2025-01-11", False)])
 def test_partial_dates_agree_when_one_contains_the_other(a, b, agree):
     assert dates_agree(a, b) is agree and dates_agree(b, a) is agree
+
+
+QWEN_LIKE = {
+    "schema_version": 1, "vendor": {"id": "qwen-like", "name": "Qwen-like"}, "profile_date": "2026-03-04",
+    "sources": [{"id": "s1", "url": "https://example.org/qwen"}],
+    "open_source": {"releases": [
+        {"name": "Qwen2 (sizes below 72B)", "date": "2024-06-06", "availability": "open_weights",
+         "license": "Apache-2.0", "sources": ["s1"]},
+        {"name": "Qwen2-72B", "date": "2024-06-06", "availability": "open_weights",
+         "license": "LicenseRef-Tongyi-Qianwen", "sources": ["s1"]},
+        {"name": "Qwen2.5-7B-Instruct", "date": "2024-09-19", "availability": "open_weights",
+         "license": "Apache-2.0", "sources": ["s1"]},
+        {"name": "Qwen3 (dense 0.6B-32B; MoE 30B-A3B and 235B-A22B)", "date": "2025-04-29",
+         "availability": "open_weights", "license": "Apache-2.0", "sources": ["s1"]},
+        {"name": "Qwen3-2507 updates", "date": "2025-07", "availability": "open_weights",
+         "license": "Apache-2.0", "sources": ["s1"]},
+        {"name": "Qwen3.5 small models (0.8B, 2B, 4B, 9B)", "date": "2026-03-02",
+         "availability": "open_weights", "sources": ["s1"]},
+    ]},
+}
+
+
+def test_analyst_release_names_as_written_in_practice_are_matched_not_duplicated(hub, tmp_path):
+    from .fake_hub import model
+
+    q = "Qwen"
+    hub.state.models = [
+        model(f"{q}/Qwen2-7B", "2024-06-05"), model(f"{q}/Qwen2-7B-Instruct", "2024-06-05"),
+        model(f"{q}/Qwen2-72B", "2024-06-05", licence="other", license_name="tongyi-qianwen"),
+        model(f"{q}/Qwen2.5-7B-Instruct", "2024-09-16"),
+        model(f"{q}/Qwen2.5-3B-Instruct", "2024-09-16", licence="other", license_name="qwen-research"),
+        model(f"{q}/Qwen3-8B", "2025-04-27"), model(f"{q}/Qwen3-30B-A3B", "2025-04-27"),
+        model(f"{q}/Qwen3-235B-A22B-Instruct-2507", "2025-07-21"),
+        model(f"{q}/Qwen3.5-2B", "2026-03-01"), model(f"{q}/Qwen3.5-9B", "2026-03-01"),
+    ]
+    src = _write(tmp_path / "q.yaml", QWEN_LIKE)
+    out = tmp_path / "q2.yaml"
+    res = _run("collect", "huggingface", q, "--vendor", "qwen-like", "--profile", str(src), "-o", str(out),
+               "--date", DAY)
+    assert res.exit_code == 0, res.output
+    merged = yaml.safe_load(out.read_text())
+    rels = merged["open_source"]["releases"]
+    assert rels[:6] == QWEN_LIKE["open_source"]["releases"]
+    # only the part the analyst did not record is added: Qwen2.5 under its research licence
+    assert [r["name"] for r in rels[6:]] == ["Qwen2.5 (LicenseRef-qwen-research)"]
+    # with the one source it cites: the matched releases' pages would be cited by nothing
+    assert [s["id"] for s in merged["sources"]] == ["s1", "hf-Qwen-Qwen2.5-3B-Instruct", "hf-Qwen-models"]
+    conflicts = [ln for ln in res.stderr.splitlines() if ln.startswith("vendordd: conflict:")]
+    # LicenseRef-tongyi-qianwen (the Hub) is LicenseRef-Tongyi-Qianwen: SPDX ids ignore case
+    assert not [c for c in conflicts if "/license" in c], conflicts
+    # Qwen3.5's licence is missing in the profile: the Hub's is not added into the analyst's fact
+    assert "license" not in rels[5]
+
+
+@pytest.mark.parametrize(("name", "family"), [
+    ("Qwen3 (dense 0.6B-32B; MoE 30B-A3B and 235B-A22B)", "Qwen3"), ("Qwen3-2507 updates", "Qwen3-2507"),
+    ("Qwen3.5 small models (0.8B, 2B, 4B, 9B)", "Qwen3.5"), ("Qwen2 (sizes below 72B)", "Qwen2"),
+    ("Llama 3.1 405B", "Llama-3.1"), ("DeepSeek-V3", "DeepSeek-V3"),
+])
+def test_release_family_of_analyst_names(name, family):
+    from vendordd.collect.families import release_family
+
+    assert release_family(name) == family
+
+
+COMMENTED = """\
+# Northwind AI: compiled by J. Analyst for the 2026 review.
+schema_version: 1
+vendor:
+  id: northwind-ai
+  name: Northwind AI   # trading name
+  headquarters: GB
+profile_date: 2025-11-01
+sources:
+  - {id: s1, url: "https://northwind.example/blog/nimbus-1", kind: primary, published: 2025-01-10}
+open_source:
+  releases:
+    # The first family; the licence changed in 2025 (see s1).
+    - name: Nimbus-1
+      date: 2025-01
+      availability: open_weights
+      license: MIT
+      sources: [s1]
+"""
+
+
+def test_comments_and_layout_of_a_yaml_profile_are_kept(hub, tmp_path):
+    from vendordd.loader import load_file
+
+    src = tmp_path / "n.yaml"
+    src.write_text(COMMENTED, encoding="utf-8")
+    dry = _run("collect", "huggingface", "northwind-ai", "--vendor", "northwind-ai", "--profile", str(src),
+               "--dry-run", "--date", DAY)
+    assert dry.exit_code == 0, dry.output
+    removed = [ln for ln in dry.stdout.splitlines() if ln.startswith("-") and not ln.startswith("---")]
+    assert removed == [], removed  # a true file diff: nothing of the analyst's text goes
+    out = tmp_path / "n2.yaml"
+    res = _run("collect", "huggingface", "northwind-ai", "--vendor", "northwind-ai", "--profile", str(src),
+               "-o", str(out), "--date", DAY)
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(COMMENTED.split("sources:")[0])  # header comment, inline comment, layout
+    assert "    # The first family; the licence changed in 2025 (see s1)." in text
+    assert '  - {id: s1, url: "https://northwind.example/blog/nimbus-1", kind: primary, published: 2025-01-10}' in text
+    merged = load_file(out).data
+    assert validate(merged, None, str(out)) == []
+    assert [r["name"] for r in merged["open_source"]["releases"]][:1] == ["Nimbus-1"]
+    assert len(merged["open_source"]["releases"]) == 5 and "warning" not in res.stderr
+
+
+def test_without_ruamel_the_yaml_is_rewritten_with_a_warning(hub, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ruamel.yaml", None)
+    src = tmp_path / "n.yaml"
+    src.write_text(COMMENTED, encoding="utf-8")
+    out = tmp_path / "n2.yaml"
+    res = _run("collect", "huggingface", "northwind-ai", "--vendor", "northwind-ai", "--profile", str(src),
+               "-o", str(out), "--date", DAY)
+    assert res.exit_code == 0 and "could not be kept" in res.stderr
+    assert "# Northwind AI" not in out.read_text() and yaml.safe_load(out.read_text())["vendor"]["id"] == "northwind-ai"

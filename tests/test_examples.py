@@ -53,8 +53,13 @@ def test_zhipu_is_critical_and_gated_for_the_us_buyer_only(us, eu):
 
 
 def test_missing_evidence_is_reported_not_scored(us):
+    # Meta publishes no API deprecation policy and the fact base has no dated retirement of its
+    # own: no notice evidence, so no score. (This test used Anthropic's open-source check until
+    # issue 17 entered its closed releases: "no open-weight models" is now a scored fact.)
+    meta = _check(us["meta-llama"], "api_stability")
+    assert meta["status"] == "insufficient_data" and meta["score"] is None
     anthropic = _check(us["anthropic"], "open_source_commitment")
-    assert anthropic["status"] == "insufficient_data" and anthropic["score"] is None
+    assert anthropic["status"] == "ok" and anthropic["metrics"]["flagship_open_share"] == 0
 
 
 def test_cited_sources_exist_and_unsourced_scores_have_low_confidence(us):

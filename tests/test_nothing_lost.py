@@ -267,3 +267,132 @@ def test_toml_nan_is_named_nan(tmp_path):
     assert result.exit_code == 2
     assert _errors(result.stderr) == [
         f"vendordd: error: {path} /x-note: NaN (not a number) is not allowed: JSON results cannot hold it"]
+
+
+# -- 6. SIGTERM, SIGKILL and the temporary files ------------------------------------------------------
+
+SLOW = '''
+import os, pathlib, time
+
+from vendordd import Check, Finding, hookimpl
+
+MARK = pathlib.Path(os.environ["VENDORDD_TEST_MARK"])
+
+
+def run(profile, ctx):
+    MARK.touch()  # the run is assessing now
+    time.sleep(0.5)
+    return Finding(score=80, confidence=0.6, summary="slow")
+
+
+@hookimpl
+def register_checks(register):
+    register(Check(id="slow_check", title="Slow", category="custom", run=run))
+'''
+
+
+def _slow_run(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, Path, Path]:
+    """A run over 40 copies of a profile, two worker processes, a check that sleeps: started, assessing."""
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    text = PROFILE.read_text(encoding="utf-8")
+    for i in range(40):
+        (folder / f"p{i:02}.yaml").write_text(text.replace("id: zhipu-ai", f"id: zhipu-ai-{i:02}"),
+                                               encoding="utf-8")
+    plugin = tmp_path / "slow.py"
+    plugin.write_text(SLOW, encoding="utf-8")
+    scratch, mark = tmp_path / "tmp", tmp_path / "assessing"
+    scratch.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "s.xlsx").write_bytes(b"the previous scorecard")
+    env = {**os.environ, **ENV, "TMPDIR": str(scratch), "VENDORDD_TEST_MARK": str(mark)}
+    process = subprocess.Popen([sys.executable, "-m", "vendordd", "run", str(folder), "--plugin", str(plugin),
+                                "--as-of", AS_OF, "--jobs", "2", "-o", str(out / "s.xlsx"),
+                                "--json", str(out / "s.json"), *extra],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = 60
+    import time
+    started = time.monotonic()
+    while not mark.exists():
+        assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+        assert time.monotonic() - started < deadline
+        time.sleep(0.05)
+    return process, out, scratch
+
+
+@POSIX
+@pytest.mark.slow
+def test_sigterm_is_handled_like_ctrl_c(tmp_path):
+    import signal
+
+    process, out, scratch = _slow_run(tmp_path)
+    process.send_signal(signal.SIGTERM)
+    stderr = process.stderr.read().decode()  # EOF once the workers are gone too
+    assert process.wait(timeout=60) == 143
+    assert "Traceback" not in stderr and stderr.strip().splitlines()[-1] == "vendordd: terminated"
+    assert sorted(p.name for p in out.iterdir()) == ["s.xlsx"]  # no JSON, no temporary file
+    assert (out / "s.xlsx").read_bytes() == b"the previous scorecard"
+    assert list(scratch.iterdir()) == []  # the run's temporary folder is gone
+
+
+@POSIX
+@pytest.mark.slow
+def test_after_sigkill_the_workers_exit_quietly_and_the_next_run_removes_the_debris(tmp_path):
+    import signal
+
+    process, out, scratch = _slow_run(tmp_path)
+    process.send_signal(signal.SIGKILL)
+    stderr = process.stderr.read().decode()  # EOF only once every worker has exited
+    process.wait(timeout=60)
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+    left = [p.name for p in scratch.iterdir()]
+    assert len(left) == 1 and left[0].startswith(f"vendordd-{process.pid}-"), (left, process.pid)
+    # a temporary output a killed run left, and one a live run is writing
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    dead = int(gone.stdout)
+    (out / f".s.{dead}.abcd1234.tmp.xlsx").write_bytes(b"")
+    (out / f"..s.{dead}.abcd1234.tmp.xlsx.{dead}.ijkl9012.tmp").write_bytes(b"half a zip")
+    (out / f".s.{dead}.mnop3456.tmp.json").write_bytes(b"half the JSON")
+    (out / f".s.{os.getpid()}.efgh5678.tmp.xlsx").write_bytes(b"another run's")
+    result = subprocess.run([sys.executable, "-m", "vendordd", "run", str(PROFILE), "--as-of", AS_OF,
+                             "-o", str(out / "s.xlsx")], capture_output=True,
+                            env={**os.environ, **ENV, "TMPDIR": str(scratch)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert list(scratch.iterdir()) == [], result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [f".s.{os.getpid()}.efgh5678.tmp.xlsx",
+                                                     f".s.{dead}.mnop3456.tmp.json", "s.xlsx"]
+
+
+# -- 7. a full temporary folder ------------------------------------------------------------------------
+
+def test_a_full_temporary_folder_names_the_path_and_what_was_written(tmp_path, monkeypatch):
+    import errno
+    import tempfile
+
+    from openpyxl.worksheet import _writer
+
+    def full(suffix=""):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_writer, "create_temporary_file", full)
+    (tmp_path / "s.xlsx").write_bytes(b"the previous scorecard")
+    result = _invoke("run", str(PROFILE), "--as-of", AS_OF, "-o", str(tmp_path / "s.xlsx"))
+    assert result.exit_code == 2
+    assert _errors(result.stderr) == [
+        f"vendordd: error: {tmp_path / 's.xlsx'}: cannot write the scorecard: No space left on device while "
+        f"writing temporary files in {tempfile.gettempdir()} (set TMPDIR to a folder with room)"]
+    assert (tmp_path / "s.xlsx").read_bytes() == b"the previous scorecard"
+
+
+# -- 8. standard output closed by its reader -----------------------------------------------------------
+
+@POSIX
+def test_json_to_a_closed_pipe_exits_quietly_with_141():
+    process = subprocess.Popen([sys.executable, "-m", "vendordd", "run", str(EXAMPLES / "profiles"),
+                                "--as-of", AS_OF, "--json", "-"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **ENV})
+    process.stdout.close()  # the reader is gone before the first byte (`| head -c 0`)
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141  # 128 + SIGPIPE, not 1 ("a vendor at or above --fail-on")
+    assert "Traceback" not in stderr and "error" not in stderr

@@ -9,7 +9,6 @@ reason does not pass the test.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
+from vendordd import dates
 from vendordd.loader import parse_text
 
 SCHEMA_FILES = {
@@ -28,7 +28,6 @@ SCHEMA_FILES = {
     "policy": "policy.schema.json",
     "portfolio": "portfolio.schema.json",
 }
-_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 @cache
@@ -42,14 +41,12 @@ def schema(kind: str) -> dict[str, Any]:
 
 
 def _format_checker() -> FormatChecker:
-    """jsonschema's checkers plus vendordd-date (a day or a month)."""
+    """jsonschema's checkers plus vendordd-date (a day, a month or a year: core/dates.py)."""
     checker = FormatChecker()
 
-    @checker.checks("vendordd-date", raises=ValueError)
+    @checker.checks("vendordd-date")
     def _date(value: object) -> bool:
-        if not isinstance(value, str) or _MONTH.match(value):
-            return True
-        return dt.date.fromisoformat(value).isoformat() == value
+        return not isinstance(value, str) or dates.is_valid(value)
 
     return checker
 

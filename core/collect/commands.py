@@ -168,7 +168,16 @@ def run_collection(name: str, target: str, *, vendor_id: str, vendor_name: str |
 
     from ..loader import InputError, load_file
     from . import CollectError, CollectRequest
-    from .profiles import combine, kind_for, render, unified_diff, validate, write
+    from .profiles import (
+        combine,
+        kind_for,
+        render,
+        render_keeping_comments,
+        text_diff,
+        unified_diff,
+        validate,
+        write,
+    )
     from .registry import collectors
 
     if not re.match(r"^[a-z0-9][a-z0-9-]{0,62}$", vendor_id):
@@ -183,9 +192,13 @@ def run_collection(name: str, target: str, *, vendor_id: str, vendor_name: str |
     if name not in found:
         raise _fail(f"no collector named {name!r}; see vendordd collect sources")
     base = None
+    original: str | None = None  # the profile's YAML text, to keep its comments
     if profile_path:
         try:
-            base = load_file(profile_path).data
+            doc = load_file(profile_path)
+            base = doc.data
+            if doc.kind == "yaml":
+                original = doc.path.read_bytes().decode("utf-8-sig")
         except InputError as exc:
             raise _fail("\n".join(map(str, exc.problems))) from None
         before = validate(base, host, profile_path)
@@ -218,11 +231,22 @@ def run_collection(name: str, target: str, *, vendor_id: str, vendor_name: str |
             click.echo(f"vendordd: conflict: {line}", err=True)
         for line in report.kept:
             click.echo(f"vendordd: kept: {line}", err=True)
+    kind = kind_for(output) if output else ("yaml" if original is not None or base is None else "json")
+    text = None
+    if original is not None and kind == "yaml":
+        text = render_keeping_comments(original, merged, shown)
+        if text is None:
+            click.echo(f"vendordd: warning: the comments and layout of {profile_path} could not be kept "
+                       f"(ruamel.yaml missing, or its round trip differed); the YAML is rewritten", err=True)
     if dry_run:
-        click.echo(unified_diff(base, merged, shown), nl=False)
+        if text is not None and original is not None:
+            click.echo(text_diff(original, text, shown), nl=False)
+        else:
+            click.echo(unified_diff(base, merged, shown), nl=False)
         click.echo("vendordd: --dry-run: nothing written", err=True)
         return
-    text = render(merged, kind_for(output))
+    if text is None:
+        text = render(merged, kind)
     if output:
         try:
             write(output, text, [p for p in (profile_path,) if p])

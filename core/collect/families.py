@@ -83,3 +83,22 @@ def group_families(repos: Sequence[str], tags: Mapping[str, Iterable[str] | None
             current = parent
         out[repo] = family[current]
     return out
+
+
+#: Words analysts add to a release's name that do not change which release it is.
+GENERIC_WORDS = frozenset({"update", "updates", "model", "models", "series", "family", "release",
+                           "releases", "weights", "checkpoint", "checkpoints", "open", "dense", "moe"})
+
+
+def release_family(name: str) -> str:
+    """The family an analyst's release name refers to, for matching collected releases.
+
+    Bracketed parts are dropped, spaces read as ``-``, then :func:`family_of`
+    and the generic words: ``Qwen3 (dense 0.6B-32B; MoE ...)`` -> ``Qwen3``,
+    ``Qwen3-2507 updates`` -> ``Qwen3-2507``, ``Qwen3.5 small models (0.8B, 2B)``
+    -> ``Qwen3.5``.
+    """
+    bare = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", name)
+    dashed = "-".join(bare.replace(",", " ").split())
+    kept = [t for t in family_of(dashed).split("-") if t.lower() not in GENERIC_WORDS]
+    return "-".join(kept) or name

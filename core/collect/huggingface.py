@@ -52,8 +52,8 @@ def _access(model: HubModel) -> str:
     return "gated" if model.gated else "open"
 
 
-def releases_of(models: Sequence[HubModel]) -> list[tuple[str, list[HubModel]]]:
-    """``(release name, repositories)`` pairs, oldest release first.
+def releases_of(models: Sequence[HubModel]) -> list[tuple[str, str, list[HubModel]]]:
+    """``(release name, family, repositories)``, oldest release first.
 
     Repositories are grouped by family (by key, so ``Qwen2.5`` and
     ``qwen2.5`` are one), then split by licence and access when they differ.
@@ -62,7 +62,7 @@ def releases_of(models: Sequence[HubModel]) -> list[tuple[str, list[HubModel]]]:
     by_family: dict[str, list[HubModel]] = defaultdict(list)
     for m in models:
         by_family[family_key(families[m.repo_id])].append(m)
-    out: list[tuple[str, list[HubModel]]] = []
+    out: list[tuple[str, str, list[HubModel]]] = []
     for members in by_family.values():
         members.sort(key=lambda m: (m.created is None, m.created, m.repo_id))
         name = families[members[0].repo_id]
@@ -74,12 +74,12 @@ def releases_of(models: Sequence[HubModel]) -> list[tuple[str, list[HubModel]]]:
                 label = name
             else:
                 label = f"{name} ({licence or 'no licence stated'}{', gated' if access == 'gated' else ''})"
-            out.append((label[:200], group))
-    out.sort(key=lambda item: (item[1][0].created is None, item[1][0].created, item[0]))
+            out.append((label[:200], name, group))
+    out.sort(key=lambda item: (item[2][0].created is None, item[2][0].created, item[0]))
     return out
 
 
-def _release(name: str, group: list[HubModel], sid: str, req: CollectRequest) -> dict[str, Any]:
+def _release(name: str, family: str, group: list[HubModel], sid: str, req: CollectRequest) -> dict[str, Any]:
     first = group[0]
     dated = [m.created for m in group if m.created]
     rel: dict[str, Any] = {"name": name}
@@ -101,7 +101,7 @@ def _release(name: str, group: list[HubModel], sid: str, req: CollectRequest) ->
     if not dated:
         bits.append("the Hub gave no creation date")
     rel["notes"] = (f"Collected from the Hugging Face Hub on {req.day.isoformat()}: " + "; ".join(bits) + ".")[:2000]
-    rel[MARK] = mark(NAME, req.day, repositories=ids[:MAX_LISTED], repository_count=len(ids))
+    rel[MARK] = mark(NAME, req.day, family=family, repositories=ids[:MAX_LISTED], repository_count=len(ids))
     return rel
 
 
@@ -147,7 +147,7 @@ def facts_from_models(models: Sequence[HubModel], author: str, req: CollectReque
     sources: list[dict[str, Any]] = []
     releases: list[dict[str, Any]] = []
     day = req.day.isoformat()
-    for name, group in releases_of(models):
+    for name, family, group in releases_of(models):
         first = group[0]
         sid = _source_id(first.repo_id.replace("/", "-"), taken)
         src: dict[str, Any] = {"id": sid, "title": f"{first.repo_id} (Hugging Face model page)",
@@ -156,7 +156,7 @@ def facts_from_models(models: Sequence[HubModel], author: str, req: CollectReque
             src["published"] = first.last_modified.isoformat()
         src.update({"kind": "primary", "accessed": day, MARK: mark(NAME, req.day, repository=first.repo_id)})
         sources.append(src)
-        releases.append(_release(name, group, sid, req))
+        releases.append(_release(name, family, group, sid, req))
     open_source: dict[str, Any] = {"releases": releases}
     author_sid = _source_id(f"{author}-models", taken)
     adoption = _adoption(models, author, author_sid, req)

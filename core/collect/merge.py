@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import MARK
-from .families import family_key
+from .families import family_key, release_family
 
 #: Fields that identify the same fact in a list, per list (else every plain field).
 IDENTITY: dict[str, tuple[str, ...]] = {
@@ -96,12 +96,15 @@ def dates_agree(a: str, b: str) -> bool:
 def _values_agree(key: str, a: Any, b: Any) -> bool:
     if key in DATE_FIELDS and isinstance(a, str) and isinstance(b, str):
         return dates_agree(a, b)
+    if key == "license" and isinstance(a, str) and isinstance(b, str):
+        return a.lower() == b.lower()  # SPDX ids (LicenseRef- ones too) match case-insensitively
     return a == b
 
 
 class _Merger:
     def __init__(self, collector: str, target: str, report: MergeReport) -> None:
         self.collector, self.target, self.report = collector, target, report
+        self.new_sources: list[str] = []  # ids of the sources this merge added
 
     def compare(self, old: Mapping[str, Any], new: Mapping[str, Any], where: str,
                 skip: frozenset[str] = frozenset()) -> None:
@@ -174,33 +177,69 @@ class _Merger:
                                                     if k not in NOT_COMPARED and not isinstance(v, (dict, list))))
         return tuple((k, _norm(item.get(k))) for k in keys)
 
+    def _family(self, item: Mapping[str, Any]) -> str | None:
+        m = item.get(MARK)
+        fam = m.get("family") if isinstance(m, Mapping) else None
+        return family_key(fam) if isinstance(fam, str) and fam else None
+
+    def _pairs(self, old: list[Any], new: list[Any], dotted: str) -> dict[int, tuple[int, str]]:
+        """``{new index: (old index, how)}``, strongest evidence first, each old fact used once.
+
+        How, in order: ``identity`` (same name, or the list's identity fields);
+        ``repository`` (an analyst release named after one of the collected
+        release's repositories); ``family+licence`` and ``family`` (an analyst
+        release whose name, without sizes, brackets and words such as
+        "updates" or "models", is the collected family; one with the same
+        licence first, so that a family split by licence pairs each part
+        with the analyst's release of that licence).
+        """
+        pairs: dict[int, tuple[int, str]] = {}
+        used: set[int] = set()
+        olds = [(i, e) for i, e in enumerate(old) if isinstance(e, Mapping)]
+        news = [(j, n) for j, n in enumerate(new) if isinstance(n, Mapping)]
+
+        def assign(how: str, test: Any) -> None:
+            for j, item in news:
+                if j in pairs:
+                    continue
+                for i, existing in olds:
+                    if i not in used and test(existing, item):
+                        pairs[j] = (i, how)
+                        used.add(i)
+                        break
+
+        assign("identity", lambda e, n: self._identity(e, dotted) == self._identity(n, dotted))
+
+        def by_repository(e: Mapping[str, Any], n: Mapping[str, Any]) -> bool:
+            name = e.get("name")
+            return isinstance(name, str) and family_key(name) in self._aliases(n)
+
+        assign("repository", by_repository)
+
+        def same_family(e: Mapping[str, Any], n: Mapping[str, Any]) -> bool:
+            fam, name = self._family(n), e.get("name")
+            return fam is not None and isinstance(name, str) and family_key(release_family(name)) == fam
+
+        assign("family+licence", lambda e, n: same_family(e, n) and _values_agree(
+            "license", e.get("license"), n.get("license")))
+        assign("family", same_family)
+        return pairs
+
     def list(self, old: list[Any], new: list[Any], where: str, dotted: str) -> None:
-        matched: set[int] = set()
-        for item in new:
+        pairs = self._pairs(old, new, dotted)
+        matched = {i for i, _ in pairs.values()}
+        for j, item in enumerate(new):
             if not isinstance(item, Mapping):
                 if item not in old:
                     old.append(copy.deepcopy(item))
                     self.report.added.append(f"{where}: {item!r}")
                 continue
-            ident = self._identity(item, dotted)
-            aliases = self._aliases(item)
-            hit, by_alias = None, False
-            for i, existing in enumerate(old):
-                if not isinstance(existing, Mapping) or i in matched:
-                    continue
-                if self._identity(existing, dotted) == ident:
-                    hit = i
-                    break
-                name = existing.get("name")
-                if hit is None and aliases and isinstance(name, str) and family_key(name) in aliases:
-                    hit, by_alias = i, True
-            label = _label(item)
-            if hit is None:
+            if j not in pairs:
                 old.append(copy.deepcopy(dict(item)))
                 matched.add(len(old) - 1)
-                self.report.added.append(f"{where}/{len(old) - 1} {label}".rstrip())
+                self.report.added.append(f"{where}/{len(old) - 1} {_label(item)}".rstrip())
                 continue
-            matched.add(hit)
+            hit, how = pairs[j]
             existing = old[hit]
             place = f"{where}/{hit} {_label(existing)}".rstrip()
             if _is_mine(existing, self.collector, self.target):
@@ -208,10 +247,11 @@ class _Merger:
                     self.report.refreshed.append(place)
                 old[hit] = copy.deepcopy(dict(item))
             else:
-                # A release named after one repository of a collected family: the family's
-                # earliest date is not that repository's date, so dates are not compared.
+                # Matched by a repository or the family, not the name: the analyst's release
+                # may be one checkpoint or a differently named group, so the family's earliest
+                # repository date is not comparable with its date, nor the names.
                 self.compare(existing, item, place,
-                             skip=frozenset({"date", "name"}) if by_alias else frozenset())
+                             skip=frozenset() if how == "identity" else frozenset({"date", "name"}))
         for i, existing in enumerate(old):
             if i not in matched and _is_mine(existing, self.collector, self.target):
                 self.report.kept.append(f"{where}/{i} {_label(existing)}: collected earlier, "
@@ -243,7 +283,7 @@ def _sources(profile: dict[str, Any], fragment: dict[str, Any], merger: _Merger)
         if new_id != sid:
             rename[sid] = new_id
         existing.append({**copy.deepcopy(src), "id": new_id})
-        merger.report.added.append(f"/sources/{len(existing) - 1} {new_id!r}")
+        merger.new_sources.append(new_id)
     return rename
 
 
@@ -259,6 +299,38 @@ def _recite(node: Any, rename: Mapping[str, str]) -> Any:
     if isinstance(node, list):
         return [_recite(v, rename) for v in node]
     return node
+
+
+def _cited(node: Any, out: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.startswith("x-"):
+                continue
+            if key == "sources" and isinstance(value, list):
+                out.update(v for v in value if isinstance(v, str))
+            else:
+                _cited(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _cited(value, out)
+    return out
+
+
+def _drop_uncited(result: dict[str, Any], merger: _Merger) -> None:
+    """Leave out the sources this merge added that no fact cites, and report the rest as added.
+
+    A collected release that matched the analyst's is not added, and the
+    analyst's fact is not changed to cite the collected page: its source
+    would be cited by nothing.
+    """
+    cited = _cited({k: v for k, v in result.items() if k != "sources"}, set())
+    new = set(merger.new_sources)
+    kept = [s for s in result.get("sources") or [] if not (isinstance(s, Mapping) and s.get("id") in new
+                                                           and s.get("id") not in cited)]
+    result["sources"] = kept
+    for i, src in enumerate(kept):
+        if isinstance(src, Mapping) and src.get("id") in new:
+            merger.report.added.append(f"/sources/{i} {src['id']!r}")
 
 
 def note_line(collector: str, target: str, day: dt.date, text: str) -> str:
@@ -300,6 +372,7 @@ def merge(profile: Mapping[str, Any], fragment: Mapping[str, Any], *, collector:
                                     f"left as it is")
         if isinstance(result.get(key), dict):
             touched.append(key)
+    _drop_uncited(result, merger)
     line = note_line(collector, target, day, f"{summary}. Merge: {report.summary()}.")
     for key in touched:
         if key not in ("vendor", "extensions"):

@@ -92,6 +92,70 @@ def render(profile: Mapping[str, Any], kind: str) -> str:
                           default_flow_style=False)
 
 
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, (dict, list)) or isinstance(new, (dict, list)):
+        return False
+    if isinstance(old, bool) or isinstance(new, bool):
+        return old is new
+    return old == new or (isinstance(new, str) and isinstance(old, (dt.date, dt.datetime)) and str(old) == new)
+
+
+def _sync(old: Any, new: Any) -> Any:
+    """``new``'s data in ``old``'s round-trip nodes: unchanged parts keep their comments and style."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(old, CommentedMap) and isinstance(new, Mapping):
+        for key in [k for k in old if k not in new]:
+            del old[key]
+        for key, value in new.items():
+            old[key] = _sync(old[key], value) if key in old else value
+        return old
+    if isinstance(old, CommentedSeq) and isinstance(new, list):
+        for i, value in enumerate(new):
+            if i < len(old):
+                old[i] = _sync(old[i], value)
+            else:
+                old.append(value)
+        del old[len(new):]
+        return old
+    return old if _same(old, new) else new
+
+
+def render_keeping_comments(original: str, profile: Mapping[str, Any], name: str) -> str | None:
+    """``profile`` as YAML written over ``original``'s text, keeping its comments and layout.
+
+    Uses ruamel.yaml's round-trip mode (part of the ``collect`` extra). Returns
+    None when ruamel.yaml is missing or when the result would not read back as
+    exactly ``profile`` (then the caller writes plain YAML): data first,
+    comments second.
+    """
+    try:
+        from ruamel.yaml import YAML
+    except ImportError:
+        return None
+    import io
+
+    from ..loader import parse_text
+
+    try:
+        from ruamel.yaml.util import load_yaml_guess_indent
+
+        _, indent, offset = load_yaml_guess_indent(original)
+        rt = YAML()
+        rt.preserve_quotes = True
+        rt.width = 100_000  # never re-wrap the analyst's long lines
+        sequence, offset = indent or 2, offset or 0  # the guess is the sequence's indent and dash offset
+        rt.indent(mapping=max(2, sequence - offset), sequence=sequence, offset=offset)
+        doc = rt.load(original)
+        out = io.StringIO()
+        rt.dump(_sync(doc, json.loads(json.dumps(profile))), out)
+        text = out.getvalue()
+        back = parse_text(text, "yaml", name)
+    except Exception:  # any round-trip failure (InputError included): fall back to plain YAML
+        return None
+    return text if json.dumps(back, sort_keys=True) == json.dumps(profile, sort_keys=True) else None
+
+
 def kind_for(path: str | None) -> str:
     return "json" if path and path.lower().endswith(".json") else "yaml"
 
@@ -101,6 +165,12 @@ def unified_diff(before: Mapping[str, Any] | None, after: Mapping[str, Any], nam
     old = render(before, "yaml").splitlines(keepends=True) if before is not None else []
     new = render(after, "yaml").splitlines(keepends=True)
     return "".join(difflib.unified_diff(old, new, fromfile=f"{name} (now)", tofile=f"{name} (collected)"))
+
+
+def text_diff(before: str, after: str, name: str) -> str:
+    """A unified diff of two texts of the same file."""
+    return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                        fromfile=f"{name} (now)", tofile=f"{name} (collected)"))
 
 
 def validate(profile: Mapping[str, Any], host: Any | None, name: str) -> list[str]:
