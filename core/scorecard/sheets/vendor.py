@@ -134,24 +134,25 @@ def _write_vendor(book: Book, ws: Any, run: Run, vendor: Mapping[str, Any], inde
         _check_rows(book, ws, grid, check, shown)
     if not checks:
         grid.add([book.text(ws, "No check ran for this vendor.", "note")], measure=False)
-    grid.add([book.text(ws, "Evidence cited", "section"), None, None,
-              book.text(ws, "A date in red: older than the policy's freshness window (stale).", "note")],
-             measure=False)
+    sources = [s for s in sorted_by_id(vendor.get("sources")) if s.get("used_by")]
+    unused = sum(1 for s in sorted_by_id(vendor.get("sources")) if not s.get("used_by"))
+    grid.add([book.text(ws, "Evidence the checks relied on", "section"), None, None,
+              book.text(ws, "A date in red: older than the policy's freshness window (stale). One line a source: "
+                            "'open' follows the full link; the Evidence sheet lists every source whole"
+                            + (f", and the {unused} the profile cites that no check used." if unused else "."),
+                        "note_wrap")], measure=False)
     source_header = grid.add([book.text(ws, h, "header") for h in _EVIDENCE_HEADERS], measure=False)
-    sources = sorted_by_id(vendor.get("sources"))
     for source in sources:
         url = source.get("url")
         used = sorted({area_of.get(str(c), humanise(c)) for c in source.get("used_by") or ()})
-        shown_url = _URL_SCHEME.sub("", url) if isinstance(url, str) else ""
-        title = _evidence_title(source, wrapped_lines(shown_url or "no URL", _COLS[4].max, False))
         published = str(source.get("published") or "undated")
         grid.add([
             book.text(ws, published, "warn" if source.get("stale") else "wrap"),
-            book.text(ws, source_kind(source.get("kind")), "wrap"),
+            book.text(ws, _KIND_SHORT.get(str(source.get("kind")), source_kind(source.get("kind"))), "wrap"),
             # LibreOffice draws a linked cell on one line: the link is a short word, the URL plain text.
             book.link(ws, "open", url, style="link", plain="na_left") if url else book.text(ws, "", "text"),
-            book.text(ws, title, "wrap"),
-            book.text(ws, shown_url or "no URL", "wrap" if shown_url else "na_left"),
+            book.text(ws, _one_line(_evidence_title(source), _COLS[3].max), "wrap"),
+            book.text(ws, _short_url(url, _COLS[4].max) if url else "no URL", "wrap" if url else "na_left"),
             book.text(ws, ", ".join(used) if len(used) < 2 else f"{used[0]} +{len(used) - 1}", "wrap"),
         ], measure=False)
     source_last = grid.next_row - 1
@@ -219,19 +220,37 @@ _MAX_REASONS = 7
 _MAX_ACTIONS = 3
 
 
-def _evidence_title(source: Mapping[str, Any], lines: int) -> str:
-    """The source's title with its publisher, in at most ``lines`` lines of the title column (the
-    URL's), or two: cut with "…" beyond that (the Evidence sheet has it whole)."""
+def _evidence_title(source: Mapping[str, Any]) -> str:
+    """The source's title with its publisher."""
     title = str(source.get("title") or source.get("id") or "")
-    if source.get("publisher"):
-        title = f"{title} — {source.get('publisher')}"
-    width, room = _COLS[3].max, max(lines, 1)
-    if wrapped_lines(title, width, False) <= room:
-        return title
-    words = title.split(" ")
-    while len(words) > 1 and wrapped_lines(" ".join(words) + "…", width, False) > room:
+    return f"{title} — {source.get('publisher')}" if source.get("publisher") else title
+
+
+def _one_line(text: str, width: float) -> str:
+    """``text`` cut at a word to fit one line of a column ``width`` wide ("…" when cut)."""
+    if wrapped_lines(text, width, False) <= 1:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and wrapped_lines(" ".join(words) + "…", width, False) > 1:
         words.pop()
     return " ".join(words).rstrip(",;:—- ") + "…"
+
+
+def _short_url(url: str, width: float) -> str:
+    """The URL without its scheme, on one line: whole when it fits, else its host, "/…/" and as
+    much of its end as fits (the link and the Evidence sheet keep it whole)."""
+    shown = _URL_SCHEME.sub("", url)
+    if wrapped_lines(shown, width, False) <= 1:
+        return shown
+    host, _, rest = shown.partition("/")
+    tail = rest
+    while tail and wrapped_lines(f"{host}/…/{tail}", width, False) > 1:
+        tail = tail[1:]
+    return f"{host}/…/{tail}" if tail else _one_line(host, width)
+
+
+#: Source kinds in the narrow Kind column.
+_KIND_SHORT = {"self_reported": "Vendor"}
 
 
 def _capped(lines: list[str], limit: int, what: str) -> list[str]:
