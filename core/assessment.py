@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from . import dates
 from .diff import vendor_change
-from .evidence import is_stale, parse_date
+from .evidence import is_stale
 from .host import RegisteredCheck
 from .loader import Document, InputError, Problem, describe_type, load_file
 from .results import CheckResult, SourceEntry, VendorEntry, check_result, vendor_entry
 from .runner import apply_override, check_weight, find_override, run_check, skipped_outcome
 from .scoring import aggregate, area_scores, top_risks
-from .validation import future_facts, schema_problems, semantic_problems
+from .validation import DateFields, future_facts, schema_problems, semantic_problems
 from .vendor_store import pack
 
 
@@ -38,6 +39,7 @@ class Job:
     baseline: Mapping[str, Mapping[str, Any]] | None = None  # baseline entries by vendor id
     step: float = 10.0
     packed: bool = False
+    date_fields: DateFields | None = None  # where the run's schema puts dated facts (the as-of guard)
 
 
 @dataclass
@@ -97,7 +99,7 @@ def assess_one(path: str | Path, job: Job) -> FileResult:
     doc, problems = read_profile(path, job.validator)
     if doc is None:
         return FileResult(problems=problems)
-    entry = assess_vendor(doc, job.checks, job.policy, job.day, job.settings, job.screener)
+    entry = assess_vendor(doc, job.checks, job.policy, job.day, job.settings, job.screener, job.date_fields)
     got_worse = False
     if job.baseline is not None:
         entry["change"] = vendor_change(job.baseline.get(entry["id"]), entry, job.step)
@@ -113,12 +115,17 @@ def assess_one(path: str | Path, job: Job) -> FileResult:
 
 def assess_vendor(doc: Document, checks: list[RegisteredCheck], policy: Mapping[str, Any],
                   as_of: dt.date, settings: Mapping[str, Mapping[str, Any]],
-                  screening: Any = None) -> VendorEntry:
-    """The results entry for one validated profile (``screening``: the run's Screener or None)."""
+                  screening: Any = None, date_fields: DateFields | None = None) -> VendorEntry:
+    """The results entry for one validated profile.
+
+    ``screening``: the run's Screener or None; ``date_fields``: the run's
+    dated fields (:class:`~vendordd.validation.DateFields`; default: the core
+    schema's), facts after ``as_of`` in them are reported in the warnings.
+    """
     profile = doc.data
     vendor_id = profile["vendor"]["id"]
     warnings = []
-    later = future_facts(profile, as_of)
+    later = future_facts(profile, as_of, date_fields)
     if later:
         warnings.append(f"{len(later)} fact(s) dated after the as-of date {as_of} were left out "
                         f"of this assessment (first: {later[0]})")
@@ -149,7 +156,7 @@ def _sources(profile: Mapping[str, Any], results: list[CheckResult], as_of: dt.d
             used.setdefault(sid, []).append(res["id"])
     out: list[SourceEntry] = []
     for src in profile.get("sources") or ():
-        published = parse_date(src.get("published"))
+        published = dates.earliest_day(src.get("published"))
         out.append({"id": src["id"], "title": src.get("title"), "url": src.get("url"),
                     "publisher": src.get("publisher"), "published": src.get("published"),
                     "kind": src.get("kind"),

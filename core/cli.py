@@ -93,7 +93,7 @@ def cli(debug: bool) -> None:
 @click.option("--template", type=click.Path(dir_okay=False), help="An .xlsx workbook to add the scorecard to.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Assessment date (YYYY-MM-DD); default: the policy's, else today.")
 @click.option("--checks", "only", metavar="ID,...", help="Run only these checks.")
-@click.option("--fail-on", type=click.Choice(LEVELS), help="Exit 1 when any vendor's tier is at or above this.")
+@click.option("--fail-on", type=click.Choice(LEVELS), help="Exit 1 when any vendor's tier is at or above this, or it has no tier.")
 @click.option("--vendor-sheets", type=int, default=250, show_default=True,
               help="Per-vendor sheets for at most this many vendors (the summary and flat tables always have all).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
@@ -151,14 +151,19 @@ def _report_run(results: Mapping[str, Any], output: str | None, json_path: str |
 
 
 def _at_or_above(results: Mapping[str, Any], fail_on: str) -> bool:
-    """Name on stderr each vendor whose tier is at or above ``fail_on``; True when there is one."""
+    """Name on stderr each vendor whose tier is at or above ``fail_on``, or that has no tier (fail
+    closed); True when there is one."""
     found = False
     for vendor in results["vendors"]:
         tier = vendor["overall"]["tier"]
-        if tier and LEVELS.index(tier) >= LEVELS.index(fail_on):
+        who = f"{vendor.get('name') or vendor['id']} ({vendor['id']})"
+        if not tier:  # fail closed: nothing could be rated, so its risk is unknown
             found = True
-            click.echo(f"vendordd: {vendor.get('name') or vendor['id']} ({vendor['id']}) is rated {tier}, "
-                       f"at or above --fail-on {fail_on}", err=True)
+            click.echo(f"vendordd: {who} has no tier (nothing could be rated): treated as at or above "
+                       f"--fail-on {fail_on}", err=True)
+        elif LEVELS.index(tier) >= LEVELS.index(fail_on):
+            found = True
+            click.echo(f"vendordd: {who} is rated {tier}, at or above --fail-on {fail_on}", err=True)
     return found
 
 

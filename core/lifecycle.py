@@ -82,7 +82,7 @@ class _GuardedStream:
 def guard_stdout() -> None:
     """Route ``sys.stdout`` through a guard that turns a broken pipe into :class:`OutputClosed`."""
     if sys.stdout is not None and not isinstance(sys.stdout, _GuardedStream):
-        sys.stdout = _GuardedStream(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = _GuardedStream(sys.stdout)
 
 
 def silence_stdout() -> None:

@@ -27,7 +27,7 @@ from .outputs import Outputs, write_outputs
 from .policy import as_of_date, load_policy
 from .results import Results, VendorEntry, run_results
 from .runner import check_weight, effective_settings
-from .validation import compile_validator, profile_schema
+from .validation import DateFields, compile_validator, profile_schema
 from .vendor_store import KEEP_AS_OBJECTS, VendorStore
 from .workers import assess_files, choose_jobs
 
@@ -38,7 +38,6 @@ class Outcome:
 
     results: Results
     input_problems: list[Problem] = field(default_factory=list)
-    plugin_problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     host: Host | None = None
     policy: dict[str, Any] = field(default_factory=dict)
@@ -77,7 +76,7 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
     results["portfolio"] = run.host.analyse_portfolio(results, run.portfolio, run.policy)
     results["warnings"] = [*run.host.problems, *run.screening_warnings,
                            *(f"{r.vendor_id}: {w}" for r in assessed for w in r.warnings)]
-    outcome = Outcome(results=results, input_problems=problems, plugin_problems=list(run.host.problems),
+    outcome = Outcome(results=results, input_problems=problems,
                       warnings=list(results["warnings"]), host=run.host, policy=run.policy,
                       input_paths=[*map(str, files), *run.input_paths()])
     if outputs is not None:
@@ -115,6 +114,7 @@ class Run:
     checks: list[RegisteredCheck]
     settings: dict[str, dict[str, Any]]
     validator: Any
+    date_fields: DateFields
     screener: Any
     screening_warnings: list[str]
     policy_path: str | None
@@ -130,7 +130,8 @@ class Run:
     def job(self, packed: bool) -> Job:
         """What assessing each profile file needs (the same for every file)."""
         job = Job(validator=self.validator, checks=self.checks, policy=self.policy, day=self.day,
-                  settings=self.settings, screener=self.screener, packed=packed)
+                  settings=self.settings, screener=self.screener, packed=packed,
+                  date_fields=self.date_fields)
         if self.baseline_doc is not None:
             job.baseline = {v["id"]: v for v in self.baseline_doc.data.get("vendors", [])}
             job.step = float(self.policy.get("diff_alert_step", 10))
@@ -210,9 +211,10 @@ def prepare(*, policy_path: str | None = None, portfolio_path: str | None = None
     checks, unknown = selected_checks(host, only_checks)
     if unknown:
         raise InputError([Problem("--checks", f"unknown check id {c!r}") for c in unknown])
+    schema = profile_schema(host.schemas())
     return Run(policy=policy, day=day, host=host, checks=checks,
                settings={rc.check.id: effective_settings(rc, policy) for rc in checks},
-               validator=compile_validator(profile_schema(host.schemas())),
+               validator=compile_validator(schema), date_fields=DateFields.of(schema),
                screener=screener, screening_warnings=screening_warnings,
                policy_path=policy_path, policy_sha=policy_sha, portfolio_doc=portfolio_doc,
                baseline_doc=baseline_doc, overrides_doc=overrides_doc)

@@ -29,9 +29,11 @@ DEFAULT_POLICY: dict[str, Any] = {
     "bands": {"low": 75, "medium": 50, "high": 25},
     "freshness_days": 365,
     "min_confidence": 0.5,
+    "min_check_confidence": 0.15,
     "check_timeout_seconds": 10,
-    "missing_data": "exclude",
+    "missing_data": "penalise",
     "missing_data_score": 0,
+    "incomplete_assessment": {"tier": "medium", "approvable": False},
     "checks": {},
     "gates": [
         {"check": "*", "rating": "critical", "tier": "high",

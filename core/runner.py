@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .evidence import parse_date
+from . import dates
 from .host import RegisteredCheck
 from .model import DEFAULT_BANDS, CheckContext, Finding, rating_for, worst
 from .results import CheckOutcome, CheckResult, outcome
@@ -119,7 +119,7 @@ def find_override(policy: Mapping[str, Any], vendor_id: str, check_id: str,
     for entry in policy.get("overrides") or ():
         if entry.get("vendor") != vendor_id or entry.get("check") != check_id:
             continue
-        expires = parse_date(entry.get("expires"))
+        expires = dates.expiry_day(entry.get("expires"))
         if expires is not None and expires < as_of:
             warning = (f"override of {check_id} for {vendor_id} expired on {entry['expires']} "
                        f"and was ignored")

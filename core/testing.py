@@ -102,6 +102,7 @@ def run_check(check_or_id: Check | str, profile: Mapping[str, Any], *,
     unknown check id.
     """
     from .host import RegisteredCheck
+    from .results import check_result
     from .runner import check_weight, effective_settings
     from .runner import run_check as run_registered
 
@@ -123,9 +124,8 @@ def run_check(check_or_id: Check | str, profile: Mapping[str, Any], *,
     if profile != before:
         raise AssertionError(f"check {rc.check.id!r} modified the profile it was given; a check "
                              f"must treat the profile as read-only")
-    return {"id": rc.check.id, "title": rc.check.title, "category": rc.check.category,
-            "version": rc.check.version, "plugin": rc.plugin,
-            "weight": check_weight(rc, effective), **result}
+    entry = check_result(rc.check, rc.plugin, check_weight(rc, effective), result)
+    return {k: v for k, v in entry.items() if k != "override"}  # overrides are not applied here
 
 
 @contextlib.contextmanager

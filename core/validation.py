@@ -24,11 +24,11 @@ from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .dates import is_after
 from .dates import is_valid as is_valid_date
 from .fastcheck import compile_check
 from .loader import Document, Problem, escape_pointer, locate
 
-SCHEMA_KINDS = ("profile", "policy", "portfolio", "results")
 _SCHEMA_FILES = {"profile": "vendor-profile.schema.json", "policy": "policy.schema.json",
                  "portfolio": "portfolio.schema.json", "results": "results.schema.json"}
 
@@ -211,37 +211,173 @@ def semantic_problems(doc: Document) -> list[Problem]:
     return out
 
 
-def future_facts(data: Mapping[str, Any], as_of: dt.date) -> list[str]:
+#: The profile date format; a field with it (or a ``$ref`` to ``#/$defs/date``) is a dated fact.
+DATE_FORMAT = "vendordd-date"
+#: Annotation on a date field that may lie after the as-of date (a plan: a scheduled shutdown).
+PLANNED = "x-vendordd-planned"
+
+
+class DateFields:
+    """Where a schema puts dated facts, read from the schema, not from a list of names.
+
+    A field whose schema has the profile date format (``format:
+    vendordd-date``, or a ``$ref`` to the ``date`` definition) is a dated
+    fact, unless it is annotated ``x-vendordd-planned: true``. Local
+    ``$ref``s (recursive ones too), ``allOf``/``anyOf``/``oneOf``,
+    ``properties``, ``additionalProperties`` and ``items`` are followed;
+    plugin fragments count like the core schema. A node stands for the
+    schemas that may apply at one place of a document; :meth:`child` steps
+    to a key (or, with ``"[]"``, to an array's items).
+    """
+
+    def __init__(self, schemas: frozenset[int], space: _SchemaSpace) -> None:
+        self._schemas = schemas
+        self._space = space
+        self._children: dict[str, DateFields | None] = {}
+        self.dated = any(space.is_date(i) for i in schemas)
+
+    @classmethod
+    def of(cls, schema: Mapping[str, Any]) -> DateFields:
+        space = _SchemaSpace(schema)
+        return space.node(space.expand(schema))
+
+    def child(self, key: str) -> DateFields | None:
+        """The node for the value at ``key`` (``"[]"``: an item), or None when no schema reaches it."""
+        if key not in self._children:
+            found: set[int] = set()
+            for i in self._schemas:
+                found |= self._space.step(i, key)
+            self._children[key] = self._space.node(frozenset(found)) if found else None
+        return self._children[key]
+
+    def pointers(self) -> list[str]:
+        """The dated fields as pointer patterns (``[]``: any item), sorted (for docs and tests)."""
+        out: list[str] = []
+
+        def walk(node: DateFields, path: str, seen: frozenset[frozenset[int]]) -> None:
+            if node._schemas in seen:
+                return
+            if node.dated:
+                out.append(path)
+            for key in sorted(node._space.keys(node._schemas)):
+                inner = node.child(key)
+                if inner is not None:
+                    walk(inner, f"{path}/{key}", seen | {node._schemas})
+
+        walk(self, "", frozenset())
+        return sorted(out)
+
+
+class _SchemaSpace:
+    """The sub-schemas of one schema by id, with ``$ref`` and ``*Of`` expanded (memoised)."""
+
+    def __init__(self, root: Mapping[str, Any]) -> None:
+        self.root = root
+        self.by_id: dict[int, Mapping[str, Any]] = {}
+        self._expanded: dict[int, frozenset[int]] = {}
+        self._nodes: dict[frozenset[int], DateFields] = {}
+
+    def node(self, schemas: frozenset[int]) -> DateFields:
+        if schemas not in self._nodes:
+            self._nodes[schemas] = DateFields(schemas, self)
+        return self._nodes[schemas]
+
+    def expand(self, schema: Any) -> frozenset[int]:
+        """``schema`` and every schema its ``$ref`` and ``allOf``/``anyOf``/``oneOf`` bring in."""
+        found: set[int] = set()
+        todo = [schema]
+        while todo:
+            node = todo.pop()
+            if not isinstance(node, Mapping) or id(node) in found:
+                continue
+            found.add(id(node))
+            self.by_id[id(node)] = node
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/") and ref != "#/$defs/date":
+                todo.append(self._resolve(ref))
+            for key in ("allOf", "anyOf", "oneOf"):
+                todo.extend(node.get(key) or ())
+        return frozenset(found)
+
+    def _resolve(self, ref: str) -> Any:
+        target: Any = self.root
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            target = target.get(part) if isinstance(target, Mapping) else None
+        return target
+
+    def is_date(self, i: int) -> bool:
+        node = self.by_id[i]
+        return ((node.get("$ref") == "#/$defs/date" or node.get("format") == DATE_FORMAT)
+                and node.get(PLANNED) is not True)
+
+    def step(self, i: int, key: str) -> set[int]:
+        node = self.by_id[i]
+        if key == "[]":
+            items = node.get("items")
+            return set(self.expand(items)) if isinstance(items, Mapping) else set()
+        props = node.get("properties") or {}
+        if key in props:
+            return set(self.expand(props[key]))
+        extra = node.get("additionalProperties")
+        return set(self.expand(extra)) if isinstance(extra, Mapping) else set()
+
+    def keys(self, schemas: frozenset[int]) -> set[str]:
+        out: set[str] = set()
+        for i in schemas:
+            node = self.by_id[i]
+            out |= set(node.get("properties") or {})
+            if isinstance(node.get("items"), Mapping):
+                out.add("[]")
+        return out
+
+
+@cache
+def core_date_fields() -> DateFields:
+    """The dated fields of the core profile schema (no plugin fragments)."""
+    return DateFields.of(load_schema("profile"))
+
+
+def future_facts(data: Mapping[str, Any], as_of: dt.date, fields: DateFields | None = None) -> list[str]:
     """Pointers of dated facts after ``as_of`` (left out of the assessment, with a warning).
 
-    Sources are documents, not facts (a later article may report an earlier
-    fact), and ``x-`` annotations are ignored by vendordd: neither is counted.
+    ``fields``: the run's :class:`DateFields` (the profile schema with the
+    plugins' fragments); by default the core schema's. The profile's own
+    date and its sources are not facts (a later article may report an
+    earlier fact), and ``x-`` annotations are ignored by vendordd: neither
+    is counted.
     """
-    from .evidence import parse_date
-
     found: list[str] = []
-    date_keys = {"date", "left", "joined", "since", "announced", "as_of", "published"}
     path: list[Any] = []
+    tree = fields if fields is not None else core_date_fields()
 
-    def walk(node: Any) -> None:
+    def walk(node: Any, where: DateFields) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                if isinstance(key, str) and key.startswith("x-"):
+                if not isinstance(key, str) or key.startswith("x-"):
                     continue
-                if key in date_keys and isinstance(value, str):
-                    day = parse_date(value)
-                    if day is not None and day > as_of:
+                inner = where.child(key)
+                if inner is None:
+                    continue
+                if inner.dated and isinstance(value, str):
+                    if is_after(value, as_of):
                         found.append(pointer_of([*path, key]))
                 elif isinstance(value, (dict, list)):
                     path.append(key)
-                    walk(value)
+                    walk(value, inner)
                     path.pop()
-        else:
+        elif isinstance(node, list):
+            inner = where.child("[]")
+            if inner is None:
+                return
             for i, value in enumerate(node):
-                if isinstance(value, (dict, list)):
+                if inner.dated and isinstance(value, str):
+                    if is_after(value, as_of):
+                        found.append(pointer_of([*path, i]))
+                elif isinstance(value, (dict, list)):
                     path.append(i)
-                    walk(value)
+                    walk(value, inner)
                     path.pop()
 
-    walk({k: v for k, v in data.items() if k not in ("profile_date", "sources")})
+    walk({k: v for k, v in data.items() if k not in ("profile_date", "sources")}, tree)
     return found

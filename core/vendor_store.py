@@ -40,26 +40,12 @@ class VendorStore(Sequence):
     """Packed vendor entries (see the module docstring) with their ids at hand."""
 
     def __init__(self, items: Iterable[tuple[str, bytes]] = ()) -> None:
+        """``items``: ``(vendor id, entry packed with :func:`pack`)`` pairs, in the order to keep."""
         self._ids: list[str] = []
         self._blobs: list[bytes] = []
         for vendor_id, blob in items:
-            self.add_packed(vendor_id, blob)
-
-    def add_packed(self, vendor_id: str, blob: bytes) -> None:
-        """Add an entry already packed with :func:`pack`; call :meth:`sort_by_id` when done."""
-        self._ids.append(vendor_id)
-        self._blobs.append(blob)
-
-    def sort_by_id(self) -> None:
-        order = sorted(range(len(self._ids)), key=self._ids.__getitem__)
-        self._ids = [self._ids[i] for i in order]
-        self._blobs = [self._blobs[i] for i in order]
-
-    def drop(self, vendor_ids: set[str]) -> None:
-        """Remove every entry whose id is in ``vendor_ids``."""
-        kept = [(i, b) for i, b in zip(self._ids, self._blobs, strict=True) if i not in vendor_ids]
-        self._ids = [i for i, _ in kept]
-        self._blobs = [b for _, b in kept]
+            self._ids.append(vendor_id)
+            self._blobs.append(blob)
 
     @property
     def ids(self) -> list[str]:

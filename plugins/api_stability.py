@@ -26,7 +26,8 @@ shutdown dates, pinned snapshots, the SLA, breaking changes).
    left out (its weight drops out) and lowers the confidence.
    With no retirement in the window the promised notice stands in for the
    notice given: retiring nothing is judged by the promise.
-4. Score = weighted mean of the components - ``broken_promise_points`` per
+4. Score = weighted mean of the components (a reported or unconfirmed
+   breaking change costs ``uncertain_factor`` of its points) - ``broken_promise_points`` per
    retirement with less notice than the vendor's own policy promised for its
    kind (even on the longest reading of its dates), half that for a reported
    or unconfirmed one, capped at ``broken_promise_cap``.
@@ -43,14 +44,13 @@ long notice.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vendordd import Check, CheckContext, Finding, hookimpl
+from vendordd import Check, CheckContext, Finding, dates, hookimpl
 from vendordd.evidence import clamp, confidence, months_before
 
 DEFAULTS: dict[str, Any] = {
@@ -82,27 +82,11 @@ UNCERTAIN = ("reported", "unconfirmed")
 def date_interval(value: Any) -> tuple[dt.date, dt.date] | None:
     """(earliest, latest) day a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` date may be; None if absent.
 
-    A partial date is an interval (docs/methodology.md): ``2025-11`` is
+    A partial date is an interval (``vendordd.dates``): ``2025-11`` is
     1-30 November 2025, ``2026`` the whole year.
     """
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date(), value.date()
-    if isinstance(value, dt.date):
-        return value, value
-    text = str(value)
-    try:
-        if len(text) == 4:
-            year = int(text)
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)
-        if len(text) == 7:
-            year, month = int(text[:4]), int(text[5:7])
-            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-        day = dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
-    return day, day
+    span = dates.parse(value)
+    return None if span is None else (span.start, span.end)
 
 
 def notice_score(days: float, s: Mapping[str, Any]) -> float:
@@ -299,12 +283,18 @@ def sla_component(sla: Mapping[str, Any] | None, s: Mapping[str, Any]) -> Compon
 
 def breaking_component(recorded: bool, changes: Sequence[Mapping[str, Any]],
                        s: Mapping[str, Any]) -> Component | None:
-    """100 less ``points_per_breaking_change`` per change in the window; None when nobody looked."""
+    """100 less ``points_per_breaking_change`` per change in the window; None when nobody looked.
+
+    A reported or unconfirmed change costs ``uncertain_factor`` of the points.
+    """
     if not recorded:
         return None
-    score = clamp(100.0 - float(s["points_per_breaking_change"]) * len(changes))
+    uncertain = sum(1 for c in changes if c.get("certainty") in UNCERTAIN)
+    weight = len(changes) - uncertain + uncertain * float(s["uncertain_factor"])
+    score = clamp(100.0 - float(s["points_per_breaking_change"]) * weight)
+    told = f" ({uncertain} reported, counted at {float(s['uncertain_factor']):g})" if uncertain else ""
     return Component("breaking_changes", score,
-                     f"Breaking changes in the window: {len(changes)} -> {score:g}.")
+                     f"Breaking changes in the window: {len(changes)}{told} -> {score:g}.")
 
 
 def broken_promises(scored: Iterable[Retirement], policy: Mapping[str, Any] | None

@@ -223,6 +223,14 @@ def test_breaking_changes_cost_25_each_floored_at_zero():
     assert [score_with(n) for n in (0, 1, 4, 5)] == [100, 75, 0, 0]
 
 
+def test_a_reported_breaking_change_costs_half():
+    changes = [{"date": "2026-03-01", "summary": "x", "sources": ["s1"]},
+               {"date": "2026-04-01", "summary": "y", "certainty": "reported", "sources": ["s1"]}]
+    f = run(lifecycle(breaking=changes))
+    assert f.facts["components"]["breaking_changes"] == 62.5
+    assert any("(1 reported, counted at 0.5)" in line for line in f.rationale)
+
+
 def test_breaking_history_not_recorded_drops_out_of_the_mean():
     data = lifecycle()
     del data["breaking_changes"]

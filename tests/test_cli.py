@@ -74,11 +74,26 @@ def test_run_keeps_good_profiles_when_one_is_bad(tmp_path):
 def test_fail_on(tmp_path):
     folder = _profiles(tmp_path, "alpha")
     out = tmp_path / "r.json"
-    at_low = _invoke("run", str(folder), "--as-of", "2026-06-01", "--json", str(out), "--fail-on", "low")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("policy_version: 1\nmin_check_confidence: 0\nmissing_data: exclude\n"
+                      "incomplete_assessment: {tier: low, approvable: true}\n", encoding="utf-8")
+    at_low = _invoke("run", str(folder), "--as-of", "2026-06-01", "--json", str(out), "--fail-on", "low",
+                     "--policy", str(policy))
     [vendor] = json.loads(out.read_text())["vendors"]
     assert vendor["overall"]["tier"] == "low"
     assert at_low.exit_code == 1
-    assert _invoke("run", str(folder), "--as-of", "2026-06-01", "--fail-on", "medium").exit_code == 0
+    assert _invoke("run", str(folder), "--as-of", "2026-06-01", "--fail-on", "medium",
+                   "--policy", str(policy)).exit_code == 0
+
+
+def test_fail_on_trips_on_a_vendor_that_could_not_be_rated(tmp_path):
+    """Fail closed: a headquarters alone cannot vouch for a vendor, and an unrated vendor trips --fail-on."""
+    folder = _profiles(tmp_path, "alpha")
+    out = tmp_path / "r.json"
+    result = _invoke("run", str(folder), "--as-of", "2026-06-01", "--json", str(out), "--fail-on", "critical")
+    [vendor] = json.loads(out.read_text())["vendors"]
+    assert vendor["overall"]["tier"] is None and vendor["overall"]["recommendation"] == "escalate"
+    assert result.exit_code == 1
 
 
 def test_raising_check_becomes_error_finding(tmp_path, write_plugin):

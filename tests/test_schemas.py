@@ -504,7 +504,7 @@ def test_skeleton_examples_validate_when_uncommented() -> None:
     doc = parse_text(_fill(_uncomment_examples(_template())), "yaml", "profile.yaml")
     assert_valid("profile", doc)
     assert {"sources", "leadership", "open_source", "compute", "geopolitics",
-            "extensions"} <= set(doc)
+            "api_lifecycle", "extensions"} <= set(doc)
     assert {"legal_name", "headquarters", "capabilities"} <= set(doc["vendor"])
     defined = {s["id"] for s in doc["sources"]}
     cited = set(_cited({k: v for k, v in doc.items() if k != "sources"}))

@@ -24,13 +24,21 @@ def _policy(**over):
     return policy
 
 
-def test_weighted_mean_over_scored_checks_only():
+def test_exclude_leaves_missing_checks_out_of_both_sums():
     checks = [_res("a", 80, "low", weight=3), _res("b", 40, "high"),
               _res("c", None, status="insufficient_data", confidence=0.0)]
-    out = aggregate(checks, _policy(gates=[]))
+    out = aggregate(checks, _policy(gates=[], missing_data="exclude"))
     assert out["score"] == pytest.approx((3 * 80 + 40) / 4)
     assert out["tier"] == "medium"  # 70 is below the low band (75)
     assert [c["weighted_contribution"] for c in checks] == [60.0, 10.0, None]
+
+
+def test_by_default_a_missing_check_counts_as_zero():
+    checks = [_res("a", 80, "low", weight=3), _res("b", 40, "high"),
+              _res("c", None, status="insufficient_data", confidence=0.0)]
+    out = aggregate(checks, _policy(gates=[]))
+    assert out["score"] == pytest.approx((3 * 80 + 40) / 5)
+    assert out["incomplete"] is True and out["missing_checks"] == ["c"] and out["failed_checks"] == []
 
 
 def test_penalise_counts_missing_data():
@@ -47,6 +55,14 @@ def test_gate_raises_tier_whatever_the_average():
     assert out["gates"] == [{"check": "geo", "rating": "critical", "tier": "critical", "reason": ""}]
 
 
+def test_gates_are_reported_once_per_cause_with_the_strongest_tier():
+    checks = [_res("a", 100, "low"), _res("geopolitical_exposure", 0, "critical")]
+    out = aggregate(checks, _policy())  # the default '*' gate and the geopolitics gate both fire
+    assert out["gates"] == [{"check": "geopolitical_exposure", "rating": "critical", "tier": "critical",
+                             "reason": DEFAULT_POLICY["gates"][1]["reason"]}]
+    assert sum(r.startswith("Gate:") for r in out["reasons"]) == 1
+
+
 def test_wildcard_gate_watches_every_check():
     checks = [_res("a", 100, "low"), _res("b", 100, "low"), _res("c", 10, "critical")]
     out = aggregate(checks, _policy(gates=[{"check": "*", "rating": "critical", "tier": "high"}]))
@@ -57,21 +73,108 @@ def test_wildcard_gate_watches_every_check():
     assert below["gates"] == [] and below["tier"] == "medium"
 
 
-@pytest.mark.parametrize(("conf", "expected"), [(0.49, "escalate"), (0.5, "approve")])
-def test_low_confidence_escalates_an_approval(conf, expected):
+@pytest.mark.parametrize(("conf", "expected"), [(0.49, "needs_evidence"), (0.5, "approve")])
+def test_low_confidence_turns_an_approval_into_needs_evidence(conf, expected):
     out = aggregate([_res("a", 90, "low", confidence=conf)], _policy(min_confidence=0.5))
     assert out["recommendation"] == expected
+    if expected == "needs_evidence":
+        assert any("would be approve" in r for r in out["reasons"])
+        assert out["conditions"] and "A" in out["conditions"][0]
+
+
+def test_low_confidence_never_softens_an_escalation():
+    out = aggregate([_res("a", 40, "high", confidence=0.1)], _policy(min_confidence=0.5, gates=[]))
+    assert out["recommendation"] == "escalate"
 
 
 def test_no_score_means_no_tier_and_escalate():
     out = aggregate([_res("a", None, status="insufficient_data", confidence=0)], _policy())
     assert out["score"] is None and out["tier"] is None and out["recommendation"] == "escalate"
+    assert out["conditions"] and out["conditions"][0].startswith("Obtain evidence for A")
 
 
 def test_confidence_counts_missing_checks_as_zero():
     out = aggregate([_res("a", 90, "low", confidence=0.8),
                      _res("b", None, status="insufficient_data", confidence=0.0)], _policy())
     assert out["confidence"] == 0.4
+
+
+# -- fail closed: an errored or missing check never raises a vendor's standing --------------------
+
+RECS = ("approve", "approve_with_conditions", "needs_evidence", "escalate", "reject")
+
+
+def _standing(out):
+    from vendordd.model import rating_rank
+    return (RECS.index(out["recommendation"]), rating_rank(out["tier"]) if out["tier"] else 9,
+            -(out["score"] or 0))
+
+
+@pytest.mark.parametrize("bad_score", [0, 30, 60, 90])
+@pytest.mark.parametrize("how", ["error", "insufficient_data"])
+def test_a_check_that_errored_or_had_no_data_never_improves_the_verdict(bad_score, how):
+    others = [_res("a", 95, "low"), _res("b", 90, "low")]
+    complete = aggregate([*others, _res("c", bad_score, rating_for_score(bad_score))], _policy(min_confidence=0))
+    broken = _res("c", None, status=how, confidence=0.0)
+    broken["error"] = "boom" if how == "error" else None
+    incomplete = aggregate([*others, broken], _policy(min_confidence=0))
+    # the score can only fall, and an approval is never reached through the missing check
+    assert incomplete["score"] <= complete["score"]
+    if complete["recommendation"] in ("approve", "approve_with_conditions"):
+        assert _standing(incomplete) > _standing(complete)
+    assert incomplete["recommendation"] not in ("approve", "approve_with_conditions")
+    assert incomplete["tier"] in ("medium", "high", "critical")
+    if how == "error":
+        assert incomplete["failed_checks"] == ["c"]
+        assert any("could not run (boom)" in r for r in incomplete["reasons"])
+        assert any("re-run C" in c for c in incomplete["conditions"])
+
+
+def rating_for_score(score):
+    from vendordd.model import rating_for
+    return rating_for(score)
+
+
+def test_an_errored_check_is_never_approvable_even_when_the_policy_allows_incomplete():
+    broken = _res("c", None, status="error", confidence=0.0)
+    broken["error"] = "timeout"
+    policy = _policy(min_confidence=0, missing_data="exclude",
+                     incomplete_assessment={"tier": "low", "approvable": True})
+    assert aggregate([_res("a", 95, "low"), broken], policy)["recommendation"] == "needs_evidence"
+    missing = _res("c", None, status="insufficient_data", confidence=0.0)
+    assert aggregate([_res("a", 95, "low"), missing], policy)["recommendation"] == "approve"
+
+
+@pytest.mark.parametrize(("conf", "counted"), [(0.14, False), (0.15, True)])
+def test_a_favourable_finding_below_the_minimum_check_confidence_counts_as_missing(conf, counted):
+    out = aggregate([_res("a", 90, "low"), _res("b", 100, "low", confidence=conf)],
+                    _policy(min_confidence=0, min_check_confidence=0.15))
+    assert (out["missing_checks"] == []) is counted
+    assert out["score"] == (95.0 if counted else 45.0)
+
+
+def test_an_unfavourable_finding_counts_whatever_its_confidence():
+    out = aggregate([_res("a", 90, "low"), _res("b", 10, "critical", confidence=0.01)],
+                    _policy(min_confidence=0, min_check_confidence=0.15))
+    assert out["missing_checks"] == [] and out["score"] == 50.0 and out["tier"] == "high"
+
+
+def test_approve_with_conditions_lists_its_conditions():
+    b = _res("b", 60, "medium")
+    b["recommendations"] = ["Contract for EU residency."]
+    out = aggregate([_res("a", 70, "medium"), b], _policy(min_confidence=0, gates=[]))
+    assert out["recommendation"] == "approve_with_conditions"
+    assert "B (medium): Contract for EU residency." in out["conditions"]
+    assert len(out["conditions"]) == 2
+
+
+def test_a_blocking_condition_is_named_and_blocks_approval():
+    b = _res("b", 95, "low")
+    b["facts"] = {"blocking_conditions": ["EU data residency is unknown"]}
+    out = aggregate([_res("a", 95, "low"), b], _policy(min_confidence=0))
+    assert out["recommendation"] == "needs_evidence"
+    assert out["conditions"][0] == "EU data residency is unknown"
+    assert any("Blocking condition (B)" in r for r in out["reasons"])
 
 
 def test_areas_and_top_risks():

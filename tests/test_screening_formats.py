@@ -48,3 +48,21 @@ def test_the_summary_counts_the_entries_once_per_screener(monkeypatch):
     for _ in range(50):
         assert screener.summary()["lists"][0]["entries"] == len(lst.entries)
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("expires, in_force", [
+    ("2026-03-10", True),        # the last day it applies is the as-of date
+    ("2026-03-09", False),
+    (None, True),                # no expiry
+    ("not a date", True),        # the policy schema refuses it; read as no expiry, as before
+])
+def test_clearance_expiry_is_compared_as_dates(expires, in_force):
+    import datetime as dt
+
+    clearance = {"vendor": "meridian-lantern", "list": "US-BIS-ENTITY",
+                 "listed_name": "Meridian Lantern Photonics Co., Ltd.", "reason": "checked",
+                 "approved_by": "J. Smith", "expires": expires}
+    screener = Screener([read_list(LISTS / "consolidated.json")], clearances=[clearance])
+    [match] = screener.screen(["Meridian Lantern Photonics Inc."], ["US"])
+    entry, note = screener.clearance("meridian-lantern", match, dt.date(2026, 3, 10))
+    assert (entry is not None) is in_force and (note is None) is in_force

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 
@@ -33,3 +33,15 @@ def iso_day(value: Any) -> str | None:
         return dt.datetime.strptime(text, "%m/%d/%Y").date().isoformat()
     except ValueError:
         return None
+
+
+def section(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``data[key]`` when it is a mapping, else an empty one (input is read defensively)."""
+    value = data.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def items(data: Mapping[str, Any], key: str) -> list[Any]:
+    """``data[key]`` when it is a list, else an empty one."""
+    value = data.get(key)
+    return value if isinstance(value, list) else []

@@ -16,7 +16,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .fields import country_codes, iso_day
+from .. import dates
+from .fields import country_codes, section
 from .model import ListEntry, Match, ScreeningList
 from .names import letters, name_variants, normalise
 
@@ -87,7 +88,7 @@ class Screener:
     @classmethod
     def from_policy(cls, lists: Sequence[ScreeningList], policy: Mapping[str, Any]) -> Screener:
         """A screener with the thresholds, containment switch and clearances of ``policy.screening``."""
-        conf = policy.get("screening") if isinstance(policy.get("screening"), Mapping) else {}
+        conf = section(policy, "screening")
         return cls(lists, strong_threshold=conf.get("strong_threshold", DEFAULT_STRONG_THRESHOLD),
                    potential_threshold=conf.get("potential_threshold", DEFAULT_POTENTIAL_THRESHOLD),
                    contained_names=conf.get("contained_names", True),
@@ -120,9 +121,9 @@ class Screener:
         self._blocks: dict[str, tuple[list[int], list[str]]] = {}  # block -> (key ids, keys)
         for ki in fuzzy:
             for block in _blocks(self._keys[ki]):
-                ids, keys = self._blocks.setdefault(block, ([], []))
-                ids.append(ki)
-                keys.append(self._keys[ki])
+                block_ids, block_keys = self._blocks.setdefault(block, ([], []))
+                block_ids.append(ki)
+                block_keys.append(self._keys[ki])
         self._by_length = sorted(fuzzy, key=lambda ki: len(self._keys[ki]))
         self._length_keys = [self._keys[ki] for ki in self._by_length]
         self._lengths = [len(k) for k in self._length_keys]
@@ -246,8 +247,8 @@ class Screener:
                 continue
             if entry.get("entity_number") and str(entry["entity_number"]) != match.entry.entity_number:
                 continue
-            expires = iso_day(str(entry.get("expires") or ""))
-            if expires is not None and expires < as_of.isoformat():
+            expires = dates.expiry_day(entry.get("expires"))
+            if expires is not None and expires < as_of:
                 note = (f"the clearance of {match.entry.name!r} on {match.entry.list_id} expired on "
                         f"{expires} and was ignored")
                 continue

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..loader import InputError
-from .fields import country_codes
+from .fields import country_codes, items, section
 from .matcher import Screener
 from .reading import read_list
 
@@ -22,7 +22,7 @@ DEFAULT_MAX_AGE_DAYS = 7
 
 def policy_lists(policy: Mapping[str, Any]) -> list[tuple[str, str | None]]:
     """The policy's ``screening.lists`` as (path, stated date or None)."""
-    conf = policy.get("screening") if isinstance(policy.get("screening"), Mapping) else {}
+    conf = section(policy, "screening")
     out: list[tuple[str, str | None]] = []
     for item in conf.get("lists") or ():
         if isinstance(item, str):
@@ -55,7 +55,7 @@ def load_screening(paths: Iterable[str], policy: Mapping[str, Any], as_of: dt.da
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    conf = policy.get("screening") if isinstance(policy.get("screening"), Mapping) else {}
+    conf = section(policy, "screening")
     max_age = int(conf.get("max_age_days", DEFAULT_MAX_AGE_DAYS))
     warnings = []
     for lst in lists:
@@ -81,17 +81,14 @@ def vendor_names(profile: Mapping[str, Any]) -> tuple[list[tuple[str, str]], lis
     (``alias``) and ``subsidiaries`` (``subsidiary``), without repeats.
     Countries: ``vendor.headquarters`` and ``geopolitics.jurisdictions``.
     """
-    vendor = profile.get("vendor") if isinstance(profile.get("vendor"), Mapping) else {}
+    vendor = section(profile, "vendor")
     names: dict[str, str] = {}
     for key, role in (("name", "name"), ("legal_name", "legal name")):
         if isinstance(vendor.get(key), str) and vendor[key].strip():
             names.setdefault(vendor[key].strip(), role)
     for key, role in (("aliases", "alias"), ("subsidiaries", "subsidiary")):
-        values = vendor.get(key) if isinstance(vendor.get(key), list) else []
-        for value in values:
+        for value in items(vendor, key):
             if isinstance(value, str) and value.strip():
                 names.setdefault(value.strip(), role)
-    geo = profile.get("geopolitics") if isinstance(profile.get("geopolitics"), Mapping) else {}
-    jurisdictions = geo.get("jurisdictions") if isinstance(geo.get("jurisdictions"), list) else []
-    places = [vendor.get("headquarters"), *jurisdictions]
+    places = [vendor.get("headquarters"), *items(section(profile, "geopolitics"), "jurisdictions")]
     return list(names.items()), list(country_codes(places))

@@ -23,7 +23,7 @@ _KINDS = {"individual": "individual", "entity": "entity", "vessel": "vessel", "a
 
 def record_countries(record: Mapping[str, Any]) -> tuple[str, ...]:
     """Countries of a CSL record: each address's country, then nationalities and citizenships."""
-    found: list[str] = []
+    found: list[Any] = []
     addresses = record.get("addresses")
     if isinstance(addresses, list):
         found += [a.get("country") for a in addresses if isinstance(a, Mapping)]

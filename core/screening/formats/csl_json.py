@@ -55,9 +55,8 @@ def parse(text: str, name: str) -> tuple[list[ListEntry], str | None]:
     problems.check()
     date = None
     if isinstance(data, Mapping) and isinstance(data.get("sources_used"), list):
-        days = [iso_day(s.get(k)) for s in data["sources_used"] if isinstance(s, Mapping)
-                for k in ("source_last_updated", "last_imported", "import_rate_date")]
-        days = [d for d in days if d]
+        days = [d for s in data["sources_used"] if isinstance(s, Mapping)
+                for k in ("source_last_updated", "last_imported", "import_rate_date") if (d := iso_day(s.get(k)))]
         date = max(days) if days else None
     return entries, date
 
