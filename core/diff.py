@@ -4,8 +4,15 @@ Per vendor and check: the score and rating deltas, and the facts that
 changed (each check records the facts it used in ``facts``, so runs months
 apart can be compared without the old profiles). A vendor *got worse* when
 its overall score fell by at least the alert step (the policy's
-``diff_alert_step``) or its tier became riskier; ``vendordd diff`` exits 1
-then, so a scheduled job can alert.
+``diff_alert_step``), its tier became riskier, or its recommendation became
+worse (approve < approve_with_conditions < needs_evidence < escalate <
+reject); ``vendordd diff`` exits 1 then, so a scheduled job can alert.
+
+A change in the buyer's policy (the lists it is bound by, its jurisdictions,
+restricted jurisdictions or residency requirements) is reported once, as a
+policy change, and the buyer-relative parts of each check's facts (``bound``
+flags, the ``buyer`` block) are left out of the per-vendor fact comparison,
+so that binding a new list does not read as ten "no longer in sanctions" lines.
 """
 
 from __future__ import annotations
@@ -15,6 +22,36 @@ from collections.abc import Mapping
 from typing import Any
 
 from .model import rating_rank
+from .scoring import recommendation_rank
+
+#: Keys of a check's facts that describe the buyer, not the vendor (reported as a policy change).
+_BUYER_KEYS = frozenset({"bound", "buyer"})
+_BUYER_FIELDS = ("jurisdictions", "bound_by_lists", "restricted_jurisdictions", "requires_data_residency")
+
+
+def _vendor_only(item: Any) -> Any:
+    """``item`` without buyer-relative keys, at any depth."""
+    if isinstance(item, Mapping):
+        return {k: _vendor_only(v) for k, v in item.items() if k not in _BUYER_KEYS}
+    if isinstance(item, list):
+        return [_vendor_only(v) for v in item]
+    return item
+
+
+def policy_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Sentences naming what changed in the buyer's policy between two results documents."""
+    ob = (old.get("policy") or {}).get("buyer") or {}
+    nb = (new.get("policy") or {}).get("buyer") or {}
+    out = []
+    for key in _BUYER_FIELDS:
+        was, now = list(ob.get(key) or []), list(nb.get(key) or [])
+        if sorted(was) != sorted(now):
+            added = sorted(set(now) - set(was))
+            removed = sorted(set(was) - set(now))
+            out.append(f"buyer {key.replace('_', ' ')}: " + "; ".join(
+                [*(["added " + ", ".join(added)] if added else []),
+                 *(["removed " + ", ".join(removed)] if removed else [])]))
+    return out
 
 
 def _key(item: Any) -> str:
@@ -63,7 +100,10 @@ def vendor_change(old: Mapping[str, Any] | None, new: Mapping[str, Any], step: f
                 "checks": [], "summary": "Not in the baseline."}
     o, n = old["overall"], new["overall"]
     delta = _delta(o.get("score"), n.get("score"))
-    worse = (delta is not None and delta <= -step) or _worse(o.get("tier"), n.get("tier"))
+    rec_before, rec_after = o.get("recommendation"), n.get("recommendation")
+    rec_worse = bool(rec_before and rec_after
+                     and recommendation_rank(rec_after) > recommendation_rank(rec_before))
+    worse = (delta is not None and delta <= -step) or _worse(o.get("tier"), n.get("tier")) or rec_worse
     old_checks = {c["id"]: c for c in old.get("checks", [])}
     checks = []
     for c in new.get("checks", []):
@@ -73,7 +113,7 @@ def vendor_change(old: Mapping[str, Any] | None, new: Mapping[str, Any], step: f
                            "score_after": c["score"], "score_delta": None, "rating_before": None,
                            "rating_after": c["rating"], "facts": ["new check"]})
             continue
-        facts = fact_changes(before.get("facts") or {}, c.get("facts") or {})
+        facts = fact_changes(_vendor_only(before.get("facts") or {}), _vendor_only(c.get("facts") or {}))
         d = _delta(before.get("score"), c.get("score"))
         if facts or d or before.get("rating") != c.get("rating") or before.get("status") != c.get("status"):
             checks.append({"id": c["id"], "title": c["title"], "score_before": before.get("score"),
@@ -85,8 +125,13 @@ def vendor_change(old: Mapping[str, Any] | None, new: Mapping[str, Any], step: f
         parts.append(f"score {o.get('score')} -> {n.get('score')} ({delta:+.1f})")
     if o.get("tier") != n.get("tier"):
         parts.append(f"tier {o.get('tier')} -> {n.get('tier')}")
+    if rec_before != rec_after:
+        parts.append(f"recommendation {rec_before} -> {rec_after}"
+                     + (" (worse)" if rec_worse else " (better)" if rec_before and rec_after else ""))
     return {"status": "changed" if parts or checks else "unchanged", "score_delta": delta,
-            "score_before": o.get("score"), "tier_before": o.get("tier"), "got_worse": worse,
+            "score_before": o.get("score"), "tier_before": o.get("tier"),
+            "recommendation_before": rec_before, "recommendation_after": rec_after,
+            "recommendation_worse": rec_worse, "got_worse": worse,
             "checks": checks, "summary": "; ".join(parts) or "no change in score or tier"}
 
 
@@ -98,7 +143,7 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any], step: float | None =
     vendors = {v["id"]: vendor_change(before.get(v["id"]), v, step) for v in new.get("vendors", [])}
     gone = sorted(set(before) - set(vendors))
     return {"baseline_as_of": old.get("as_of"), "as_of": new.get("as_of"), "step": step,
-            "vendors": vendors, "removed": gone,
+            "policy_changes": policy_changes(old, new), "vendors": vendors, "removed": gone,
             "got_worse": sorted(vid for vid, ch in vendors.items() if ch["got_worse"])}
 
 
@@ -106,6 +151,9 @@ def render(diff: Mapping[str, Any], names: Mapping[str, str]) -> str:
     """The terminal report of ``vendordd diff``."""
     lines = [f"Changes from {diff['baseline_as_of']} to {diff['as_of']} "
              f"(alert step {diff['step']:g} points):"]
+    for change in diff.get("policy_changes") or ():
+        lines.append(f"- POLICY {change} (reported once; vendors' findings relative to the buyer may "
+                     "change because of it)")
     for vid, ch in diff["vendors"].items():
         if ch["status"] == "unchanged":
             continue

@@ -511,8 +511,12 @@ def expand_paths(args: Iterable[str]) -> tuple[list[Path], list[Problem]]:
         elif os.path.lexists(arg):
             add(path)
         elif glob.has_magic(arg):
-            matches = sorted(Path(m) for m in glob.glob(arg, recursive=True) if Path(m).is_file())
-            if not matches:
+            matched = sorted(Path(m) for m in glob.glob(arg, recursive=True) if not Path(m).is_dir())
+            matches = [m for m in matched if m.is_file()]
+            for m in matched:
+                if not m.is_file():  # a named pipe, a device, a broken or looping link: said, not read
+                    problems.append(_not_a_file(m))
+            if not matched:
                 problems.append(Problem(arg, "the pattern matched no file"))
             for p in matches:
                 add(p)
@@ -552,17 +556,20 @@ def _profiles_in(folder: Path) -> tuple[list[Path], list[Problem]]:
                 continue
             if path.suffix.lower() not in PROFILE_SUFFIXES:
                 continue
-            try:
-                mode = os.stat(path).st_mode
-            except OSError as exc:
-                problems.append(Problem(str(path), cannot_open(path, exc) + "; not assessed"))
-                continue
-            if stat.S_ISREG(mode):
+            if path.is_file():
                 found.append(path)
             else:
-                problems.append(Problem(str(path), f"not a regular file but a {file_kind(mode)}; "
-                                                   f"not assessed"))
+                problems.append(_not_a_file(path))
     return sorted(found), sorted(problems, key=lambda p: p.file)
+
+
+def _not_a_file(path: Path) -> Problem:
+    """The problem for an entry named like a profile that is not a regular file (it is not read)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return Problem(str(path), cannot_open(path, exc) + "; not assessed")
+    return Problem(str(path), f"not a regular file but a {file_kind(mode)}; not assessed")
 
 
 def locate(doc: Document, pointer_parts: Iterable[Any]) -> tuple[int | None, int | None]:

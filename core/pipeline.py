@@ -24,7 +24,7 @@ from .host import Host, RegisteredCheck
 from .inputs import load_baseline, load_overrides, load_portfolio
 from .loader import Document, InputError, Problem, expand_paths
 from .outputs import Outputs, write_outputs
-from .policy import as_of_date, load_policy
+from .policy import as_of_date, load_policy, unknown_references
 from .results import Results, VendorEntry, run_results
 from .runner import check_weight, effective_settings
 from .validation import DateFields, compile_validator, profile_schema
@@ -72,9 +72,15 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
     limit = KEEP_AS_OBJECTS if keep_as_objects is None else keep_as_objects
     job = run.job(packed=len(files) > limit)
     assessed = unique_vendors(_assess_all(files, job, choose_jobs(jobs, len(files)), progress), problems)
+    # an override or clearance naming no assessed vendor or no check: warned, refused under --strict
+    dangling = unknown_references(run.policy, run.host.checks(), (r.vendor_id for r in assessed))
+    if strict:
+        problems.extend(Problem(run.policy_path or "policy", w.split(": ", 1)[1], w.split(":", 1)[0][7:])
+                        for w in dangling)
+        dangling = []
     results = run.results(assessed, problems, job)
     results["portfolio"] = run.host.analyse_portfolio(results, run.portfolio, run.policy)
-    results["warnings"] = [*run.host.problems, *run.screening_warnings,
+    results["warnings"] = [*run.host.problems, *run.screening_warnings, *dangling,
                            *(f"{r.vendor_id}: {w}" for r in assessed for w in r.warnings)]
     outcome = Outcome(results=results, input_problems=problems,
                       warnings=list(results["warnings"]), host=run.host, policy=run.policy,

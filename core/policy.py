@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .loader import InputError, Problem, load_file
@@ -41,6 +42,9 @@ DEFAULT_POLICY: dict[str, Any] = {
         {"check": "geopolitical_exposure", "rating": "critical", "tier": "critical",
          "reason": "listed on a sanctions or export-control list the buyer is bound by, "
                    "or otherwise critical geopolitical exposure"},
+        {"check": "geopolitical_exposure", "rating": "high", "tier": "high",
+         "reason": "high geopolitical exposure for this buyer (a bound list whose effect is escalate, "
+                   "or several restrictions) needs review, whatever the average"},
     ],
     "overrides": [],
     "plugins": {"paths": [], "disable": []},
@@ -128,3 +132,34 @@ def as_of_date(cli_value: str | None, policy: Mapping[str, Any], today: dt.date)
 def check_setting(policy: Mapping[str, Any], check_id: str, key: str, default: Any) -> Any:
     """``policy.checks.<id>.<key>`` or ``default``."""
     return (policy.get("checks") or {}).get(check_id, {}).get(key, default)
+
+
+def unknown_references(policy: Mapping[str, Any], check_ids: Iterable[str],
+                       vendor_ids: Iterable[str]) -> list[str]:
+    """Warnings for overrides and screening clearances naming a vendor or check that does not exist.
+
+    Such an entry would otherwise be silently ignored (a typo in an exception
+    register must not go unnoticed). Each warning names the id, where it is,
+    and the closest known id when there is one.
+    """
+    checks, vendors = sorted(set(check_ids)), sorted(set(vendor_ids))
+
+    def closest(value: str, known: list[str]) -> str:
+        match = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+        return f"; did you mean {match[0]!r}?" if match else ""
+
+    out: list[str] = []
+    for i, entry in enumerate(policy.get("overrides") or ()):
+        vendor, check = entry.get("vendor"), entry.get("check")
+        if isinstance(vendor, str) and vendor not in vendors:
+            out.append(f"policy /overrides/{i}: vendor {vendor!r} was not assessed in this run, so the "
+                       f"override is not applied{closest(vendor, vendors)}")
+        if isinstance(check, str) and check not in checks:
+            out.append(f"policy /overrides/{i}: check {check!r} does not exist, so the override is not "
+                       f"applied{closest(check, checks)}")
+    for i, entry in enumerate((policy.get("screening") or {}).get("clearances") or ()):
+        vendor = entry.get("vendor") if isinstance(entry, Mapping) else None
+        if isinstance(vendor, str) and vendor not in vendors:
+            out.append(f"policy /screening/clearances/{i}: vendor {vendor!r} was not assessed in this run, "
+                       f"so the clearance is not applied{closest(vendor, vendors)}")
+    return out

@@ -52,6 +52,7 @@ from typing import Any
 
 from vendordd import Check, CheckContext, Finding, dates, hookimpl
 from vendordd.evidence import clamp, confidence, months_before
+from vendordd.model import worst
 
 DEFAULTS: dict[str, Any] = {
     "window_months": 24,
@@ -176,8 +177,9 @@ def read_retirements(raw: Iterable[Mapping[str, Any]], policy: Mapping[str, Any]
         kind = item.get("kind", "ga")
         shortest, longest = _notice(item)
         assumed = False
-        if shortest is None and promised_for(policy, kind) is not None:
-            shortest, assumed = int(promised_for(policy, kind)), True
+        promise = promised_for(policy, kind)
+        if shortest is None and promise is not None:
+            shortest, assumed = int(promise), True
         counted.append(Retirement(
             model=str(item["model"]), kind=kind, announced=item.get("announced"),
             shutdown=item.get("shutdown"), notice=shortest, longest=longest, assumed=assumed,
@@ -337,7 +339,8 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
     listing = _retirement_lines(retirements, scored_kinds, s, start, as_of)
     if undated:
         listing.append(f"Retirement without dates (not counted): {', '.join(undated)}.")
-    if promised.score == 0 and not any(r.notice is not None and not r.assumed for r in scored):
+    if promised_for(policy, "ga") is None and not any(r.notice is not None and not r.assumed
+                                                      for r in scored):
         return Finding.insufficient(
             "No evidence of the notice this vendor gives: no published minimum notice and no "
             f"retirement with a known notice in the {s['window_months']} months to "
@@ -383,7 +386,7 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
         rationale.append(f"Less than {s['abrupt_notice_days']} days' notice for "
                          f"{', '.join(r.model for r in abrupt)}: rated at least {rating}.")
     if any(r.certainty not in UNCERTAIN for r in broken):
-        rating = _worst(rating, s["broken_promise_rating"])
+        rating = worst(rating, s["broken_promise_rating"])
         rationale.append(f"A confirmed broken promise: rated at least {s['broken_promise_rating']}.")
     if future:
         rationale.append(f"{future} fact(s) dated after {as_of.isoformat()} left out.")
@@ -428,11 +431,6 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
                                 "shutdown": r.shutdown, "notice_days": r.notice,
                                 "assumed": r.assumed} for r in retirements]},
     )
-
-
-def _worst(a: str | None, b: str) -> str:
-    from vendordd.model import worst
-    return worst(a, b) or b
 
 
 def _retirement_lines(retirements: Sequence[Retirement], scored_kinds: set[str],

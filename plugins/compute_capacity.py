@@ -17,8 +17,19 @@ Method (docs/methodology/compute_capacity.md, which this module must match):
    (100).
 4. Base = weighted mean of the two when both exist, else the one that does.
 5. Deductions: each distinct supply-constraint type once, and the rented share
-   of counted H100e times ``rented_max_deduction``.
+   of counted H100e times ``rented_max_deduction``. Each fact counts in one
+   check only: an export control is scored by ``geopolitical_exposure`` (named
+   here, not deducted), and a ``single_supplier`` constraint is not deducted
+   again when the rented share already prices the landlord dependency.
 6. Score = clamp(base - deductions, 0, 100).
+
+Like is compared with like: each accelerator entry counts by its ``basis``
+(``basis_factors``: a fleet or a training cluster counts in full, the
+cluster as a lower bound of the fleet; a commitment half; a target not at
+all), each capex entry by its ``basis`` (``capex_basis_factors``), and the
+reference depends on the policy's ``question``: ``frontier_training`` (the
+frontier fleet, ``frontier_h100e``) or ``serving`` (``serving_h100e``, the
+capacity to serve a large API workload).
 
 ``largest_training_run_flop`` and compute disclosure affect only the context
 and confidence, never the score.
@@ -258,6 +269,15 @@ def _read_fleet(compute: Mapping[str, Any], ctx: CheckContext, work: _Work) -> _
             continue
         key = normalise_type(kind)
         owned = entry.get("owned")
+        basis = entry.get("basis") if isinstance(entry.get("basis"), str) else None
+        weight = _basis_factor(ctx.settings, "basis_factors", basis)
+        if weight <= 0:
+            work.rationale.append(f"Accelerators: {_fmt(count)} x {kind} is a {basis} (basis), not capacity "
+                                  "the vendor has: listed, not counted.")
+            rows.append({"type": kind, "count": count, "owned": owned, "basis": basis, "factor": None,
+                         "h100e": 0.0, "as_of": entry.get("as_of")})
+            work.cite(entry, date)
+            continue
         if key not in table:
             fleet.unknown_units += count
             if kind not in fleet.unknown_types:
@@ -267,7 +287,7 @@ def _read_fleet(compute: Mapping[str, Any], ctx: CheckContext, work: _Work) -> _
             work.cite(entry, date)
             continue
         name, factor = table[key]
-        h100e = count * factor
+        h100e = count * factor * weight
         if not math.isfinite(h100e) or h100e > _MAX_PLAUSIBLE_H100E:
             work.rationale.append(f"Accelerators: entry {kind!r} x {count:g} is implausibly large and "
                                   "was skipped.")
@@ -281,11 +301,15 @@ def _read_fleet(compute: Mapping[str, Any], ctx: CheckContext, work: _Work) -> _
             fleet.ownership_known_h100e += h100e
             if not owned:
                 fleet.rented_h100e += h100e
-        rows.append({"type": kind, "count": count, "owned": owned, "factor": factor,
+        rows.append({"type": kind, "count": count, "owned": owned, "basis": basis, "factor": factor,
                      "h100e": round(h100e, 1), "as_of": entry.get("as_of")})
         work.cite(entry, date)
-        work.rationale.append(f"Accelerators: {_fmt(count)} x {kind} x {factor:g} = {_fmt(h100e)} H100e"
-                              f"{'' if owned is not False else ' (rented)'}.")
+        how = {"training_cluster": " (a training cluster: a lower bound of the fleet)",
+               "commitment": f" (a commitment, not yet delivered: x {weight:g})",
+               "fleet": " (fleet)"}.get(basis or "", "")
+        work.rationale.append(f"Accelerators: {_fmt(count)} x {kind} x {factor:g}"
+                              + (f" x {weight:g}" if weight != 1 else "") + f" = {_fmt(h100e)} H100e"
+                              f"{'' if owned is not False else ' (rented)'}{how}.")
     if future:
         work.rationale.append("Ignored (dated after the assessment date "
                               f"{ctx.as_of.isoformat()}): " + "; ".join(future) + ".")
@@ -303,12 +327,28 @@ def _read_fleet(compute: Mapping[str, Any], ctx: CheckContext, work: _Work) -> _
     return fleet
 
 
+def _basis_factor(settings: Mapping[str, Any], key: str, basis: str | None) -> float:
+    """How much a figure of that basis counts (unspecified: 1, as before bases existed)."""
+    table = settings.get(key)
+    table = table if isinstance(table, Mapping) else DEFAULTS[key]
+    value = _number(table.get(basis)) if basis else None
+    return value if value is not None and value >= 0 else 1.0
+
+
+def reference_h100e(settings: Mapping[str, Any]) -> tuple[float, str]:
+    """The capacity the vendor is compared with, and the question it answers."""
+    if settings.get("question") == "serving":
+        return _setting(settings, "serving_h100e"), "serving"
+    return _setting(settings, "frontier_h100e"), "frontier_training"
+
+
 def capacity_score(vendor_h100e: float, settings: Mapping[str, Any]) -> tuple[float, float]:
     """(gap in orders of magnitude, capacity score) for a vendor's H100e.
 
     A vendor with no capacity at all has an infinite gap and the floor score.
+    The reference is the policy's question (:func:`reference_h100e`).
     """
-    frontier = _setting(settings, "frontier_h100e")
+    frontier, _ = reference_h100e(settings)
     full_gap = _setting(settings, "full_score_gap_orders")
     floor_gap = _setting(settings, "floor_gap_orders")
     floor = ev.clamp(_setting(settings, "floor_score"))
@@ -371,12 +411,16 @@ def _read_capex(compute: Mapping[str, Any], ctx: CheckContext, work: _Work) -> f
             work.rationale.append(f"Capex: ignored {label} (before the {window:g}-year window from "
                                   f"{start.isoformat()}).")
             continue
-        annual = amount / years
+        cbasis = entry.get("basis") if isinstance(entry.get("basis"), str) else None
+        cweight = _basis_factor(ctx.settings, "capex_basis_factors", cbasis)
+        annual = amount / years * cweight
+        if cweight != 1:
+            work.rationale.append(f"Capex: {label} is a {cbasis} (basis): counted x {cweight:g}.")
         if not math.isfinite(annual):
             work.rationale.append(f"Capex: ignored {label} (not a finite amount per year).")
             continue
         rows.append({"amount_usd": amount, "period_years": years, "announced": entry.get("announced"),
-                     "annual_usd": annual})
+                     "basis": cbasis, "annual_usd": annual})
         work.cite(entry, date)
         best = annual if best is None else max(best, annual)
     work.facts["capex"] = rows
@@ -432,7 +476,16 @@ def _deductions(kinds: list[str], fleet: _Fleet, ctx: CheckContext, work: _Work)
     if not isinstance(table, Mapping):
         table = DEFAULTS["constraint_deductions"]
     total = 0.0
+    rented = fleet.rented_h100e > 0 and fleet.sum_h100e > 0
     for kind in kinds:
+        if kind == "export_control":
+            work.rationale.append("Supply constraint export_control: scored once, by geopolitical_exposure "
+                                  "(each fact counts in one check): -0 here.")
+            continue
+        if kind == "single_supplier" and rented:
+            work.rationale.append("Supply constraint single_supplier: the rented share below already prices "
+                                  "the landlord dependency (counted once): -0 here.")
+            continue
         points = _number(table.get(kind, table.get("other", 0))) or 0.0
         total += points
         work.rationale.append(f"Supply constraint {kind}: -{points:g}.")
@@ -444,7 +497,7 @@ def _deductions(kinds: list[str], fleet: _Fleet, ctx: CheckContext, work: _Work)
     if any(k != "export_control" for k in kinds):
         work.recommendations.append("Ask the vendor how it mitigates its supply constraints ("
                                     + ", ".join(k for k in kinds if k != "export_control") + ").")
-    if fleet.rented_h100e > 0 and fleet.sum_h100e > 0:
+    if rented:
         share = fleet.rented_h100e / fleet.sum_h100e
         points = share * _setting(ctx.settings, "rented_max_deduction")
         total += points
@@ -490,11 +543,15 @@ def _vendor_h100e(compute: Mapping[str, Any], fleet: _Fleet, work: _Work) -> tup
 
 def _capacity_part(vendor_h100e: float, settings: Mapping[str, Any], work: _Work) -> tuple[str, float, float]:
     """The capacity component (name, score, weight), with its metrics and rationale."""
-    frontier = _setting(settings, "frontier_h100e")
+    frontier, question = reference_h100e(settings)
     gap, cap_score = capacity_score(vendor_h100e, settings)
     position = frontier_position(gap)
     gap_text = "no capacity" if math.isinf(gap) else f"{gap:.2f} orders of magnitude"
+    if question == "serving":
+        work.rationale.append(f"Question (policy): capacity to serve, against {_fmt(frontier)} H100e "
+                              "(serving_h100e), not frontier-training competitiveness.")
     work.metrics.update({"vendor_h100e": round(vendor_h100e, 1), "frontier_h100e": frontier,
+                         "question": question,
                          "gap_orders": None if math.isinf(gap) else round(gap, 3),
                          "frontier_position": position, "capacity_score": round(cap_score, 1)})
     work.rationale.append(
@@ -604,7 +661,11 @@ def _summary(metrics: Mapping[str, Any], annual_capex: float | None, kinds: list
 
 
 DEFAULTS: dict[str, Any] = {
+    "question": "frontier_training",
     "frontier_h100e": 1_000_000,
+    "serving_h100e": 10_000,
+    "basis_factors": {"fleet": 1.0, "training_cluster": 1.0, "commitment": 0.5, "target": 0.0},
+    "capex_basis_factors": {"capex": 1.0, "purchase_commitment": 1.0, "plan": 0.5},
     "frontier_basis": ("Policy choice: the largest single-company fleets reported by late 2025 are of "
                        "the order of 1e6 H100e (Meta ~600,000 H100e by end-2024; ~400,000 GB200 at "
                        "OpenAI/Oracle Abilene, 2025)."),

@@ -48,7 +48,25 @@ _COMPLETENESS_WEIGHTS = {"headquarters": 0.1, "jurisdictions": 0.15, "sanctions"
 #: Confidence is multiplied by this when the buyer requires residency and the profile is silent.
 UNKNOWN_RESIDENCY_FACTOR = 0.8
 
+#: What a listing on a list the buyer is bound by does, per list (docs: "Lists and their effects").
+#: reject: score 0, rating critical (the default gate then makes the tier critical);
+#: escalate: the unbound-listing deduction and a rating of at least high (the default gate
+#: then makes the tier at least high); deduction: the unbound-listing deduction only.
+DEFAULT_BOUND_LIST_EFFECTS: dict[str, str] = {
+    "US-OFAC-SDN": "reject",       # 31 CFR 501.603 ff., IEEPA: dealings with an SDN are prohibited
+    "EU-CONSOLIDATED": "reject",   # e.g. Council Reg. 269/2014 art. 2: no funds or economic resources
+    "UK-OFSI": "reject",           # Sanctions and Anti-Money Laundering Act 2018: asset freeze
+    "US-BIS-ENTITY": "reject",     # 15 CFR 744.11, Supp. 4 to Part 744: a licence is needed to export
+                                   # any item subject to the EAR to the entity, mostly with a presumption
+                                   # of denial; not a ban on buying services, so a policy may say escalate
+    "US-DOD-1260H": "escalate",    # NDAA FY2021 s.1260H, FY2024 s.805: DoD contracting only
+}
+
 DEFAULTS: dict[str, Any] = {
+    "bound_list_effects": DEFAULT_BOUND_LIST_EFFECTS,
+    "unknown_bound_list_effect": "reject",
+    "ownership_rule_pct": 50,
+    "listed_shareholder_deduction": 10,
     "unbound_listing_deduction": 35,
     "proposed_bound_deduction": 20,
     "proposed_unbound_deduction": 10,
@@ -58,10 +76,17 @@ DEFAULTS: dict[str, Any] = {
     "restriction_elsewhere_deduction": 3,
     "restriction_elsewhere_cap": 15,
     "restricted_headquarters_deduction": 40,
+    "restricted_headquarters": "gate",
+    # share of restriction_in_buyer_deduction each kind of measure counts (unspecified: 1)
+    "measure_weights": {"national_ban": 1.0, "regulator_order": 0.75, "delisting_request": 0.5,
+                        "government_devices": 0.25, "advisory": 0.25, "investigation": 0.25,
+                        "other": 0.5},
+    "residency_unknown": "block",
     "restricted_jurisdiction_deduction": 20,
     "residency_missing_deduction": 15,
     "state_owned_max_deduction": 30,
     "state_linked_deduction": 10,
+    "state_link_deductions": {"none": 0, "minority_investor": 5, "influence": 15, "controlled": 30},
     "restricted_shareholder_min_pct": 10,
     "restricted_shareholder_deduction": 15,
     "export_control_deduction": 10,
@@ -134,6 +159,9 @@ class _Work:
     sources: list[str] = field(default_factory=list)
     evidence: list[tuple[dt.date | None, list[str]]] = field(default_factory=list)
     critical: str | None = None
+    floor: str | None = None
+    floor_reasons: list[str] = field(default_factory=list)
+    blocking: list[str] = field(default_factory=list)
     listed_unbound: list[str] = field(default_factory=list)
     screening_metrics: dict[str, int] = field(default_factory=dict)
 
@@ -143,6 +171,20 @@ class _Work:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             return float(DEFAULTS[key])
         return float(value)
+
+    def raise_floor(self, rating: str, reason: str) -> None:
+        """Make the check's rating at least ``rating`` (the reason goes to the rationale)."""
+        from vendordd.model import worst
+        self.floor = worst(self.floor, rating)
+        self.floor_reasons.append(reason)
+        self.rationale.append(f"Rating at least {rating}: {reason}.")
+
+    def effect(self, list_id: str) -> str:
+        """The policy's effect of a listing on ``list_id``, a list the buyer is bound by."""
+        effects = self.settings.get("bound_list_effects")
+        effects = effects if isinstance(effects, Mapping) else DEFAULT_BOUND_LIST_EFFECTS
+        value = effects.get(list_id, self.settings.get("unknown_bound_list_effect", "reject"))
+        return value if value in ("reject", "escalate", "deduction") else "reject"
 
     def deduct(self, label: str, points: float, line: str) -> None:
         """Record a deduction and its rationale line (``line`` ends without the points)."""
@@ -199,10 +241,21 @@ def _sanctions(geo: Mapping[str, Any], bound: list[str], work: _Work) -> None:
         rows.append({"list": name, "status": status, "since": entry.get("since"), "bound": is_bound})
         work.cite(entry, since)
         when = f" since {entry['since']}" if entry.get("since") else ""
-        if status == "listed" and is_bound:
+        if status == "listed" and is_bound and work.effect(name) == "reject":
             work.critical = work.critical or f"listed on {name}{when}, a list the buyer is bound by"
-            work.rationale.append(f"Sanctions: listed on {name}{when}; the buyer is bound by {name}: "
-                                  "hard rule, score 0 and rating critical.")
+            work.rationale.append(f"Sanctions: listed on {name}{when}; the buyer is bound by {name}, whose "
+                                  "effect in the policy is reject: hard rule, score 0 and rating critical.")
+        elif status == "listed" and is_bound and name not in unbound_lists:
+            effect = work.effect(name)
+            unbound_lists.append(name)
+            work.deduct(f"listed:{name}", work.num("unbound_listing_deduction"),
+                        f"Sanctions: listed on {name}{when}, a list the buyer is bound by with the "
+                        f"effect {effect!r} in the policy")
+            if effect == "escalate":
+                work.raise_floor("high", f"listed on {name}, a bound list whose effect is escalate")
+                work.recommendations.append(f"Refer the {name} listing to trade compliance before contracting: "
+                                            "confirm that no item, software or technology subject to the list's "
+                                            "licence requirement would flow to the vendor.")
         elif status == "listed":
             if name in unbound_lists:
                 work.rationale.append(f"Sanctions: another listed entry on {name}: counted once.")
@@ -249,23 +302,28 @@ def _restrictions(geo: Mapping[str, Any], buyer_places: list[str], regions: Mapp
         if not place or work.in_future(date, f"the government restriction in {place or '?'}"):
             continue
         effect, via = restriction_effect(place, buyer_places, regions)
+        measure = entry.get("measure")
+        weight = _measure_weight(work, measure)
         rows.append({"jurisdiction": place, "date": entry.get("date"), "effect": effect,
-                     "buyer_jurisdiction": via, "scope": entry.get("scope")})
+                     "buyer_jurisdiction": via, "scope": entry.get("scope"),
+                     "measure": measure, "measure_weight": weight})
         work.cite(entry, date)
         if effect == "full":
-            inside += work.num("restriction_in_buyer_deduction")
+            inside += work.num("restriction_in_buyer_deduction") * weight
         elif effect == "partial":
-            inside += work.num("restriction_in_buyer_deduction") * work.num("restriction_partial_factor")
+            inside += (work.num("restriction_in_buyer_deduction") * work.num("restriction_partial_factor")
+                       * weight)
         else:
             elsewhere += work.num("restriction_elsewhere_deduction")
     work.facts["government_restrictions"] = rows
     here = [r for r in rows if r["effect"] != "elsewhere"]
     if here:
         points = min(inside, work.num("restriction_in_buyer_cap"))
-        listing = ", ".join(f"{r['jurisdiction']} ({r['effect']})" for r in here)
+        listing = ", ".join(f"{r['jurisdiction']} ({r['effect']}, {r['measure'] or 'measure unspecified'}"
+                            f" x {r['measure_weight']:g})" for r in here)
         work.deduct("restrictions_in_buyer_jurisdictions", points,
                     f"Government restrictions in the buyer's jurisdictions: {listing}; "
-                    f"{work.num('restriction_in_buyer_deduction'):g} each, x "
+                    f"{work.num('restriction_in_buyer_deduction'):g} each x the measure's weight, x "
                     f"{work.num('restriction_partial_factor'):g} when partial, at most "
                     f"{work.num('restriction_in_buyer_cap'):g}")
         work.recommendations.append("Government bodies where you operate restrict this vendor ("
@@ -290,6 +348,9 @@ def _restricted_places(hq: str | None, geo: Mapping[str, Any], restricted: list[
     if hq and (rule := hit(hq)):
         work.deduct("restricted_headquarters", work.num("restricted_headquarters_deduction"),
                     f"Headquarters {hq} is within the buyer's restricted jurisdiction {rule}")
+        if work.settings.get("restricted_headquarters", "gate") == "gate":
+            work.raise_floor("critical", f"headquarters {hq} is in the buyer's restricted jurisdiction {rule} "
+                                         "(setting restricted_headquarters: gate)")
         work.recommendations.append(f"The vendor is headquartered in {hq}, a jurisdiction your policy "
                                     "restricts: approval needs an exception from the policy owner.")
     others = [c for c in _codes(geo.get("jurisdictions")) if c != hq and hit(c)]
@@ -309,9 +370,14 @@ def _residency(geo: Mapping[str, Any], required: list[str], regions: Mapping[str
         return False
     offered = geo.get("data_residency")
     if not isinstance(offered, list):
+        block = work.settings.get("residency_unknown", "block") == "block"
         work.rationale.append("Data residency: the buyer requires " + ", ".join(required)
                               + " but the profile says nothing about the vendor's residency options: "
-                                "no deduction, lower confidence.")
+                              + ("a blocking condition (setting residency_unknown: block), lower confidence."
+                                 if block else "no deduction, lower confidence."))
+        if block:
+            work.blocking.append("Data residency in " + ", ".join(required) + " is required by the policy "
+                                 "but unknown for this vendor: obtain its residency terms in writing.")
         work.recommendations.append("Obtain the vendor's data-residency options for "
                                     + ", ".join(required) + " in writing.")
         work.facts["data_residency"] = {r: "unknown" for r in required}
@@ -351,7 +417,18 @@ def _ownership(geo: Mapping[str, Any], restricted: list[str], regions: Mapping[s
         share = min(pct, 100.0) / 100.0
         work.deduct("state_owned", share * work.num("state_owned_max_deduction"),
                     f"State ownership {pct:g}% x {work.num('state_owned_max_deduction'):g}")
-    if own.get("state_linked") is True:
+    link = own.get("state_link")
+    table = work.settings.get("state_link_deductions")
+    table = table if isinstance(table, Mapping) else DEFAULTS["state_link_deductions"]
+    if isinstance(link, str) and link in table:
+        points = float(table[link])
+        owned = (min(pct, 100.0) / 100.0 * work.num("state_owned_max_deduction")) if pct else 0.0
+        if link == "controlled" and owned:  # the stake and the control are one fact
+            points = max(0.0, points - owned)
+        if points:
+            work.deduct("state_linked", points, f"State link graded {link!r}"
+                        + (" (beyond the state share already counted)" if link == "controlled" and owned else ""))
+    elif own.get("state_linked") is True:
         work.deduct("state_linked", work.num("state_linked_deduction"), "State-linked (investors or control)")
     flagged: list[str] = []
     for holder in _entries(own.get("major_shareholders")):
@@ -361,12 +438,65 @@ def _ownership(geo: Mapping[str, Any], restricted: list[str], regions: Mapping[s
                 and hp >= work.num("restricted_shareholder_min_pct") \
                 and any(covers(r, country, regions) for r in restricted):
             flagged.append(f"{holder.get('name', '?')} ({_code(country)}, {hp:g}%)")
+    _listed_shareholders(own, work)
     if flagged:
         work.deduct("restricted_shareholders", work.num("restricted_shareholder_deduction"),
                     "Shareholders of at least " f"{work.num('restricted_shareholder_min_pct'):g}% from the "
                     "buyer's restricted jurisdictions: " + ", ".join(flagged) + " (once)")
     work.facts["ownership"] = {"state_owned_pct": pct, "state_linked": own.get("state_linked"),
                                "restricted_shareholders": flagged}
+
+
+def _listed_shareholders(own: Mapping[str, Any], work: _Work) -> None:
+    """Shareholders that are themselves on lists: the ownership rule (e.g. OFAC's 50 % rule).
+
+    Per list, the shares of the listed shareholders are added; at or above
+    ``ownership_rule_pct`` the vendor is treated as listed there itself (by
+    ownership); below it, a deduction and a recommendation.
+    """
+    bound = work.facts.get("_bound", [])
+    per_list: dict[str, list[tuple[str, float]]] = {}
+    for holder in _entries(own.get("major_shareholders")):
+        hp = holder.get("pct")
+        share = float(hp) if isinstance(hp, (int, float)) and not isinstance(hp, bool) else 0.0
+        for lid in _codes(holder.get("listed_on")):
+            per_list.setdefault(lid, []).append((str(holder.get("name", "?")), share))
+    rows = []
+    for lid, holders in sorted(per_list.items()):
+        total = sum(p for _, p in holders)
+        names = ", ".join(f"{n} ({p:g}%)" for n, p in holders)
+        rule = work.num("ownership_rule_pct")
+        rows.append({"list": lid, "holders": [n for n, _ in holders], "pct": total,
+                     "bound": lid in bound, "by_ownership": total >= rule})
+        if total >= rule and lid in bound:
+            effect = work.effect(lid)
+            what = f"owned {total:g}% by shareholders on {lid} ({names}), at or above the {rule:g}% rule"
+            if effect == "reject":
+                work.critical = work.critical or what + ", a list the buyer is bound by"
+                work.rationale.append(f"Ownership: {what}; treated as listed on {lid}: hard rule, score 0 "
+                                      "and rating critical.")
+                continue
+            work.deduct(f"listed:{lid}", work.num("unbound_listing_deduction"),
+                        f"Ownership: {what}; treated as listed on {lid} (effect {effect!r})")
+            if effect == "escalate":
+                work.raise_floor("high", what)
+        else:
+            work.deduct(f"listed_shareholder:{lid}", work.num("listed_shareholder_deduction"),
+                        f"Ownership: shareholders on {lid} hold {total:g}% ({names}), "
+                        + ("below" if total < rule else "at or above") + f" the {rule:g}% ownership rule"
+                        + ("" if lid in bound else f"; {lid} is not a list the buyer is bound by"))
+        work.recommendations.append(f"Shareholders on {lid} ({names}): have counsel confirm whether "
+                                    "ownership rules extend the listing to the vendor.")
+    if rows:
+        work.facts["listed_shareholders"] = rows
+
+
+def _measure_weight(work: _Work, measure: Any) -> float:
+    """The share of a restriction's deduction its kind of measure counts (unspecified: 1)."""
+    weights = work.settings.get("measure_weights")
+    weights = weights if isinstance(weights, Mapping) else DEFAULTS["measure_weights"]
+    value = weights.get(measure) if isinstance(measure, str) else None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 1.0
 
 
 def _export_controls(profile: Mapping[str, Any], work: _Work) -> None:
@@ -539,6 +669,7 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
     regions = _regions(ctx.settings)
 
     work = _Work(settings=ctx.settings, as_of=ctx.as_of)
+    work.facts["_bound"] = bound
     if not buyer_places and not bound:
         work.rationale.append("The policy names no buyer jurisdictions or bound lists: exposure is "
                               "judged against an empty buyer profile.")
@@ -568,6 +699,9 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
         confidence = round(confidence * UNKNOWN_RESIDENCY_FACTOR, 2)
     if not geo:
         work.rationale.append("Only the headquarters is known: weak evidence, low confidence.")
+    work.facts.pop("_bound", None)
+    if work.blocking:
+        work.facts["blocking_conditions"] = list(work.blocking)
     work.facts.update({"headquarters": hq, "jurisdictions": _codes(geo.get("jurisdictions")),
                        "buyer": {"jurisdictions": buyer_places, "bound_by_lists": bound,
                                  "restricted_jurisdictions": restricted,
@@ -576,7 +710,8 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
                "hard_rule": bool(work.critical), **work.screening_metrics,
                **{f"deduction.{label}": round(points, 2) for label, points in work.deductions}}
     advice = [_critical_advice(work.critical)] if work.critical else []
-    return Finding(status="ok", score=score, rating="critical" if work.critical else None,
+    rating = "critical" if work.critical else work.floor
+    return Finding(status="ok", score=score, rating=rating,
                    confidence=confidence, summary=_summary(work, hq),
                    rationale=work.rationale, metrics=metrics, sources=work.sources,
                    recommendations=list(dict.fromkeys(advice + work.recommendations)),
@@ -593,6 +728,10 @@ def _summary(work: _Work, hq: str | None) -> str:
     """One line: the hard rule, or the largest deductions, or "no exposure found"."""
     if work.critical:
         return f"Critical: {work.critical}."
+    if work.floor:
+        lead = f"Rated at least {work.floor}: {work.floor_reasons[0]}"
+        rest = sorted(work.deductions, key=lambda d: -d[1])[:2]
+        return lead + ("; " + "; ".join(f"{_label(k)} (-{p:g})" for k, p in rest) if rest else "") + "."
     if not work.deductions:
         return (f"Headquartered in {hq}; no" if hq else "No") + " geopolitical exposure found for this buyer."
     top = sorted(work.deductions, key=lambda d: -d[1])[:3]
@@ -619,6 +758,8 @@ def _label(key: str) -> str:
         return f"listed on {arg} (a list the buyer is not bound by)"
     if kind == "proposed":
         return f"proposed for {arg}"
+    if kind == "listed_shareholder":
+        return f"shareholders on {arg}"
     if kind == "screening_potential":
         return f"potential screening match on {arg}"
     if kind == "residency":

@@ -11,6 +11,16 @@ does exactly what it says). The score starts at 100 and loses points for:
 5. areas whose lead left in the window with no key person of that area in post;
 6. a short mean tenure among the key people still in post.
 
+Components 1, 2, 3 and 5 all derive from the same departures, so together
+they take at most ``departure_derived_cap`` points; a ``departure_wave`` or
+``leadership_change`` event within ``cluster_days`` of a counted departure
+describes it and is not counted again. Departures in the ``fade_months``
+before the window count with a weight falling linearly to 0 (no cliff at
+the window's edge). Partial dates are intervals (core/dates.py): a
+departure counts in the window when its interval overlaps it, read at its
+latest possible day, and the rationale says so. Fewer than
+``min_sourced_key_people`` key people citing a source is insufficient data.
+
 The result is clamped to 0-100. A cluster also floors the rating at
 ``exodus_rating`` (default ``high``), a hard rule the score bands cannot soften.
 """
@@ -22,12 +32,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vendordd import Check, CheckContext, Finding, hookimpl
+from vendordd import Check, CheckContext, Finding, dates, hookimpl
 from vendordd.evidence import clamp, confidence, months_before, parse_date, years_between
 from vendordd.model import RATINGS
 
 DEFAULTS: dict[str, Any] = {
     "window_months": 12,
+    "fade_months": 6,
+    "min_sourced_key_people": 3,
+    "departure_derived_cap": 60.0,
+    "departure_event_types": ["departure_wave", "leadership_change"],
     "context_months": 36,
     "seniority_weights": {"c_level": 1.0, "lead": 0.7, "senior": 0.4},
     "unknown_seniority_weight": 0.4,
@@ -61,6 +75,7 @@ class Person:
     joined: dt.date | None
     left: dt.date | None
     sources: tuple[str, ...]
+    partial: tuple[str, ...] = ()
 
     def in_post(self, day: dt.date) -> bool:
         """True when the person had joined by ``day`` (or joined unknown) and had not left before it."""
@@ -97,17 +112,23 @@ def read_people(raw: Iterable[Mapping[str, Any]], as_of: dt.date) -> tuple[list[
     people: list[Person] = []
     future = 0
     for item in raw:
-        joined = parse_date(item.get("joined"))
-        left = parse_date(item.get("left"))
-        if joined is not None and joined > as_of:
+        if dates.is_after(item.get("joined"), as_of):
             future += 1
             continue
-        if left is not None and left > as_of:
+        # conservative readings of partial dates: the latest possible day (not after as_of)
+        # for a departure (recent) and for a start (shorter tenure)
+        joined = dates.latest_day(item.get("joined"), as_of)
+        left = dates.latest_day(item.get("left"), as_of)
+        if dates.is_after(item.get("left"), as_of):
             future += 1
             left = None
+        partial = tuple(f"{key} {dates.describe(item[key])}" for key in ("joined", "left")
+                        if key == "joined" and joined is not None or key == "left" and left is not None
+                        if (iv := dates.parse(item.get(key))) is not None and iv.partial)
         people.append(Person(name=str(item.get("name", "?")), role=str(item.get("role", "")),
                              area=item.get("area") or None, seniority=item.get("seniority") or None,
-                             joined=joined, left=left, sources=tuple(item.get("sources") or ())))
+                             joined=joined, left=left, sources=tuple(item.get("sources") or ()),
+                             partial=partial))
     return people, future
 
 
@@ -116,10 +137,10 @@ def read_events(raw: Iterable[Mapping[str, Any]], as_of: dt.date) -> tuple[list[
     events: list[Event] = []
     future = 0
     for item in raw:
-        day = parse_date(item.get("date"))
+        day = dates.latest_day(item.get("date"), as_of)
         if day is None:
             continue
-        if day > as_of:
+        if dates.is_after(item.get("date"), as_of):
             future += 1
             continue
         events.append(Event(date=day, type=str(item.get("type", "")),
@@ -233,6 +254,8 @@ class Measures:
     cluster: tuple[int, dt.date | None, dt.date | None]
     exodus: bool
     events: list[Event]
+    described: list[Event]
+    faded: list[tuple[Person, float]]
     orphans: list[str]
     tenure: float | None
     tenure_n: int
@@ -249,21 +272,32 @@ def measure(people: Sequence[Person], events: Sequence[Event], as_of: dt.date,
     current = current_people(people)
     cluster = largest_cluster([p.left for p in departed], int(s["cluster_days"]))
     tenure, tenure_n = mean_tenure_years(current, as_of)
+    fade_days = (window_start - months_before(window_start, int(s["fade_months"]))).days
+    faded = []
+    for p in departures_between(people, window_start - dt.timedelta(days=fade_days),
+                                window_start - dt.timedelta(days=1)) if fade_days > 0 else []:
+        faded.append((p, round(1 - (window_start - p.left).days / fade_days, 3)))
+    in_window = [e for e in events if e.date >= window_start and e.type in set(s["event_types"])]
+    span = int(s["cluster_days"])
+    describing = set(s["departure_event_types"])
+    described = [e for e in in_window if e.type in describing
+                 and any(abs((e.date - p.left).days) <= span for p in departed if p.left)]
     return Measures(
         as_of=as_of, window_start=window_start, departed=departed,
         earlier=departures_between(people, context_start, window_start - dt.timedelta(days=1)),
         roster=roster, current=current,
-        weighted=sum(float(weights.get(p.seniority, unknown_weight)) for p in departed),
+        weighted=sum(float(weights.get(p.seniority, unknown_weight)) for p in departed)
+        + sum(float(weights.get(p.seniority, unknown_weight)) * f for p, f in faded),
         rate=len(departed) / max(len(roster), 1),
         cluster=cluster, exodus=cluster[0] >= int(s["cluster_min"]),
-        events=[e for e in events if e.date >= window_start and e.type in set(s["event_types"])],
+        events=[e for e in in_window if e not in described], described=described, faded=faded,
         orphans=orphaned_areas(departed, current, s["orphan_seniorities"]),
         tenure=tenure, tenure_n=tenure_n)
 
 
 def deductions(m: Measures, s: Mapping[str, Any]) -> dict[str, float]:
-    """The points each component takes off 100 (the Formula section of the method)."""
-    return {
+    """The points each component would take off 100 before the joint cap (see :func:`capped`)."""
+    d = {
         "departures": min(m.weighted * float(s["points_per_weighted_departure"]),
                           float(s["departure_points_cap"])),
         "turnover": band_points(m.rate, s["turnover_bands"]),
@@ -273,13 +307,45 @@ def deductions(m: Measures, s: Mapping[str, Any]) -> dict[str, float]:
                               float(s["orphan_points_cap"])),
         "tenure": band_points(m.tenure, s["tenure_bands"], below=True),
     }
+    return d
 
 
-def rationale_lines(m: Measures, d: Mapping[str, float], score: float, s: Mapping[str, Any]) -> list[str]:
+DERIVED = ("departures", "turnover", "cluster", "orphaned_areas")
+
+
+def capped(raw: Mapping[str, float], s: Mapping[str, Any]) -> dict[str, float]:
+    """``raw`` with the departure-derived components scaled so their sum is at most the joint cap."""
+    total = sum(raw[k] for k in DERIVED)
+    cap = float(s["departure_derived_cap"])
+    scale = cap / total if total > cap else 1.0
+    return {k: (v * scale if k in DERIVED else v) for k, v in raw.items()}
+
+
+def rationale_lines(m: Measures, d: Mapping[str, float], final: Mapping[str, float], score: float,
+                    s: Mapping[str, Any]) -> list[str]:
     """One line per component, with its arithmetic, then the total and the context."""
     wm = int(s["window_months"])
     n_cluster, first, last = m.cluster
-    return [
+    raw_derived = sum(d[k] for k in DERIVED)
+    cap = float(s["departure_derived_cap"])
+    extra = [f"Departure-derived deductions (departures, turnover, cluster, orphaned areas) together: "
+             f"{_fmt(round(raw_derived, 2))}" + (f", capped at {_fmt(cap)} (one set of departures, counted once)"
+                                                  if raw_derived > cap else f" (cap {_fmt(cap)})")
+             + f" → −{_fmt(round(sum(final[k] for k in DERIVED), 2))}"]
+    partial = [f"{p.name}: {', '.join(p.partial)}" for p in [*m.departed, *(q for q, _ in m.faded)]
+               if any(x.startswith("left") for x in p.partial)]
+    if partial:
+        extra.append("Partial dates read conservatively (a departure counts when its interval overlaps "
+                     "the window, at its latest possible day): " + "; ".join(partial) + ".")
+    if m.faded:
+        extra.append(f"Fading departures (in the {s['fade_months']} months before the window, weight "
+                     "falling linearly to 0): " + ", ".join(f"{p.name} ({p.left.isoformat()}) × {f:g}"
+                                                           for p, f in m.faded) + ".")
+    if m.described:
+        extra.append(f"Not counted again: {_plural(len(m.described), 'event')} describing departures "
+                     "already counted (" + ", ".join(f"{e.type} {e.date.isoformat()}" for e in m.described)
+                     + f", within {s['cluster_days']} days of a counted departure).")
+    lines = [
         f"Window: {m.window_start.isoformat()} to {m.as_of.isoformat()} ({wm} months).",
         f"Departures in window: {len(m.departed)} weighted {_fmt(round(m.weighted, 2))} "
         f"× {_fmt(float(s['points_per_weighted_departure']))} (cap {_fmt(float(s['departure_points_cap']))})"
@@ -299,10 +365,12 @@ def rationale_lines(m: Measures, d: Mapping[str, float], score: float, s: Mappin
         (f"Mean tenure of {_plural(m.tenure_n, 'current key person', 'current key people')} "
          f"with a known start: {m.tenure:.2f} years → −{_fmt(d['tenure'])}") if m.tenure is not None else
         "Mean tenure: no current key person with a known start date → not scored (−0)",
-        f"Score: 100 − {_fmt(round(sum(d.values()), 2))} = {_fmt(score)} (clamped to 0-100)",
+        *extra[1:], extra[0],
+        f"Score: 100 − {_fmt(round(sum(final.values()), 2))} = {_fmt(score)} (clamped to 0-100)",
         f"Context, not scored: {_plural(len(m.earlier), 'key departure')} in the "
         f"{int(s['context_months'])} months before the window.",
     ]
+    return lines
 
 
 def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
@@ -325,11 +393,23 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
             rationale=[f"{_plural(future_people, 'key person', 'key people')} dated after "
                        f"{as_of.isoformat()} left out."])
 
+    sourced = [p for p in people if p.sources]
+    minimum = int(s["min_sourced_key_people"])
+    if len(sourced) < minimum:
+        return Finding.insufficient(
+            f"Only {_plural(len(sourced), 'key person', 'key people')} with a source (minimum {minimum}): "
+            "too few to measure key-person risk.",
+            rationale=[f"{len(people)} key people recorded, {len(sourced)} citing a source; the policy's "
+                       f"minimum is {minimum} (setting min_sourced_key_people). A short roster is not a "
+                       "stable one: it is missing evidence."],
+            recommendations=["Record the vendor's key technical and executive leaders (at least "
+                             f"{minimum}, each with a source: name, role, area, start date)."])
     m = measure(people, events, as_of, s)
-    d = deductions(m, s)
+    raw = deductions(m, s)
+    d = capped(raw, s)
     total = sum(d.values())
     score = round(clamp(100.0 - total), 1)
-    rationale = rationale_lines(m, d, score, s)
+    rationale = rationale_lines(m, raw, d, score, s)
     future = future_people + future_events
     if future:
         rationale.append(f"{_plural(future, 'fact')} dated after the as-of date "
@@ -356,6 +436,8 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
         "largest_cluster": m.cluster[0],
         "exodus": m.exodus,
         "restructuring_events_in_window": len(m.events),
+        "events_describing_counted_departures": len(m.described),
+        "fading_departures": len(m.faded),
         "orphaned_areas": len(m.orphans),
         "mean_tenure_years": None if m.tenure is None else round(m.tenure, 2),
         "departures_before_window": len(m.earlier),

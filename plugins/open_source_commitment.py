@@ -12,8 +12,14 @@ weights into 0-100 (components without data are left out of both sums):
 * commitments - public commitments to openness, and how recent they are.
 
 A provider whose earlier flagships were open and whose latest flagship is
-API-only or closed is *pivoting to closed*: ``pivot_deduction`` points come
-off the weighted score. The result is clamped to 0-100.
+API-only or closed is *pivoting to closed*: a flag with its evidence (the
+flagships compared), not a deduction, since the licence and flagship
+components already count the closed flagship. A vendor that has ever
+released open weights keeps at least ``ever_open_floor`` points (released
+weights stay usable under their licence), so never-open < pivoted < open.
+Only releases with ``status`` ``released`` (or no status) count: an
+announcement or a reported plan is not a release. The result is clamped
+to 0-100.
 """
 
 from __future__ import annotations
@@ -74,7 +80,7 @@ DEFAULTS: dict[str, Any] = {
     "custom_floor": 0.35,
     "flagship_window_months": 24,
     "trend_lookback": 3,
-    "pivot_deduction": 25.0,
+    "ever_open_floor": 5.0,
     "mof_points": {"class_i": 1.0, "class_ii": 0.75, "class_iii": 0.5},
     "partial_artifact_factor": 0.4,
     "downloads_log_range": [5, 9],
@@ -161,6 +167,8 @@ def read_releases(raw: Iterable[Mapping[str, Any]], as_of: dt.date, s: Mapping[s
     out: list[Release] = []
     undated = future = 0
     for item in raw:
+        if item.get("status", "released") != "released":
+            continue  # an announcement or a reported plan is not a release (counted by the caller)
         day = parse_date(item.get("date"))
         if day is None:
             undated += 1
@@ -353,12 +361,17 @@ def flagship_part(flagships: Sequence[Release], everyone: bool, as_of: dt.date, 
                                           "flagship_open_share": round(points, 3)})
 
 
-def trend_line(flagships: Sequence[Release], trend: str | None, lookback: int, pivot: float) -> str:
+def trend_line(flagships: Sequence[Release], trend: str | None, lookback: int) -> str:
     if not flagships:
         return "Trend: no flagship of known availability → not assessed"
     latest = flagships[-1]
-    return (f"Trend: latest flagship {latest.name} ({latest.availability}) vs up to {lookback} earlier"
-            f" → {trend}" + (f" → −{_fmt(pivot)}" if pivot else ""))
+    line = (f"Trend: latest flagship {latest.name} ({latest.availability}) vs up to {lookback} earlier"
+            f" → {trend}")
+    if trend == "pivoting_to_closed":
+        earlier = ", ".join(f"{r.name} ({r.availability})" for r in list(flagships[:-1])[-lookback:])
+        line += (f" (flag, not a deduction: earlier {earlier}; the licence and flagship components "
+                 "already count the closed flagship)")
+    return line
 
 
 def artifacts_part(releases: Sequence[Release], as_of: dt.date, s: Mapping[str, Any]) -> Part:
@@ -465,7 +478,8 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
     profile_date = parse_date(profile.get("profile_date"))
     flagships, everyone = flagships_of(releases, known)
     trend = flagship_trend(flagships, int(s["trend_lookback"])) if flagships else None
-    pivot = float(s["pivot_deduction"]) if trend == "pivoting_to_closed" else 0.0
+    pivot = trend == "pivoting_to_closed"
+    announced = sum(1 for item in section["releases"] if item.get("status", "released") != "released")
     parts = {"recency": recency_part(releases, as_of, s),
              "license": license_part(known, as_of, window),
              "flagship": flagship_part(flagships, everyone, as_of, window),
@@ -477,14 +491,20 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
     weights = s["component_weights"]
     total_w = sum(float(weights[k]) for k in comp)
     weighted = 100.0 * sum(float(weights[k]) * v for k, v in comp.items()) / total_w if total_w else 0.0
-    score = round(clamp(weighted - pivot), 1)
+    ever_open = any(r.open for r in releases)
+    floor = float(s["ever_open_floor"]) if ever_open else 0.0
+    score = round(clamp(max(weighted, floor)), 1)
 
     lines = [p.line for p in parts.values()]
-    lines.insert(3, trend_line(flagships, trend, int(s["trend_lookback"]), pivot))
+    lines.insert(3, trend_line(flagships, trend, int(s["trend_lookback"])))
     lines.append("Weighted: 100 × (" + " + ".join(f"{_fmt(float(weights[k]))}×{_fmt(round(v, 3))}"
                                                    for k, v in comp.items())
                  + f") / {_fmt(total_w)} = {weighted:.1f}"
-                 + (f"; − {_fmt(pivot)} pivot" if pivot else "") + f" → score {_fmt(score)}")
+                 + (f"; raised to the once-open floor {_fmt(floor)}" if weighted < floor else "")
+                 + f" → score {_fmt(score)}")
+    if announced:
+        lines.append(f"{_plural(announced, 'announced or planned release')} left out: an announcement "
+                     "is not a release.")
     n_future = future + sum(p.future for p in parts.values())
     unknown = len(releases) - len(known)
     if n_future:
@@ -511,7 +531,9 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
         "trend": trend,
         **{f"component_{k}": round(v, 3) for k, v in comp.items()},
         "weighted_score": round(weighted, 2),
-        "pivot_deduction": pivot,
+        "pivot": pivot,
+        "ever_open": ever_open,
+        "announced_or_planned_releases": announced,
         "facts_after_as_of": n_future,
         "undated_releases": undated,
         "unknown_availability_releases": unknown,
@@ -589,7 +611,8 @@ CHECK = Check(
     doc=("Weighted 0-100 from: recency of the last open-weights release (25), licence openness of "
          "recent releases (20), share of recent flagships released open (20), Model Openness "
          "Framework class reached (15), adoption on a log scale (15) and public commitments (5); "
-         "components without data are left out; a pivot to closed flagships costs 25 points. "
+         "components without data are left out; a pivot to closed flagships is a flag with its "
+         "evidence, not a deduction; a vendor that ever released open weights keeps at least 5. "
          "See docs/methodology/open_source_commitment.md."),
 )
 

@@ -97,7 +97,7 @@ def test_accelerators_are_summed_through_the_table():
     assert f.metrics["vendor_h100e"] == pytest.approx(2048 + 3200)
     assert any("10,000 x A100 x 0.32 = 3,200 H100e" in line for line in f.rationale)
     assert f.facts["accelerators"][1] == {"type": "A100", "count": 10000, "owned": True, "factor": 0.32,
-                                          "h100e": 3200.0, "as_of": None}
+                                          "h100e": 3200.0, "as_of": None, "basis": None}
 
 
 def test_unknown_types_are_not_counted_but_listed_and_lower_confidence():
@@ -256,8 +256,8 @@ def test_capacity_and_capex_are_weighted():
 # -- deductions ------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kinds, points", [
-    (["export_control"], 15), (["single_supplier"], 5), (["energy"], 5), (["something_new"], 3),
-    (["export_control", "export_control"], 15), (["export_control", "energy"], 20),
+    (["export_control"], 0), (["single_supplier"], 5), (["energy"], 5), (["something_new"], 3),
+    (["export_control", "export_control"], 0), (["export_control", "energy"], 5),
 ])
 def test_supply_constraint_deductions(kinds, points):
     f = run({"h100_equivalents": 1_000_000,
@@ -353,8 +353,8 @@ def test_worked_example_numbers():
     assert f.metrics["capex_score"] == 72.5
     assert f.metrics["base_score"] == 47.4
     assert f.metrics["rented_share"] == 0.113
-    assert f.metrics["deductions"] == 15.6
-    assert f.score == 31.8
+    assert f.metrics["deductions"] == 0.6  # export control: scored by geopolitical_exposure only
+    assert f.score == 46.8
     assert f.metrics["completeness"] == 0.983
     assert f.confidence == 0.51
     assert f.sources == ["s1", "s2"]
@@ -438,5 +438,41 @@ def test_doc_states_every_default(key):
     found = re.search(rf"^\| `{key}` \| `([^`]+)` \|", _doc(), re.M)
     assert found, key
     value = CHECK.defaults[key]
-    stated = json.loads(found.group(1)) if isinstance(value, dict) else float(found.group(1))
+    stated = (json.loads(found.group(1)) if isinstance(value, dict) else found.group(1)
+              if isinstance(value, str) else float(found.group(1)))
     assert stated == value
+
+
+# -- issue 14: compare like with like, count each fact once ---------------------------------------------
+
+def test_export_control_is_scored_once_by_geopolitics_not_here():
+    f = run({"h100_equivalents": 1_000_000, "supply_constraints": [{"type": "export_control", "summary": "s"}]})
+    assert f.score == 100 and any("scored once, by geopolitical_exposure" in line for line in f.rationale)
+
+
+@pytest.mark.parametrize(("rented", "points"), [(True, 5.0), (False, 5.0)])
+def test_rented_compute_and_a_single_supplier_count_once(rented, points):
+    f = run({"accelerators": [{"type": "H100", "count": 1_000_000, "owned": not rented}],
+             "supply_constraints": [{"type": "single_supplier", "summary": "one cloud"}]})
+    assert f.metrics["deductions"] == points  # the rented share (5) or the single supplier (5), not both
+
+
+@pytest.mark.parametrize(("basis", "h100e"), [(None, 4096), ("fleet", 4096), ("training_cluster", 4096),
+                                               ("commitment", 2048), ("target", 0)])
+def test_each_capacity_figure_counts_by_its_basis(basis, h100e):
+    entry = {"type": "H100", "count": 4096, **({"basis": basis} if basis else {})}
+    f = run({"accelerators": [entry], "capex_commitments": [capex(1e9, 1, "2025-06-01")]})
+    assert f.metrics["accelerator_h100e"] == h100e
+
+
+@pytest.mark.parametrize(("basis", "annual"), [("capex", 1e10), ("purchase_commitment", 1e10), ("plan", 5e9)])
+def test_each_capex_figure_counts_by_its_basis(basis, annual):
+    f = run({"capex_commitments": [capex(3e10, 3, "2025-06-01") | {"basis": basis}]})
+    assert f.facts["capex"][0]["annual_usd"] == annual
+
+
+@pytest.mark.parametrize(("question", "rating_ok"), [("frontier_training", False), ("serving", True)])
+def test_the_policy_states_the_question(question, rating_ok):
+    f = run({"accelerators": [{"type": "H100", "count": 4096, "owned": True}]}, settings_={"question": question})
+    assert (f.score >= 75) is rating_ok
+    assert f.metrics["question"] == question

@@ -67,8 +67,10 @@ def test_check_contract():
 
 
 def test_no_country_judgement_in_the_defaults():
-    keys = {k for k, v in CHECK.defaults.items() if k != "regions"}
-    assert all(isinstance(CHECK.defaults[k], (int, float)) for k in keys)
+    """Defaults are numbers, words and list ids: never a country (the policy names those)."""
+    text = json.dumps({k: v for k, v in CHECK.defaults.items() if k != "regions"})
+    assert not re.search(r'"[A-Z]{2}"', text)
+    assert set(CHECK.defaults["bound_list_effects"].values()) <= {"reject", "escalate", "deduction"}
     assert set(REGIONS) == {"EU", "EEA"} and len(REGIONS["EU"]) == 27
 
 
@@ -314,7 +316,8 @@ def test_everything_is_relative_to_the_buyer():
     for_br = run(geo, hq="CN", policy={"buyer": {"jurisdictions": ["BR"]}})
     assert for_it.score == 100 - 20 - 40 - 15
     assert for_br.score == 97
-    assert "Exposure for this buyer" in for_it.summary and "headquarters" in for_it.summary
+    assert for_it.rating == "critical" and for_br.rating is None  # the restricted-headquarters gate
+    assert "restricted jurisdiction CN" in for_it.summary and "headquarters" in for_it.summary
 
 
 def test_worked_example_numbers():
@@ -377,10 +380,17 @@ def _bound_listing_in_force(geo, buyer_doc) -> bool:
     for entry in geo.get("sanctions", []) if geo else []:
         since = parse_date(entry.get("since"))
         future = since is not None and since.isoformat() > AS_OF
-        if entry["status"].strip().lower() == "listed" and entry["list"].strip().upper() in bound \
-                and not future:
+        name = entry["list"].strip().upper()
+        if entry["status"].strip().lower() == "listed" and name in bound and not future \
+                and ge.DEFAULT_BOUND_LIST_EFFECTS.get(name, "reject") == "reject":
             return True
     return False
+
+
+def _restricted_headquarters(hq, buyer_doc) -> bool:
+    """The default restricted_headquarters: gate rates the check critical too."""
+    return bool(hq and hq.strip()) and any(
+        ge.covers(str(r), hq, ge.DEFAULT_REGIONS) for r in buyer_doc.get("restricted_jurisdictions", []))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -392,9 +402,10 @@ def test_never_raises_and_critical_exactly_on_a_bound_listing(geo, buyer_doc, hq
         assert geo is None and not (hq or "").strip()
         return
     assert 0 <= f.score <= 100
-    assert (f.rating == "critical") is _bound_listing_in_force(geo, buyer_doc)
-    if f.rating == "critical":
-        assert f.score == 0
+    hard = _bound_listing_in_force(geo, buyer_doc)
+    assert (f.rating == "critical") is (hard or _restricted_headquarters(hq, buyer_doc))
+    if hard:
+        assert f.score == 0 and f.rating == "critical"
 
 
 # -- the methodology page ------------------------------------------------------------------------------------
@@ -422,4 +433,76 @@ def test_doc_worked_example_matches_the_code(as_of, block, expected):
 def test_doc_states_every_default(key):
     found = re.search(rf"^\| `{key}` \| `([^`]+)` \|", _doc(), re.M)
     assert found, key
-    assert float(found.group(1)) == CHECK.defaults[key]
+    value = CHECK.defaults[key]
+    if isinstance(value, (int, float)):
+        assert float(found.group(1)) == value
+    elif isinstance(value, str):
+        assert found.group(1) == value
+    else:
+        assert json.loads(found.group(1)) == value
+
+
+# -- issue 14: geopolitics that protects the buyer ------------------------------------------------------
+
+@pytest.mark.parametrize(("setting", "rating"), [("gate", "critical"), ("deduction", None)])
+def test_a_restricted_headquarters_is_a_gate_unless_the_policy_says_deduction(setting, rating):
+    f = run(NEUTRAL, hq="CN", policy=buyer(restricted_jurisdictions=["CN"]),
+            settings_={"restricted_headquarters": setting})
+    assert f.score == 100 - 40 - 0 and f.rating == rating
+    elsewhere = run(NEUTRAL, hq="SG", policy=buyer(restricted_jurisdictions=["CN"]))
+    assert elsewhere.rating is None  # only the headquarters is a gate (CN operations: a deduction)
+
+
+@pytest.mark.parametrize(("measure", "points"), [("national_ban", 20), ("regulator_order", 15),
+                                                  ("delisting_request", 10), ("government_devices", 5),
+                                                  ("advisory", 5), (None, 20)])
+def test_a_restriction_counts_by_its_measure_and_an_unknown_measure_counts_in_full(measure, points):
+    entry = {"jurisdiction": "US", "scope": "s", "date": "2025-02-01", **({"measure": measure} if measure else {})}
+    f = run({**NEUTRAL, "government_restrictions": [entry]})
+    assert f.score == 100 - points
+
+
+@pytest.mark.parametrize(("setting", "blocking"), [("block", True), ("confidence", False)])
+def test_unknown_residency_under_a_requirement_is_a_named_blocking_condition(setting, blocking):
+    f = run(NEUTRAL, policy=buyer(requires_data_residency=["EU"]), settings_={"residency_unknown": setting})
+    assert f.score == 100
+    assert bool(f.facts.get("blocking_conditions")) is blocking
+    known = run({**NEUTRAL, "data_residency": [{"region": "EU", "available": True}]},
+                policy=buyer(requires_data_residency=["EU"]))
+    assert "blocking_conditions" not in known.facts
+
+
+def test_a_bound_list_with_effect_escalate_rates_at_least_high_and_reject_is_the_hard_rule():
+    dod = run(listed("US-DOD-1260H"), policy=buyer(bound_by_lists=["US-DOD-1260H"]))
+    assert (dod.score, dod.rating) == (65, "high")
+    sdn = run(listed("US-OFAC-SDN"), policy=buyer())
+    assert (sdn.score, sdn.rating) == (0, "critical")
+    softer = run(listed("US-BIS-ENTITY"), policy=buyer(),
+                 settings_={"bound_list_effects": {"US-BIS-ENTITY": "deduction"}})
+    assert (softer.score, softer.rating) == (65, None)
+
+
+@pytest.mark.parametrize(("pct", "critical"), [(49.9, False), (50, True)])
+def test_the_ownership_rule_treats_a_vendor_owned_half_by_listed_shareholders_as_listed(pct, critical):
+    own = {"major_shareholders": [{"name": "Blocked Holding", "pct": pct, "listed_on": ["US-OFAC-SDN"]}]}
+    f = run({**NEUTRAL, "ownership": own})
+    assert (f.rating == "critical") is critical
+    assert f.score == (0 if critical else 90)
+
+
+def test_shareholders_on_an_unbound_list_cost_points_whatever_their_share():
+    own = {"major_shareholders": [{"name": "Tencent", "pct": 15, "listed_on": ["US-DOD-1260H"]}]}
+    f = run({**NEUTRAL, "ownership": own})
+    assert f.score == 90 and f.rating is None
+    assert f.facts["listed_shareholders"][0]["list"] == "US-DOD-1260H"
+
+
+@pytest.mark.parametrize(("link", "score"), [("none", 100), ("minority_investor", 95), ("influence", 85),
+                                              ("controlled", 70)])
+def test_state_links_are_graded(link, score):
+    assert run({**NEUTRAL, "ownership": {"state_link": link}}).score == score
+
+
+def test_a_controlled_state_link_and_the_state_share_are_one_fact():
+    f = run({**NEUTRAL, "ownership": {"state_link": "controlled", "state_owned_pct": 60}})
+    assert f.score == 100 - 30  # 18 for the share + 12 for the control beyond it

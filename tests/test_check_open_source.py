@@ -62,12 +62,33 @@ def test_closed_below_pivoting_below_open():
         "closed", "pivoting_to_closed", "open")
 
 
-def test_pivot_costs_the_documented_deduction():
+def test_a_pivot_is_a_flag_with_its_evidence_not_a_deduction():
     f = run(PIVOTING)
-    assert f.metrics["pivot_deduction"] == 25.0
-    assert f.score == pytest.approx(round(f.metrics["weighted_score"] - 25, 1))
-    assert any(line.startswith("Trend:") and line.endswith("→ pivoting_to_closed → −25") for line in f.rationale)
+    assert f.metrics["pivot"] is True
+    assert f.score == pytest.approx(round(f.metrics["weighted_score"], 1))
+    assert any(line.startswith("Trend:") and "pivoting_to_closed (flag, not a deduction: earlier P1 "
+               "(open_weights), P2 (open_weights)" in line for line in f.rationale)
     assert any("do not plan on open successors" in r for r in f.recommendations)
+
+
+def test_never_open_below_long_ago_pivoted_below_open():
+    """A pivot so old that every component is 0 still ranks above a vendor that never opened."""
+    old_pivot = {"releases": [rel("P1", "2019-01-01"), closed("P2", "2025-03-01"), closed("P3", "2026-01-15")]}
+    never, pivoted, still_open = run(CLOSED_ONLY), run(old_pivot), run(OPEN_PROVIDER)
+    assert never.score == 0 and pivoted.score == CHECK.defaults["ever_open_floor"]
+    assert never.score < pivoted.score < still_open.score
+    assert "raised to the once-open floor 5" in pivoted.rationale[-1] or any(
+        "raised to the once-open floor 5" in line for line in pivoted.rationale)
+
+
+@pytest.mark.parametrize("status", ["announced", "reported_plan"])
+def test_an_announcement_or_a_reported_plan_is_not_a_release(status):
+    planned = {"releases": [*OPEN_PROVIDER["releases"], {**closed("Next", "2026-02-01"), "status": status}]}
+    f, base = run(planned), run(OPEN_PROVIDER)
+    assert f.score == base.score and f.metrics["trend"] == "open"
+    assert f.metrics["announced_or_planned_releases"] == 1
+    released = {"releases": [*OPEN_PROVIDER["releases"], {**closed("Next", "2026-02-01"), "status": "released"}]}
+    assert run(released).metrics["trend"] == "pivoting_to_closed"
 
 
 def test_releases_but_none_open_is_ok_and_scores_low():
@@ -254,7 +275,7 @@ def test_unknown_availability_is_not_read_as_closed():
     section = {"releases": [rel("A", "2025-01-01"), rel("B", "2025-06-01"),
                             {"name": "C", "date": "2026-01-01", "flagship": True}]}
     f = run(section)
-    assert f.metrics["trend"] == "open" and f.metrics["pivot_deduction"] == 0
+    assert f.metrics["trend"] == "open" and f.metrics["pivot"] is False
     assert f.metrics["flagships_in_window"] == 2 and f.metrics["component_license"] == 1.0
     assert f.metrics["unknown_availability_releases"] == 1
     assert "1 release of unknown availability left out of licence, flagship and trend." in f.rationale
@@ -488,6 +509,6 @@ def test_builtin_check_through_the_host_uses_policy_settings_and_bands():
     assert result["plugin"] == "vendordd.plugins.open_source_commitment"
     assert result["status"] == "ok" and result["rating"] == rating_for(result["score"])
     assert result["metrics"]["trend"] == "pivoting_to_closed"
-    lenient = {"checks": {"open_source_commitment": {"settings": {"pivot_deduction": 0}}}}
+    lenient = {"checks": {"open_source_commitment": {"settings": {"recency_bands": [[100, 1.0]]}}}}
     relaxed = run_check("open_source_commitment", profile, as_of="2026-04-01", policy=lenient)
-    assert relaxed["score"] == pytest.approx(result["score"] + 25, abs=0.1)
+    assert relaxed["score"] > result["score"]

@@ -107,3 +107,43 @@ def test_changes_sheet_and_summary_arrow(tmp_path):
     col = header.index("Change")
     row = next(r for r in summary.iter_rows(values_only=True) if r and r[0] == "Acme Ai")
     assert row[col].startswith("▼ -")
+
+
+def _doc(rec, score=80.0, tier="low", facts=None, bound=()):
+    return {"as_of": "2026-01-01", "policy": {"diff_alert_step": 10, "buyer": {"bound_by_lists": list(bound)}},
+            "vendors": [{"id": "a", "name": "A", "overall": {"score": score, "tier": tier, "recommendation": rec},
+                         "checks": [{"id": "geo", "title": "Geo", "score": 90, "rating": "low", "status": "ok",
+                                     "facts": facts or {}}]}]}
+
+
+def test_a_worse_recommendation_is_worse_even_with_a_better_score():
+    diff = compare(_doc("approve", score=80), _doc("escalate", score=82.5))
+    change = diff["vendors"]["a"]
+    assert diff["got_worse"] == ["a"] and change["recommendation_worse"] is True
+    assert "recommendation approve -> escalate (worse)" in change["summary"]
+    better = compare(_doc("needs_evidence"), _doc("approve"))
+    assert better["got_worse"] == [] and "(better)" in better["vendors"]["a"]["summary"]
+
+
+def test_needs_evidence_ranks_between_conditions_and_escalate():
+    assert compare(_doc("approve_with_conditions"), _doc("needs_evidence"))["got_worse"] == ["a"]
+    assert compare(_doc("escalate"), _doc("needs_evidence"))["got_worse"] == []
+
+
+def test_a_policy_change_is_reported_once_not_as_fact_changes():
+    rows = [{"list": "US-BIS-ENTITY", "status": "not_listed", "bound": False}]
+    old = _doc("approve", facts={"sanctions": rows, "buyer": {"bound_by_lists": []}})
+    new = _doc("approve", facts={"sanctions": [{**rows[0], "bound": True}],
+                                 "buyer": {"bound_by_lists": ["US-BIS-ENTITY"]}}, bound=["US-BIS-ENTITY"])
+    diff = compare(old, new)
+    assert diff["policy_changes"] == ["buyer bound by lists: added US-BIS-ENTITY"]
+    assert diff["vendors"]["a"]["status"] == "unchanged"
+
+
+def test_the_diff_report_names_the_worse_recommendation_and_the_policy_change_once():
+    from vendordd.diff import render
+    old = _doc("approve")
+    new = _doc("needs_evidence", score=85, bound=["US-OFAC-SDN"])
+    text = render(compare(old, new), {"a": "A"})
+    assert "WORSE A:" in text and "recommendation approve -> needs_evidence (worse)" in text
+    assert text.count("POLICY buyer bound by lists: added US-OFAC-SDN") == 1

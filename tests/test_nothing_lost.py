@@ -140,6 +140,24 @@ def test_an_unreadable_top_folder_says_so_not_that_it_holds_no_profiles(tmp_path
         f"vendordd: error: {top}: cannot read this folder: Permission denied; its profiles were not assessed"]
 
 
+def test_an_unreadable_profile_in_a_folder_is_an_error_naming_it(tmp_path, monkeypatch):
+    top = _two_folders(tmp_path)
+    locked = top / "locked" / "mistral-ai.yaml"
+    real = os.open
+
+    def refuse(path, flags, *args, **kwargs):
+        if Path(os.fspath(path)).resolve() == locked.resolve():
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    result = _invoke("run", str(top), "--as-of", AS_OF, "--json", str(tmp_path / "r.json"))
+    assert result.exit_code == 2
+    assert _errors(result.stderr) == [f"vendordd: error: {locked}: cannot read: Permission denied"]
+    results = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [v["id"] for v in results["vendors"]] == ["zhipu-ai"]
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="chmod does not bite as root")
 def test_an_unreadable_subfolder_for_real(tmp_path):
     top = _two_folders(tmp_path)
@@ -170,6 +188,9 @@ def test_a_fifo_a_symlink_loop_and_a_dangling_symlink_in_a_folder_are_each_repor
         f"vendordd: error: {folder / 'loop.json'}: cannot read: a symbolic link loop (too many levels of "
         f"symbolic links); not assessed"]
     assert "1 profile(s) valid, 3 file(s) with errors" in result.stdout.decode()
+    by_glob = _vendordd("validate", str(folder / "*.*"), timeout=30)  # a pattern says the same
+    assert by_glob.returncode == 2
+    assert _errors(by_glob.stderr.decode()) == _errors(result.stderr.decode())
 
 
 # -- 4. policy and list files that are not regular files -----------------------------------------------

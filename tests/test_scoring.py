@@ -198,3 +198,21 @@ def test_override_applied_recorded_and_expired():
     assert res["summary"].startswith("[Override]") and "J. Doe" in res["rationale"][0]
     entry, warning = find_override(policy, "v", "geo", dt.date(2027, 1, 2))
     assert entry is None and "expired on 2027-01-01" in warning
+
+
+def test_the_worked_example_in_docs_methodology():
+    """docs/methodology.md, Aggregation: worked example."""
+    broken = _res("c", None, status="error", confidence=0.0)
+    broken["error"] = "boom"
+    out = aggregate([_res("a", 95, "low"), _res("b", 90, "low"), broken], _policy(min_confidence=0))
+    assert (out["score"], out["score_of_checks_with_evidence"], out["tier"]) == (61.7, 92.5, "medium")
+    assert out["recommendation"] == "needs_evidence" and out["failed_checks"] == ["c"]
+    assert ("Not approvable while a check errored (c); the verdict would be approve_with_conditions once "
+            "it runs and agrees.") in out["reasons"]
+    assert "Fix and re-run C (c)." in out["conditions"]
+    ran = aggregate([_res("a", 95, "low"), _res("b", 90, "low"), _res("c", 0, "critical")],
+                    _policy(min_confidence=0))
+    assert (ran["score"], ran["tier"], ran["recommendation"]) == (61.7, "high", "escalate")
+    from pathlib import Path
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "methodology.md").read_text(encoding="utf-8")
+    assert "(95 + 90 + 0) / 3 =\n61.7" in doc and '"Fix and re-run C (c)"' in doc

@@ -72,8 +72,8 @@ def _progress_printer(what: str) -> Any:
         return None
 
     def show(done: int, total: int | None) -> None:
-        text = f"{done}/{total}" if total else f"{done}"
-        click.echo(f"\r{what}: {text}", err=True, nl=False)
+        text = f"{done}/{total} derivative lookups" if total else f"{done} repositories listed"
+        click.echo(f"\r{what}: {text}   ", err=True, nl=False)
 
     return show
 
