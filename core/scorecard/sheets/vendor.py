@@ -95,7 +95,7 @@ def _write_vendor(book: Book, ws: Any, run: Run, vendor: Mapping[str, Any], inde
     actions = action_lines(book.check_titles, vendor, policy) or ["Nothing further: approve on the usual terms."]
     row("Verdict", book.rating(ws, overall.get("tier")), book.number(ws, overall.get("score"), "score_big_whole"),
         text=verdict_label(overall.get("recommendation")), style="verdict",
-        right=book.text(ws, "Conditions" if overall.get("conditions") else "What to do", "label"))
+        right=book.text(ws, "Conditions" if overall.get("recommendation") == "approve_with_conditions" else "What to do", "label"))
     for idx in range(max(len(reasons), len(actions))):
         row("Why" if idx == 0 else None, text=reasons[idx] if idx < len(reasons) else None,
             right=book.text(ws, actions[idx], "wrap") if idx < len(actions) else None)
@@ -230,7 +230,7 @@ def _one_line(text: str, width: float) -> str:
     """``text`` cut at a word to fit one line of a column ``width`` wide ("…" when cut)."""
     if wrapped_lines(text, width, False) <= 1:
         return text
-    words = text.split(" ")
+    words = text[: int(width * 3)].split(" ")  # no line holds more (the narrowest glyph is 0.45 wide)
     while len(words) > 1 and wrapped_lines(" ".join(words) + "…", width, False) > 1:
         words.pop()
     return " ".join(words).rstrip(",;:—- ") + "…"
@@ -243,7 +243,7 @@ def _short_url(url: str, width: float) -> str:
     if wrapped_lines(shown, width, False) <= 1:
         return shown
     host, _, rest = shown.partition("/")
-    tail = rest
+    tail = rest[-int(width * 3):]  # no line holds more (the narrowest glyph is 0.45 wide)
     while tail and wrapped_lines(f"{host}/…/{tail}", width, False) > 1:
         tail = tail[1:]
     return f"{host}/…/{tail}" if tail else _one_line(host, width)
