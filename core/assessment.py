@@ -17,6 +17,7 @@ from typing import Any, cast
 from . import dates
 from .diff import vendor_change
 from .evidence import is_stale
+from .frozen import freeze
 from .host import RegisteredCheck
 from .loader import Document, InputError, Problem, describe_type, load_file
 from .results import CheckResult, SourceEntry, VendorEntry, check_result, vendor_entry
@@ -54,6 +55,8 @@ class FileResult:
     blob: bytes | None = None
     warnings: list[str] = field(default_factory=list)
     got_worse: bool = False
+    #: the checks that failed on this vendor: (check id, plugin, error, traceback lines)
+    failed: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
 
 
 def read_profile(path: str | Path, validator: Any) -> tuple[Document | None, list[Problem]]:
@@ -105,7 +108,9 @@ def assess_one(path: str | Path, job: Job) -> FileResult:
         entry["change"] = vendor_change(job.baseline.get(entry["id"]), entry, job.step)
         got_worse = bool(entry["change"]["got_worse"])
     result = FileResult(vendor_id=entry["id"], name=doc.name, sha256=doc.sha256,
-                        warnings=list(entry["warnings"]), got_worse=got_worse)
+                        warnings=list(entry["warnings"]), got_worse=got_worse,
+                        failed=[(c["id"], c["plugin"], c["error"] or "", list(c.get("traceback") or ()))
+                                for c in entry["checks"] if c["status"] == "error"])
     if job.packed:
         result.blob = pack(entry)
     else:
@@ -130,10 +135,13 @@ def assess_vendor(doc: Document, checks: list[RegisteredCheck], policy: Mapping[
         warnings.append(f"{len(later)} fact(s) dated after the as-of date {as_of} were left out "
                         f"of this assessment (first: {later[0]})")
     results = []
+    view = freeze(profile)  # read-only: one check cannot change what the next one sees
     for rc in checks:
         enabled = ((policy.get("checks") or {}).get(rc.check.id) or {}).get("enabled", True)
-        found = (run_check(rc, profile, as_of, policy, settings[rc.check.id], screening) if enabled
+        said: list[str] = []
+        found = (run_check(rc, view, as_of, policy, settings[rc.check.id], screening, said) if enabled
                  else skipped_outcome())
+        warnings.extend(f"{rc.check.id}: {line}" for line in said)
         res = check_result(rc.check, rc.plugin, check_weight(rc, policy), found)
         entry, warning = find_override(policy, vendor_id, rc.check.id, as_of)
         if warning:

@@ -127,11 +127,15 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
         raise Fail(str(exc)) from None
     for line in outcome.warnings:
         _warn(line)
+    if _debug():
+        _show_tracebacks(outcome)
     _error_lines(outcome.input_problems)
     results = outcome.results
     if not output and json_path != "-":
         click.echo(render_table(results))
     _report_run(results, output, json_path)
+    if strict and outcome.check_failures:
+        raise Fail(f"{len(outcome.check_failures)} check(s) failed (--strict); the outputs were written")
     if outcome.input_problems:
         ctx = click.get_current_context()
         ctx.exit(2)
@@ -165,6 +169,18 @@ def _at_or_above(results: Mapping[str, Any], fail_on: str) -> bool:
             found = True
             click.echo(f"vendordd: {who} is rated {tier}, at or above --fail-on {fail_on}", err=True)
     return found
+
+
+def _show_tracebacks(outcome: Any) -> None:
+    """--debug: the traceback of every failed hook call, and the last frames of each failed check."""
+    for text in outcome.host.tracebacks if outcome.host else ():
+        click.echo(text.rstrip("\n"), err=True)
+    for failure in outcome.check_failures:
+        click.echo(f"Traceback (last frames) of check {failure['check']!r} on vendor "
+                   f"{failure['vendors'][0]!r}:", err=True)
+        for frame in failure["traceback"]:
+            click.echo(f"  {frame}", err=True)
+        click.echo(f"{failure['error']}", err=True)
 
 
 def _progress(done: int, total: int) -> None:

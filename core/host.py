@@ -20,6 +20,7 @@ import importlib
 import importlib.util
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,8 @@ class Host:
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = {}
         self.problems: list[str] = []
+        #: the traceback of each failed hook call, for --debug
+        self.tracebacks: list[str] = []
         self.trace = bool(os.environ.get("VENDORDD_TRACE_HOOKS")) if trace is None else trace
         self._checks: dict[str, RegisteredCheck] | None = None
         self._schemas: dict[str, tuple[Mapping[str, Any], str]] | None = None
@@ -220,6 +223,10 @@ class Host:
                 if self.pm.get_plugin(name) is not None:
                     self.pm.unregister(name=name)
 
+    def problem(self, message: str) -> None:
+        """Record a plugin problem (one line naming the plugin); under ``strict`` raise PluginError."""
+        self._problem(message)
+
     def _problem(self, message: str) -> None:
         if self.strict:
             raise PluginError(message)
@@ -228,9 +235,19 @@ class Host:
     # -- calling hooks ---------------------------------------------------------
 
     def _impls(self, hook_name: str) -> list[pluggy.HookImpl]:
-        """A hook's implementations, sorted by plugin name so that output never depends on load order."""
+        """A hook's implementations: built-ins, then entry points, then local plugins, each by name.
+
+        Never pluggy's order (last registered first), so that output never
+        depends on load order, and a built-in always comes first.
+        """
         caller = getattr(self.pm.hook, hook_name)
-        return sorted(caller.get_hookimpls(), key=lambda i: i.plugin_name)
+        order = {"builtin": 0, "entry_point": 1, "local": 2}
+
+        def key(impl: pluggy.HookImpl) -> tuple[int, str]:
+            info = self.plugins.get(impl.plugin_name)
+            return (order.get(info.origin, 3) if info else 3, impl.plugin_name)
+
+        return sorted(caller.get_hookimpls(), key=key)
 
     def _call_one(self, hook_name: str, impl: pluggy.HookImpl, kwargs: Mapping[str, Any]) -> tuple[bool, Any]:
         """Call one implementation in its own guard: ``(True, result)``, or ``(False, None)`` after a problem.
@@ -246,6 +263,7 @@ class Host:
         except PluginError:
             raise
         except Exception as exc:  # isolation is the point
+            self.tracebacks.append(traceback.format_exc())
             self._problem(f"plugin {impl.plugin_name!r} failed in {hook_name}: {_one_line(exc)}")
             return False, None
 
@@ -271,12 +289,16 @@ class Host:
             plugin = impl.plugin_name
 
             def register(check: Check, plugin: str = plugin) -> None:
+                # Refusals are problems, never exceptions into the plugin: its later
+                # registrations still count (docs/plugins.md, register_checks).
                 if not isinstance(check, Check):
-                    raise TypeError(f"register() takes a vendordd.Check, not {type(check).__name__}")
-                if check.id in found:
-                    raise PluginError(f"check id {check.id!r} is registered by both plugin "
-                                      f"{found[check.id].plugin!r} and plugin {plugin!r}")
-                found[check.id] = RegisteredCheck(check, plugin)
+                    self._problem(f"plugin {plugin!r}: register() takes a vendordd.Check, not "
+                                  f"{type(check).__name__}; ignored")
+                elif check.id in found:
+                    self._problem(f"plugin {plugin!r}: check id {check.id!r} is already registered by "
+                                  f"plugin {found[check.id].plugin!r}; {plugin!r}'s check is not run")
+                else:
+                    found[check.id] = RegisteredCheck(check, plugin)
 
             self._call_one("register_checks", impl, {"register": register})
         self._checks = dict(sorted(found.items()))
@@ -299,19 +321,13 @@ class Host:
             plugin = impl.plugin_name
 
             def register(name: str, schema: Mapping[str, Any], plugin: str = plugin) -> None:
-                from jsonschema import Draft202012Validator, SchemaError
-
-                if not isinstance(name, str) or not name:
-                    raise TypeError("register(name, schema) needs a non-empty extension name")
-                if name in found:
-                    raise ValueError(f"extension {name!r} is already defined by plugin {found[name][1]!r}")
-                try:
-                    Draft202012Validator.check_schema(schema)
-                except SchemaError as exc:
-                    where = "/" + "/".join(map(str, exc.path)) if exc.path else "/"
-                    raise ValueError(f"schema for extension {name!r} is not a valid JSON Schema at "
-                                     f"{where}: {exc.message}") from None
-                found[name] = (schema, plugin)
+                # A refused fragment is a problem, never an exception into the plugin: its
+                # other registrations count, and its data is accepted unvalidated.
+                problem = fragment_problem(name, schema, found)
+                if problem is None:
+                    found[name] = (schema, plugin)
+                else:
+                    self._problem(f"plugin {plugin!r}: {problem}; its data is not validated")
 
             self._call_one("register_schemas", impl, {"register": register})
         self._schemas = dict(sorted(found.items()))
@@ -338,9 +354,17 @@ class Host:
 
     def scorecard_sheets(self, workbook: Any, results: Mapping[str, Any], policy: Mapping[str, Any],
                          writer: Any) -> None:
-        """``scorecard_sheets``: let every plugin add its sheets to the workbook."""
-        self.call_each("scorecard_sheets", workbook=workbook, results=results, policy=policy,
-                       writer=writer)
+        """``scorecard_sheets``: let every plugin add its sheets to the workbook.
+
+        The sheets a failing implementation made are removed (``writer.discard``),
+        so no half-written sheet reaches the workbook.
+        """
+        kwargs = {"workbook": workbook, "results": results, "policy": policy, "writer": writer}
+        for impl in self._impls("scorecard_sheets"):
+            before = list(workbook.worksheets)
+            ok, _ = self._call_one("scorecard_sheets", impl, kwargs)
+            if not ok:
+                writer.discard([ws for ws in workbook.worksheets if ws not in before])
 
     def info(self) -> list[PluginInfo]:
         """Every plugin the host saw, loaded or not, sorted by origin then name."""
@@ -370,3 +394,51 @@ def _import_file(path: Path) -> ModuleType:
         sys.modules.pop(modname, None)
         raise
     return module
+
+
+def fragment_problem(name: Any, schema: Any, taken: Mapping[str, tuple[Any, str]]) -> str | None:
+    """Why an extension schema fragment cannot be used, or None.
+
+    It must have a non-empty name no other plugin took, be a valid Draft
+    2020-12 schema, and every ``$ref`` in it must resolve within the profile
+    schema it joins (fragments may ``$ref`` the core ``#/$defs``); nothing is
+    fetched from the network.
+    """
+    from jsonschema import Draft202012Validator, SchemaError
+    from referencing import Registry
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import DRAFT202012
+
+    from .validation import profile_schema
+
+    if not isinstance(name, str) or not name:
+        return "register(name, schema) needs a non-empty extension name; ignored"
+    if name in taken:
+        return f"extension {name!r} is already defined by plugin {taken[name][1]!r}"
+    if not isinstance(schema, Mapping):
+        return f"the schema for extension {name!r} is {type(schema).__name__}, not a mapping"
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        where = "/" + "/".join(map(str, exc.path)) if exc.path else "/"
+        return f"the schema for extension {name!r} is not a valid JSON Schema at {where}: {exc.message}"
+    full = profile_schema({name: (schema, "")})
+    resource = DRAFT202012.create_resource(full)
+    base = resource.id() or ""
+    resolver = Registry().with_resource(base, resource).resolver(base_uri=base)
+    for ref in _refs(schema):
+        try:
+            resolver.lookup(ref)
+        except Unresolvable:
+            return f"the schema for extension {name!r} has a $ref that does not resolve: {ref!r}"
+    return None
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, Mapping):
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [r for key, value in node.items() if key not in ("const", "enum", "examples", "default")
+                      for r in _refs(value)]
+    if isinstance(node, list):
+        return [r for value in node for r in _refs(value)]
+    return []

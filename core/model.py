@@ -119,6 +119,9 @@ class CheckContext:
     policy (a plain dict) for buyer-level facts such as jurisdictions and the
     sanctions lists the buyer is bound by.
 
+    A check may call ``ctx.warn(message)`` to report something the reader
+    should know that is not a finding (facts it left out, say).
+
     ``screening`` is the run's :class:`vendordd.screening.Screener` when
     screening list files were given (``--screening-list`` or the policy's
     ``screening.lists``), else None. A check may call its
@@ -130,6 +133,13 @@ class CheckContext:
     settings: Mapping[str, Any]
     policy: Mapping[str, Any]
     screening: Any = None
+    #: what the check said with :meth:`warn` (the host moves them into the results' warnings)
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        """Record a warning for this vendor (say, facts left out); it reaches the results'
+        warnings, the Methodology sheet and stderr, prefixed with the vendor and check ids."""
+        self.warnings.append(" ".join(str(message).split())[:500])
 
     def source(self, profile: Mapping[str, Any], source_id: str) -> Mapping[str, Any] | None:
         """The profile's source with that id, or None."""
@@ -151,10 +161,16 @@ class Check:
     pointers of the profile fields the check reads. ``defaults`` are its
     tunable settings, shown in the Methodology sheet. ``doc`` explains the
     method in a few lines; ``url`` may point at the full method.
+    ``settings_schema`` (a JSON Schema for the settings mapping;
+    :func:`vendordd.settings.schema_for_defaults` writes one from
+    ``defaults``) makes a run refuse a policy whose settings for this check
+    have an unknown key or a value of the wrong type, before any profile
+    is read.
 
     ``run(profile, ctx)`` takes the validated profile (a dict) and a
     :class:`CheckContext` and returns a :class:`Finding`. It must not modify
-    the profile, read the clock, or touch the network.
+    the profile (it gets a read-only view; a change fails the check), read
+    the clock, or touch the network.
     """
 
     id: str
@@ -167,3 +183,4 @@ class Check:
     defaults: Mapping[str, Any] = field(default_factory=dict)
     doc: str = ""
     url: str | None = None
+    settings_schema: Mapping[str, Any] | None = None

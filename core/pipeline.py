@@ -42,6 +42,8 @@ class Outcome:
     host: Host | None = None
     policy: dict[str, Any] = field(default_factory=dict)
     input_paths: list[str] = field(default_factory=list)
+    #: one entry per check that failed on any vendor (see :func:`check_failures`)
+    check_failures: list[dict[str, Any]] = field(default_factory=list)
 
 
 def assess(profiles: Iterable[str], *, policy_path: str | None = None,
@@ -73,18 +75,22 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
     job = run.job(packed=len(files) > limit)
     assessed = unique_vendors(_assess_all(files, job, choose_jobs(jobs, len(files)), progress), problems)
     # an override or clearance naming no assessed vendor or no check: warned, refused under --strict
-    dangling = unknown_references(run.policy, run.host.checks(), (r.vendor_id for r in assessed))
+    dangling = unknown_references(run.policy, run.host.checks(), (r.vendor_id or "" for r in assessed))
     if strict:
         problems.extend(Problem(run.policy_path or "policy", w.split(": ", 1)[1], w.split(":", 1)[0][7:])
                         for w in dangling)
         dangling = []
     results = run.results(assessed, problems, job)
     results["portfolio"] = run.host.analyse_portfolio(results, run.portfolio, run.policy)
-    results["warnings"] = [*run.host.problems, *run.screening_warnings, *dangling,
+    if run.portfolio and run.portfolio.get("engagements"):
+        from .engagements import assess_engagements
+        results["engagements"] = assess_engagements(results, run.portfolio, run.policy)
+    failures = check_failures(assessed)
+    results["warnings"] = [*run.host.problems, *run.screening_warnings, *dangling, *(f["line"] for f in failures),
                            *(f"{r.vendor_id}: {w}" for r in assessed for w in r.warnings)]
     outcome = Outcome(results=results, input_problems=problems,
                       warnings=list(results["warnings"]), host=run.host, policy=run.policy,
-                      input_paths=[*map(str, files), *run.input_paths()])
+                      input_paths=[*map(str, files), *run.input_paths()], check_failures=failures)
     if outputs is not None:
         write(outcome, outputs)
     return outcome
@@ -217,6 +223,10 @@ def prepare(*, policy_path: str | None = None, portfolio_path: str | None = None
     checks, unknown = selected_checks(host, only_checks)
     if unknown:
         raise InputError([Problem("--checks", f"unknown check id {c!r}") for c in unknown])
+    wrong = [Problem(policy_path or "the default policy", message, f"/checks/{rc.check.id}/settings{where}")
+             for rc in checks for where, message in check_settings_problems(rc, policy, host)]
+    if wrong:
+        raise InputError(wrong)
     schema = profile_schema(host.schemas())
     return Run(policy=policy, day=day, host=host, checks=checks,
                settings={rc.check.id: effective_settings(rc, policy) for rc in checks},
@@ -242,12 +252,60 @@ def unique_vendors(assessed: Iterable[FileResult], problems: list[Problem]) -> l
     return sorted((r for r in good if r.vendor_id not in dups), key=lambda r: r.vendor_id or "")
 
 
+def check_failures(assessed: Iterable[FileResult]) -> list[dict[str, Any]]:
+    """One entry per check that failed: its warning ``line``, the vendors, the first traceback.
+
+    A check failing on many vendors is one line with the count, so a broken
+    plugin does not bury the run's other messages.
+    """
+    by_check: dict[str, dict[str, Any]] = {}
+    for res in assessed:
+        for check_id, plugin, error, frames in res.failed:
+            entry = by_check.setdefault(check_id, {"check": check_id, "plugin": plugin, "vendors": [],
+                                                   "error": error, "traceback": frames})
+            entry["vendors"].append(res.vendor_id)
+    out = []
+    for check_id in sorted(by_check):
+        entry = by_check[check_id]
+        vendors = entry["vendors"]
+        who = (f"vendor {vendors[0]!r}" if len(vendors) == 1
+               else f"{len(vendors)} vendors (first {vendors[0]!r})")
+        entry["line"] = (f"check {check_id!r} of plugin {entry['plugin']!r} failed for {who}: "
+                         f"{entry['error']}")
+        out.append(entry)
+    return out
+
+
 def _assess_all(files: Sequence[Path], job: Job, jobs: int,
                 progress: Callable[[int, int], None] | None) -> Iterable[FileResult]:
     for i, res in enumerate(assess_files(files, job, jobs)):
         yield res
         if progress:
             progress(i + 1, len(files))
+
+
+def check_settings_problems(rc: RegisteredCheck, policy: Mapping[str, Any],
+                            host: Host) -> list[tuple[str, str]]:
+    """The policy's settings for ``rc`` checked against the schema the check declares (if any).
+
+    A declared schema that is not valid JSON Schema is a problem of the
+    check's plugin (on the host), and the settings go unchecked.
+    """
+    from jsonschema import Draft202012Validator, SchemaError
+
+    from .settings import settings_problems
+
+    schema = rc.check.settings_schema
+    if schema is None:
+        return []
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        host.problem(f"plugin {rc.plugin!r}: the settings_schema of check {rc.check.id!r} is not "
+                             f"a valid JSON Schema: {exc.message}; its settings are not checked")
+        return []
+    own = ((policy.get("checks") or {}).get(rc.check.id) or {}).get("settings")
+    return [] if own is None else settings_problems(rc.check.id, own, schema)
 
 
 def build_host(policy: Mapping[str, Any], plugin_paths: Iterable[str] = (),

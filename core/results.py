@@ -110,6 +110,7 @@ class Results(TypedDict):
     warnings: list[str]
     screening: NotRequired[dict[str, Any]]
     baseline: NotRequired[dict[str, Any]]
+    engagements: NotRequired[list[dict[str, Any]]]  # with portfolio engagements (core/engagements.py)
 
 
 def outcome(*, status: str, score: float | None = None, rating: str | None = None,

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import signal
 import threading
+import traceback
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -61,11 +62,21 @@ def check_weight(rc: RegisteredCheck, policy: Mapping[str, Any]) -> float:
     return float(own.get("weight", rc.check.weight))
 
 
-def error_outcome(message: str) -> CheckOutcome:
+#: How many of a failure's innermost frames a check result keeps.
+TRACEBACK_FRAMES = 5
+
+
+def error_outcome(message: str, traceback_lines: list[str] | None = None) -> CheckOutcome:
     """The outcome of a check that failed: no score, the reason in ``error``."""
     return outcome(status="error", summary=f"The check failed: {message}",
                    recommendations=["Report this to the plugin's authors; the check's result is unknown."],
-                   error=message)
+                   error=message, traceback=traceback_lines)
+
+
+def last_frames(exc: BaseException, limit: int = TRACEBACK_FRAMES) -> list[str]:
+    """The innermost ``limit`` frames of ``exc``'s traceback, one line each: ``file:line in function: code``."""
+    frames = traceback.extract_tb(exc.__traceback__)[-limit:]
+    return [f"{f.filename}:{f.lineno} in {f.name}" + (f": {f.line.strip()}" if f.line else "") for f in frames]
 
 
 def skipped_outcome() -> CheckOutcome:
@@ -75,21 +86,28 @@ def skipped_outcome() -> CheckOutcome:
 
 def run_check(rc: RegisteredCheck, profile: Mapping[str, Any], as_of: dt.date,
               policy: Mapping[str, Any], settings: Mapping[str, Any],
-              screening: Any = None) -> CheckOutcome:
+              screening: Any = None, warnings: list[str] | None = None) -> CheckOutcome:
     """Run one check; return what it found (status, score, rating, ...).
 
     ``screening`` (the run's Screener, or None) is passed to the check as
-    ``ctx.screening``.
+    ``ctx.screening``; what the check says with ``ctx.warn`` is appended to
+    ``warnings``. A check that raises gives an ``error`` outcome whose
+    ``traceback`` holds the last frames (for the plugin's author).
     """
     ctx = CheckContext(as_of=as_of, settings=settings, policy=policy, screening=screening)
     try:
-        with time_limit(policy.get("check_timeout_seconds")):
-            finding = rc.check.run(profile, ctx)
+        try:
+            with time_limit(policy.get("check_timeout_seconds")):
+                finding = rc.check.run(profile, ctx)
+        finally:
+            if warnings is not None:
+                warnings.extend(ctx.warnings)
     except CheckTimeout as exc:
         return error_outcome(str(exc))
     except (Exception, SystemExit) as exc:  # isolation: any failure of plugin code is a finding
         text = " ".join(str(exc).split())[:300]
-        return error_outcome(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+        return error_outcome(f"{type(exc).__name__}: {text}" if text else type(exc).__name__,
+                             last_frames(exc))
     if not isinstance(finding, Finding):
         return error_outcome(f"returned {type(finding).__name__}, not a vendordd.Finding")
     problems = finding.problems()

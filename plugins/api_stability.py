@@ -53,6 +53,7 @@ from typing import Any
 from vendordd import Check, CheckContext, Finding, dates, hookimpl
 from vendordd.evidence import clamp, confidence, months_before
 from vendordd.model import worst
+from vendordd.settings import schema_for_defaults
 
 DEFAULTS: dict[str, Any] = {
     "window_months": 24,
@@ -508,6 +509,7 @@ CHECK = Check(
     weight=1.0,
     needs=("/api_lifecycle",),
     defaults=DEFAULTS,
+    settings_schema=schema_for_defaults(DEFAULTS),
     doc="Weighted mean of the promised notice, the shortest and median notice given for "
         "retirements in the last 24 months (a curve through 30 d = 25, 90 d = 50, 180 d = 75, "
         "365 d = 100), pinned snapshots, the SLA and breaking changes; unknown counts as absent; "

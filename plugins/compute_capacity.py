@@ -47,6 +47,7 @@ from typing import Any
 
 from vendordd import Check, CheckContext, Finding, hookimpl
 from vendordd import evidence as ev
+from vendordd.settings import schema_for_defaults
 
 #: The reference chip: NVIDIA H100 SXM, dense BF16 Tensor Core peak (the
 #: datasheet's 1,979 TFLOPS is with 2:4 sparsity; dense is half).
@@ -693,6 +694,7 @@ CHECK = Check(
     needs=("/compute/accelerators", "/compute/h100_equivalents", "/compute/capex_commitments",
            "/compute/supply_constraints", "/compute/largest_training_run_flop"),
     defaults=DEFAULTS,
+    settings_schema=schema_for_defaults(DEFAULTS),
     doc=("H100-equivalents (dense BF16 peak vs H100 SXM) from accelerator counts, or the analyst's "
          "estimate; gap to the policy's frontier reference in orders of magnitude: 100 at <=0.3, "
          "linear to 0 at >=3. Weighted 0.75/0.25 with annualised capex on a log scale ($100M -> 0, "

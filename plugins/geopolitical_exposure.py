@@ -34,6 +34,7 @@ from typing import Any
 
 from vendordd import Check, CheckContext, Finding, hookimpl
 from vendordd import evidence as ev
+from vendordd.settings import schema_for_defaults
 
 #: Region codes a policy may use in buyer or vendor fields, with their member
 #: countries (ISO 3166-1 alpha-2). Membership is a fact, not a judgement; the
@@ -640,7 +641,7 @@ def _completeness(hq: str | None, geo: Mapping[str, Any], residency_counts: bool
 
 def _buyer(policy: Mapping[str, Any]) -> tuple[list[str], list[str], list[str], list[str]]:
     """(bound_by_lists, jurisdictions, restricted_jurisdictions, requires_data_residency), normalised."""
-    buyer = policy.get("buyer") if isinstance(policy.get("buyer"), Mapping) else {}
+    buyer = _m if isinstance(_m := policy.get("buyer"), Mapping) else {}
     return (_codes(buyer.get("bound_by_lists")), _codes(buyer.get("jurisdictions")),
             _codes(buyer.get("restricted_jurisdictions")), _codes(buyer.get("requires_data_residency")))
 
@@ -655,7 +656,7 @@ def _regions(settings: Mapping[str, Any]) -> dict[str, list[str]]:
 
 def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
     """Score the vendor's geopolitical exposure for the policy's buyer."""
-    vendor = profile.get("vendor") if isinstance(profile.get("vendor"), Mapping) else {}
+    vendor = _m if isinstance(_m := profile.get("vendor"), Mapping) else {}
     hq = _code(vendor["headquarters"]) if isinstance(vendor.get("headquarters"), str) \
         and vendor["headquarters"].strip() else None
     geo = profile.get("geopolitics")
@@ -777,6 +778,7 @@ CHECK = Check(
     needs=("/vendor/headquarters", "/geopolitics", "/compute/supply_constraints", "/vendor/name",
            "/vendor/legal_name", "/vendor/aliases", "/vendor/subsidiaries"),
     defaults=DEFAULTS,
+    settings_schema=schema_for_defaults(DEFAULTS),
     doc=("Judged against policy.buyer. Listed on a list the buyer is bound by: score 0, critical. "
          "Otherwise 100 minus: listing on another list 35; proposed 20 (bound) / 10; government "
          "restrictions in the buyer's jurisdictions 20 each (x0.5 partial, cap 40), elsewhere 3 each "

@@ -35,6 +35,7 @@ from typing import Any
 from vendordd import Check, CheckContext, Finding, dates, hookimpl
 from vendordd.evidence import clamp, confidence, months_before, parse_date, years_between
 from vendordd.model import RATINGS
+from vendordd.settings import schema_for_defaults
 
 DEFAULTS: dict[str, Any] = {
     "window_months": 12,
@@ -174,7 +175,7 @@ def largest_cluster(dates: Sequence[dt.date], span_days: int) -> tuple[int, dt.d
     Returns (count, first date, last date); (0, None, None) for no dates.
     """
     ordered = sorted(dates)
-    best = (0, None, None)
+    best: tuple[int, dt.date | None, dt.date | None] = (0, None, None)
     lo = 0
     for hi, day in enumerate(ordered):
         while (day - ordered[lo]).days > span_days:
@@ -270,13 +271,14 @@ def measure(people: Sequence[Person], events: Sequence[Event], as_of: dt.date,
     departed = departures_between(people, window_start, as_of)
     roster = roster_at(people, window_start)
     current = current_people(people)
-    cluster = largest_cluster([p.left for p in departed], int(s["cluster_days"]))
+    cluster = largest_cluster([p.left for p in departed if p.left is not None], int(s["cluster_days"]))
     tenure, tenure_n = mean_tenure_years(current, as_of)
     fade_days = (window_start - months_before(window_start, int(s["fade_months"]))).days
     faded = []
     for p in departures_between(people, window_start - dt.timedelta(days=fade_days),
                                 window_start - dt.timedelta(days=1)) if fade_days > 0 else []:
-        faded.append((p, round(1 - (window_start - p.left).days / fade_days, 3)))
+        if p.left is not None:  # always, for a departure
+            faded.append((p, round(1 - (window_start - p.left).days / fade_days, 3)))
     in_window = [e for e in events if e.date >= window_start and e.type in set(s["event_types"])]
     span = int(s["cluster_days"])
     describing = set(s["departure_event_types"])
@@ -339,7 +341,7 @@ def rationale_lines(m: Measures, d: Mapping[str, float], final: Mapping[str, flo
                      "the window, at its latest possible day): " + "; ".join(partial) + ".")
     if m.faded:
         extra.append(f"Fading departures (in the {s['fade_months']} months before the window, weight "
-                     "falling linearly to 0): " + ", ".join(f"{p.name} ({p.left.isoformat()}) × {f:g}"
+                     "falling linearly to 0): " + ", ".join(f"{p.name} ({p.left}) × {f:g}"
                                                            for p, f in m.faded) + ".")
     if m.described:
         extra.append(f"Not counted again: {_plural(len(m.described), 'event')} describing departures "
@@ -352,7 +354,7 @@ def rationale_lines(m: Measures, d: Mapping[str, float], final: Mapping[str, flo
         f" → −{_fmt(round(d['departures'], 2))}",
         f"Turnover rate: {len(m.departed)} / {len(m.roster)} in post at window start = {m.rate:.2f}"
         f" → −{_fmt(d['turnover'])}",
-        (f"Cluster: {n_cluster} departures between {first.isoformat()} and {last.isoformat()} "
+        (f"Cluster: {n_cluster} departures between {first} and {last} "
          f"(≥ {s['cluster_min']} within {s['cluster_days']} days = exodus) → −{_fmt(d['cluster'])}")
         if m.exodus else
         f"Cluster: largest group {n_cluster} within {s['cluster_days']} days (< {s['cluster_min']}) → −0",
@@ -517,6 +519,7 @@ CHECK = Check(
     weight=1.0,
     needs=("/leadership/key_people", "/leadership/events", "/profile_date"),
     defaults=DEFAULTS,
+    settings_schema=schema_for_defaults(DEFAULTS),
     doc=("Starts at 100 and deducts points for key departures in the trailing window "
          "(weighted by seniority), the turnover rate, a cluster of departures (exodus), "
          "restructuring-type events, areas left without a lead, and a short mean tenure of "

@@ -32,6 +32,7 @@ from typing import Any
 
 from vendordd import Check, CheckContext, Finding, hookimpl
 from vendordd.evidence import clamp, confidence, months_before, parse_date
+from vendordd.settings import schema_for_defaults
 
 _PERMISSIVE = ("Apache-2.0", "MIT", "BSD-2-Clause", "BSD-3-Clause", "BSD-3-Clause-Clear", "0BSD",
                "ISC", "Unlicense", "Zlib", "BSL-1.0", "UPL-1.0", "CC0-1.0", "CC-BY-4.0",
@@ -521,7 +522,8 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
     detail = sum(1 for r in releases if r.known and (r.license or not r.has_weights)) / len(releases)
     completeness = ((total_w / all_weights if all_weights else 0.0) + detail) / 2
     other_facts = [f for p in parts.values() for f in p.facts]
-    conf = confidence(completeness, [(profile_date, r.sources) for r in used] + other_facts,
+    dated: list[tuple[dt.date | None, Sequence[str]]] = [(profile_date, r.sources) for r in used]
+    conf = confidence(completeness, dated + other_facts,
                       profile, as_of, int(ctx.policy.get("freshness_days", 365)))
 
     metrics: dict[str, Any] = {"releases_considered": len(releases)}
@@ -608,6 +610,7 @@ CHECK = Check(
     needs=("/open_source/releases", "/open_source/adoption", "/open_source/commitments",
            "/profile_date"),
     defaults=DEFAULTS,
+    settings_schema=schema_for_defaults(DEFAULTS),
     doc=("Weighted 0-100 from: recency of the last open-weights release (25), licence openness of "
          "recent releases (20), share of recent flagships released open (20), Model Openness "
          "Framework class reached (15), adoption on a log scale (15) and public commitments (5); "

@@ -216,3 +216,37 @@ def test_the_worked_example_in_docs_methodology():
     from pathlib import Path
     doc = (Path(__file__).resolve().parent.parent / "docs" / "methodology.md").read_text(encoding="utf-8")
     assert "(95 + 90 + 0) / 3 =\n61.7" in doc and '"Fix and re-run C (c)"' in doc
+
+
+def test_a_vendor_headquartered_in_a_restricted_jurisdiction_is_not_approvable(tmp_path):
+    """End to end: an otherwise spotless CN vendor, for a buyer restricting CN, is rejected, never a fallback."""
+    import json
+
+    from click.testing import CliRunner
+
+    from vendordd.cli import cli
+    from vendordd.testing import minimal_profile
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    for vid, hq in (("home-lab", "US"), ("far-lab", "CN")):
+        profile = minimal_profile(vid)
+        profile["vendor"].update(headquarters=hq, capabilities=["chat"])
+        profile["geopolitics"] = {"jurisdictions": [hq], "sanctions": []}
+        (folder / f"{vid}.json").write_text(json.dumps(profile), encoding="utf-8")
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"policy_version": 1, "buyer": {"jurisdictions": ["US"],
+                                                                  "restricted_jurisdictions": ["CN"]}}))
+    portfolio = tmp_path / "portfolio.json"
+    portfolio.write_text(json.dumps({"portfolio_version": 1, "vendors": [
+        {"vendor": "home-lab", "share": 1.0, "criticality": "critical", "workloads": ["chat"]}],
+        "workloads": [{"id": "chat", "capabilities": ["chat"], "criticality": "critical"}]}))
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(cli, ["run", str(folder), "--policy", str(policy), "--portfolio", str(portfolio),
+                                      "--as-of", "2026-06-01", "--json", str(out)])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(out.read_text())
+    far = next(v for v in data["vendors"] if v["id"] == "far-lab")
+    assert far["overall"]["recommendation"] == "reject" and far["overall"]["tier"] == "critical"
+    [chat] = data["portfolio"]["concentration"]["workloads"]
+    assert chat["fallbacks"] == []  # the only other vendor is one the policy would not approve

@@ -296,8 +296,8 @@ def test_validate_profile_applies_plugin_fragments():
 def test_validate_profile_reports_a_given_plugins_invalid_fragment():
     module = _plugin_module("bad_fragment", schemas={"bad": {"type": "no-such-type"}})
     [problem] = validate_profile(minimal_profile(), plugins=[module])
-    assert problem.startswith("plugin 'bad_fragment' failed in register_schemas: ValueError: "
-                              "schema for extension 'bad' is not a valid JSON Schema at /type")
+    assert problem.startswith("plugin 'bad_fragment': the schema for extension 'bad' is not a valid "
+                              "JSON Schema at /type")
 
 
 def test_validate_profile_of_a_non_mapping():

@@ -244,14 +244,19 @@ def discard_write_only(workbook: Any) -> None:
     if not workbook.write_only:
         return
     for ws in workbook.worksheets:
-        writer = getattr(ws, "_writer", None)
-        if writer is None:
-            continue
-        with contextlib.suppress(Exception):  # best effort: the workbook is being thrown away
-            if not ws.closed:
-                ws.close()
-        with contextlib.suppress(Exception):
-            writer.cleanup()
+        discard_sheet_file(ws)
+
+
+def discard_sheet_file(ws: Any) -> None:
+    """Close a write-only sheet and delete the temporary file it streams to (nothing otherwise)."""
+    writer = getattr(ws, "_writer", None)
+    if writer is None:
+        return
+    with contextlib.suppress(Exception):  # best effort: the sheet is being thrown away
+        if not ws.closed:
+            ws.close()
+    with contextlib.suppress(Exception):
+        writer.cleanup()
 
 
 def cell_range_anchor(first_col: int, first_row: int, last_col: int, last_row: int) -> TwoCellAnchor:

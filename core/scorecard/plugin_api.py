@@ -20,7 +20,7 @@ from .book import Book
 from .charts import chart_rows, score_bar_chart
 from .layout import row_height
 from .naming import clean_title, unique_headers
-from .openpyxl_internals import DetachedTextCell
+from .openpyxl_internals import DetachedTextCell, discard_sheet_file
 from .values import compact_json
 
 
@@ -140,6 +140,14 @@ class SheetWriter:
     def text(self, value: Any) -> Cell:
         """A string cell for ``value`` that can never become a formula or an error value."""
         return DetachedTextCell.make(self._book.wb, self._book.styles.array("wrap"), safe_text(value))
+
+    def discard(self, sheets: Sequence[Any]) -> None:
+        """Remove ``sheets`` (what a failed ``scorecard_sheets`` hook made) and their temporary files."""
+        gone = {id(ws) for ws in sheets}
+        self._sheets = [house for house in self._sheets if id(house.worksheet) not in gone]
+        for ws in sheets:
+            discard_sheet_file(ws)  # a write-only sheet streams to a temporary file
+            self._book.wb.remove(ws)
 
     def _finish(self) -> None:
         """Give every house sheet with data rows a table and a print area."""

@@ -116,11 +116,11 @@ def _write_methodology(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]
                        key=lambda i: str(i.get("file", ""))):
         grid.add([book.text(ws, item.get("file"), "wrap"), book.text(ws, item.get("sha256"))])
 
-    screening = results.get("screening") if isinstance(results.get("screening"), Mapping) else None
+    screening = _m if isinstance(_m := results.get("screening"), Mapping) else None
     if screening:
         section("Screening lists", ["File", "Format", "List date", "Date from", "Entries", "Lists"])
         for item in screening.get("lists") or ():
-            counts = item.get("lists") if isinstance(item.get("lists"), Mapping) else {}
+            counts = _m if isinstance(_m := item.get("lists"), Mapping) else {}
             grid.add([book.text(ws, item.get("file"), "wrap"), book.text(ws, item.get("format")),
                       book.text(ws, item.get("date")), book.text(ws, item.get("date_source"), "wrap"),
                       book.number(ws, item.get("entries"), "general", missing=None),

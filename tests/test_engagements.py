@@ -1,0 +1,77 @@
+"""Engagements: inherent risk, cadence, applicability per deployment, residual verdicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vendordd.cli import cli
+from vendordd.engagements import assess_engagement
+from vendordd.policy import DEFAULT_POLICY
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2026, 11, 29)
+
+
+def _check(cid, score, rating, confidence=0.8, hard=False):
+    return {"id": cid, "title": cid, "category": cid, "status": "ok", "score": score, "rating": rating,
+            "weight": 1.0, "confidence": confidence, "summary": "", "error": None,
+            "metrics": {"hard_rule": hard}, "recommendations": []}
+
+
+def _vendor(profile_date="2026-11-01", geo=(10, "critical", False)):
+    return {"id": "v", "profile_date": profile_date,
+            "checks": [_check("leadership_turnover", 90, "low"), _check("open_source_commitment", 90, "low"),
+                       _check("geopolitical_exposure", geo[0], geo[1], hard=geo[2])]}
+
+
+def _eng(**kw):
+    return {"vendor": "v", "deployment": "hosted_api", "data_sensitivity": "internal", "criticality": "medium",
+            **kw}
+
+
+@pytest.mark.parametrize(("crit", "sens", "inherent", "months"), [
+    ("low", "public", "low", 12), ("medium", "confidential", "medium", 12),
+    ("high", "confidential", "high", 6), ("critical", "confidential", "critical", 3)])
+def test_inherent_risk_sets_the_cadence(crit, sens, inherent, months):
+    e = assess_engagement(_eng(criticality=crit, data_sensitivity=sens), _vendor(), DEFAULT_POLICY, AS_OF)
+    assert (e["inherent_risk"], e["review_months"]) == (inherent, months)
+
+
+def test_the_same_vendor_differs_by_deployment():
+    api = assess_engagement(_eng(), _vendor(), DEFAULT_POLICY, AS_OF)
+    weights = assess_engagement(_eng(deployment="self_hosted_weights"), _vendor(), DEFAULT_POLICY, AS_OF)
+    assert api["recommendation"] == "reject" and weights["recommendation"] == "approve"
+    assert weights["not_applicable"] == ["api_stability", "geopolitical_exposure"]
+
+
+def test_a_sanctions_hard_rule_applies_whatever_the_deployment():
+    e = assess_engagement(_eng(deployment="self_hosted_weights"), _vendor(geo=(0, "critical", True)),
+                          DEFAULT_POLICY, AS_OF)
+    assert e["recommendation"] == "reject"
+
+
+@pytest.mark.parametrize(("profile_date", "overdue"), [("2026-08-29", False), ("2026-08-28", True)])
+def test_a_critical_engagement_with_a_profile_older_than_its_cadence_is_overdue(profile_date, overdue):
+    e = assess_engagement(_eng(criticality="critical", data_sensitivity="restricted",
+                               deployment="self_hosted_weights"), _vendor(profile_date), DEFAULT_POLICY, AS_OF)
+    assert e["overdue"] is overdue and e["next_review"] == "2027-02-28"
+    assert any(c.startswith("Refresh the vendor profile") for c in e["conditions"]) is overdue
+
+
+def test_the_worked_example_on_the_bundled_examples(tmp_path):
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(cli, ["run", str(ROOT / "examples" / "profiles"), "--policy",
+                                      str(ROOT / "examples" / "policy-us-buyer.yaml"), "--portfolio",
+                                      str(ROOT / "examples" / "portfolio.yaml"), "--as-of", "2026-11-29",
+                                      "--json", str(out)])
+    assert result.exit_code == 0, result.stderr
+    engagements = json.loads(out.read_text())["engagements"]
+    deepseek = {e["deployment"]: e for e in engagements if e["vendor"] == "deepseek"}
+    assert deepseek["hosted_api"]["recommendation"] == "reject"
+    assert deepseek["self_hosted_weights"]["recommendation"] != "reject"
+    assert deepseek["self_hosted_weights"]["inherent_risk"] == "low"
