@@ -135,7 +135,7 @@ def reason_lines(titles: Mapping[str, str], vendor: Mapping[str, Any], policy: M
                  brief: bool = False) -> list[str]:
     """The reasons that drive the verdict, strongest first: gates, missing evidence, confidence,
     the worst findings, else the score's band. ``brief`` (the Summary): only the gates that set
-    the tier, findings cut to one short clause, at most three lines.
+    the tier, findings cut to one short clause, at most two lines (the strongest).
     """
     overall = overall_of(vendor)
     lines = list(gate_causes(titles, overall, deciding_only=brief))
@@ -157,7 +157,7 @@ def reason_lines(titles: Mapping[str, str], vendor: Mapping[str, Any], policy: M
     if not lines or (tier in ("low", "medium") and not overall.get("gates") and not missing and not shortfall):
         lines.insert(0, f"Score {whole(overall.get('score'))}, in the {tier} risk band" if tier
                      else "No check could score this vendor")
-    return lines[:3] if brief else lines
+    return lines[:2] if brief else lines
 
 
 def action_lines(titles: Mapping[str, str], vendor: Mapping[str, Any], policy: Mapping[str, Any], *,

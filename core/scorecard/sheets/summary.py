@@ -109,7 +109,7 @@ def _write(book: Book, ws: Any, run: Run, order: Sequence[int], titles: Sequence
             book.number(ws, overall.get("score"), "score_whole"),
             *([book.text(ws, _change_text(vendor.get("change")), "center")] if changes else []),
             book.text(ws, bullets(reason_lines(book.check_titles, vendor, policy, brief=True)), "wrap"),
-            book.text(ws, bullets(action_lines(book.check_titles, vendor, policy, limit=2, width=90)), "wrap"),
+            book.text(ws, bullets(action_lines(book.check_titles, vendor, policy, limit=2, width=80)), "wrap"),
             *[book.number(ws, vendor_areas.get(a), "score_whole") for a in areas],
             book.text(ws, f"{profile}\nstale" if stale else profile, "warn" if stale else "wrap"),
         ])
@@ -121,12 +121,10 @@ def _write(book: Book, ws: Any, run: Run, order: Sequence[int], titles: Sequence
     if not vendors:
         grid.add([book.text(ws, "No vendor was assessed.", "note")], measure=False)
     grid.blank()
-    for note in ("Scores run from 0 to 100, higher is safer (whole numbers here; the vendor sheets explain "
-                 "each). n/a: no check in that area had enough evidence to score.",
-                 "Colours show the risk tier (area scores: the band of the score); a gate can raise a tier "
-                 "above its score's band.",
-                 f"Stale: the profile is older than the policy's {_freshness(policy)} days. Click a vendor's "
-                 "name to open its sheet."):
+    for note in ("Scores run from 0 to 100, higher is safer (whole numbers here; the vendor sheets explain each). "
+                 "n/a: no check in that area had enough evidence. Click a vendor's name to open its sheet.",
+                 "Colours show the risk tier (area scores: the band of the score); a gate can raise a tier above "
+                 f"its score's band. Stale: the profile is older than the policy's {_freshness(policy)} days."):
         grid.add([book.text(ws, note, "note")], measure=False)
     print_last = grid.next_row - 1
     chart_height = _summary_chart_height(len(labels))
