@@ -23,6 +23,7 @@ import contextlib
 import copy
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
 #: The plugin name results carry for a check passed to :func:`run_check` as an object.
 TEST_PLUGIN_NAME = "vendordd.testing"
 
-__all__ = ["TEST_PLUGIN_NAME", "make_context", "make_policy", "minimal_profile",
-           "registered_plugin", "run_check", "validate_profile"]
+__all__ = ["TEST_PLUGIN_NAME", "Assessment", "make_context", "make_policy", "minimal_profile",
+           "registered_plugin", "run_assessment", "run_check", "validate_profile"]
 
 
 def minimal_profile(vendor_id: str = "example-vendor", **sections: Any) -> dict[str, Any]:
@@ -153,9 +154,86 @@ def registered_plugin(plugin: object, name: str | None = None, *,
     try:
         if not host.plugins[name].loaded:
             raise PluginError("; ".join(host.problems[seen:]) or f"plugin {name!r} was not registered")
+        host.checks()
+        own = [p for p in host.problems[seen:] if p.startswith(f"plugin {name!r}")]
+        if own:
+            raise PluginError("; ".join(own))
+        builtin = _builtin_check_plugins()
+        taken = [f"check id {cid!r} of plugin {name!r} is the id of the built-in check of "
+                 f"{builtin[cid]!r}; choose another" for cid, rc in host.checks().items()
+                 if rc.plugin == name and cid in builtin]
+        if taken:
+            raise PluginError("; ".join(taken))
         yield host
     finally:
         host.unregister(name)
+
+
+def _builtin_check_plugins() -> dict[str, str]:
+    """The built-in checks' ids and the module registering each."""
+    from .host import Host
+
+    return {cid: rc.plugin for cid, rc in Host().load(entry_points=False).checks().items()}
+
+
+@dataclass
+class Assessment:
+    """What :func:`run_assessment` returns: a whole run's results, workbook and messages."""
+
+    results: dict[str, Any]
+    workbook: Any  # an openpyxl Workbook, loaded from the written file (None with workbook=False)
+    warnings: list[str]
+    errors: list[str]
+    check_failures: list[dict[str, Any]] = field(default_factory=list)
+
+
+def run_assessment(profiles: Iterable[Mapping[str, Any]], *, policy: Mapping[str, Any] | None = None,
+                   portfolio: Mapping[str, Any] | None = None, as_of: str | dt.date = "2026-06-01",
+                   workbook: bool = True, plugins: Iterable[object] = ()) -> Assessment:
+    """Run a whole assessment, as ``vendordd run`` does, on ``profiles`` (dicts) with ``plugins``.
+
+    Like pytest's ``pytester``: the profiles, ``policy`` (merged over the
+    default policy, as a policy file is) and ``portfolio`` are written to a
+    temporary folder, the built-ins, the installed plugins and ``plugins``
+    (modules or objects with hook implementations) are loaded, and the
+    run's real spine writes the JSON and the workbook (``workbook=False``:
+    the JSON only). Every hook is exercised: ``analyse_portfolio`` (see
+    ``results["portfolio"]``) and ``scorecard_sheets`` (see
+    ``workbook.sheetnames``). Input problems come back in ``errors``, plugin
+    problems and check warnings in ``warnings``; nothing raises for them.
+    """
+    import json
+    import tempfile
+
+    from .outputs import Outputs
+    from .pipeline import assess
+
+    host, _ = _host_with(plugins)
+    with tempfile.TemporaryDirectory(prefix="vendordd-test-") as tmp:
+        folder = Path(tmp)
+        (folder / "profiles").mkdir()
+        for i, profile in enumerate(profiles):
+            (folder / "profiles" / f"profile-{i:04d}.json").write_text(json.dumps(profile), "utf-8")
+        policy_path = portfolio_path = None
+        if policy is not None:
+            policy_path = str(folder / "policy.json")
+            Path(policy_path).write_text(json.dumps({"policy_version": 1, **dict(policy)}), "utf-8")
+        if portfolio is not None:
+            portfolio_path = str(folder / "portfolio.json")
+            Path(portfolio_path).write_text(json.dumps(dict(portfolio)), "utf-8")
+        xlsx, out = folder / "scorecard.xlsx", folder / "results.json"
+        outcome = assess([str(folder / "profiles")], policy_path=policy_path, portfolio_path=portfolio_path,
+                         as_of=_day(as_of).isoformat(), host=host,
+                         outputs=Outputs(workbook=str(xlsx) if workbook else None, json=str(out)))
+        book = None
+        if workbook:
+            from openpyxl import load_workbook
+
+            book = load_workbook(xlsx)
+        results = json.loads(out.read_text("utf-8"))
+    return Assessment(results=results, workbook=book, warnings=list(outcome.warnings),
+                      errors=[str(p) for p in outcome.input_problems],
+                      check_failures=outcome.check_failures)
 
 
 def validate_profile(profile: Mapping[str, Any], plugins: Iterable[object] = ()) -> list[str]:
