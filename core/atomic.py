@@ -47,7 +47,7 @@ def check_not_protected(path: os.PathLike | str, protected: Iterable[os.PathLike
             raise ProtectedPathError(path, other)
 
 
-def _new_file_mode(target: Path) -> int:
+def new_file_mode(target: Path) -> int:
     """Permissions for the output: the old file's when replacing, else 0o666 minus umask."""
     try:
         st = target.stat()
@@ -115,7 +115,7 @@ def atomic_write(path: os.PathLike | str, write_fn: Callable[[IO[bytes]], object
             write_fn(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, _new_file_mode(target))
+        os.chmod(tmp, new_file_mode(target))
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .atomic import ProtectedPathError, check_not_protected, is_same_path
+from .atomic import ProtectedPathError, check_not_protected, is_same_path, new_file_mode
 from .lifecycle import sweep_stale
 
 #: The JSON text is handed to the file in pieces of about this many characters.
@@ -195,8 +195,9 @@ def _commit(staged: Sequence[tuple[Path, Path]]) -> None:
     try:
         for temp, target in staged:
             mode = _mode_of(target)
+            # mkstemp makes 0600 files: a new output gets what open() would give it (0666 - umask)
+            os.chmod(temp, mode if mode is not None else new_file_mode(target))
             if mode is not None:
-                os.chmod(temp, mode)
                 backup = temp.with_name(temp.name + ".old")
                 with contextlib.suppress(OSError):  # no hard links here: no way back, but go on
                     os.link(target, backup)

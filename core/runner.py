@@ -160,6 +160,7 @@ def apply_override(result: CheckResult, entry: Mapping[str, Any],
     result["override"] = {"reason": entry.get("reason"), "approved_by": entry.get("approved_by"),
                           "approved_on": entry.get("approved_on"), "expires": entry.get("expires"),
                           "original": original}
-    result["summary"] = f"[Override] {result['summary']}"
+    was = original["rating"] or original["status"]
+    result["summary"] = f"[Override: {result['rating'] or result['status']}, was {was}] {result['summary']}"
     result["rationale"] = [f"Analyst override by {entry.get('approved_by')} (expires "
                            f"{entry.get('expires')}): {entry.get('reason')}", *result["rationale"]]

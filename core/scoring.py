@@ -117,6 +117,8 @@ def aggregate(checks: list[dict[str, Any]], policy: Mapping[str, Any]) -> dict[s
         reasons.append(f"Weighted score {score:.1f} falls in the {tier} band.")
     else:
         reasons.append("No check produced a usable score: the evidence is insufficient to rate this vendor.")
+    for res in sorted(checks, key=lambda r: r["id"]):
+        reasons.extend(_override_reason(res))
     tier, gates = _apply_gates(checks, policy, tier, reasons)
 
     failed = sorted(i for i, why in missing.items() if why == "error")
@@ -197,6 +199,23 @@ def aggregate(checks: list[dict[str, Any]], policy: Mapping[str, Any]) -> dict[s
             "score_of_checks_with_evidence": known_score,
             "scored_checks": sum(1 for r in enabled if r["id"] not in missing),
             "total_checks": len(enabled)}
+
+
+def _override_reason(res: Mapping[str, Any]) -> list[str]:
+    """One line naming an analyst's override of a check: who, what it was, what it is, until when."""
+    entry = res.get("override")
+    if not isinstance(entry, Mapping):
+        return []
+    raw = entry.get("original")
+    original: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
+
+    def state(score: Any, rating: Any) -> str:
+        return f"{rating or 'unrated'} ({'no score' if score is None else f'{float(score):.0f}'})"
+
+    return [f"Analyst override: {res['title']} set to {state(res.get('score'), res.get('rating'))}, "
+            f"was {state(original.get('score'), original.get('rating'))}; approved by "
+            f"{entry.get('approved_by') or 'unknown'}, expires {entry.get('expires') or 'never'}: "
+            f"{entry.get('reason')}"]
 
 
 def _apply_gates(checks: list[dict[str, Any]], policy: Mapping[str, Any], tier: str | None,

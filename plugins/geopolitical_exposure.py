@@ -456,19 +456,25 @@ def _listed_shareholders(own: Mapping[str, Any], work: _Work) -> None:
     ownership); below it, a deduction and a recommendation.
     """
     bound = work.facts.get("_bound", [])
-    per_list: dict[str, list[tuple[str, float]]] = {}
+    per_list: dict[str, list[tuple[str, float | None]]] = {}
     for holder in _entries(own.get("major_shareholders")):
         hp = holder.get("pct")
-        share = float(hp) if isinstance(hp, (int, float)) and not isinstance(hp, bool) else 0.0
+        share = float(hp) if isinstance(hp, (int, float)) and not isinstance(hp, bool) else None
         for lid in _codes(holder.get("listed_on")):
             per_list.setdefault(lid, []).append((str(holder.get("name", "?")), share))
     rows = []
     for lid, holders in sorted(per_list.items()):
-        total = sum(p for _, p in holders)
-        names = ", ".join(f"{n} ({p:g}%)" for n, p in holders)
+        # An unknown stake is not a zero stake: the known shares are a lower bound.
+        total = sum(p for _, p in holders if p is not None)
+        unknown = [n for n, p in holders if p is None]
+        names = ", ".join(f"{n} ({p:g}%)" if p is not None else f"{n} (stake unknown)" for n, p in holders)
         rule = work.num("ownership_rule_pct")
         rows.append({"list": lid, "holders": [n for n, _ in holders], "pct": total,
-                     "bound": lid in bound, "by_ownership": total >= rule})
+                     "pct_unknown": unknown, "bound": lid in bound, "by_ownership": total >= rule})
+        if unknown and total < rule and lid in bound:
+            work.blocking.append(
+                f"The stake of {', '.join(unknown)} (on {lid}, a list the buyer is bound by) is unknown, so "
+                f"the {rule:g}% ownership rule cannot be ruled out: obtain the shareholding.")
         if total >= rule and lid in bound:
             effect = work.effect(lid)
             what = f"owned {total:g}% by shareholders on {lid} ({names}), at or above the {rule:g}% rule"
@@ -483,13 +489,21 @@ def _listed_shareholders(own: Mapping[str, Any], work: _Work) -> None:
                 work.raise_floor("high", what)
         else:
             work.deduct(f"listed_shareholder:{lid}", work.num("listed_shareholder_deduction"),
-                        f"Ownership: shareholders on {lid} hold {total:g}% ({names}), "
-                        + ("below" if total < rule else "at or above") + f" the {rule:g}% ownership rule"
+                        f"Ownership: shareholders on {lid} hold " + _share_against_rule(total, unknown, rule, names)
                         + ("" if lid in bound else f"; {lid} is not a list the buyer is bound by"))
         work.recommendations.append(f"Shareholders on {lid} ({names}): have counsel confirm whether "
                                     "ownership rules extend the listing to the vendor.")
     if rows:
         work.facts["listed_shareholders"] = rows
+
+
+def _share_against_rule(total: float, unknown: list[str], rule: float, names: str) -> str:
+    """'15% (A (15%)), below the 50% ownership rule', saying so when a stake is unknown."""
+    if not unknown:
+        return f"{total:g}% ({names}), " + ("below" if total < rule else "at or above") + f" the {rule:g}% ownership rule"
+    if not total:
+        return f"an unknown share ({names}); the {rule:g}% ownership rule cannot be checked"
+    return f"at least {total:g}% ({names}); below the {rule:g}% ownership rule as far as known"
 
 
 def _measure_weight(work: _Work, measure: Any) -> float:

@@ -77,6 +77,7 @@ class Person:
     left: dt.date | None
     sources: tuple[str, ...]
     partial: tuple[str, ...] = ()
+    certainty: str = "confirmed"
 
     def in_post(self, day: dt.date) -> bool:
         """True when the person had joined by ``day`` (or joined unknown) and had not left before it."""
@@ -129,7 +130,7 @@ def read_people(raw: Iterable[Mapping[str, Any]], as_of: dt.date) -> tuple[list[
         people.append(Person(name=str(item.get("name", "?")), role=str(item.get("role", "")),
                              area=item.get("area") or None, seniority=item.get("seniority") or None,
                              joined=joined, left=left, sources=tuple(item.get("sources") or ()),
-                             partial=partial))
+                             partial=partial, certainty=str(item.get("certainty") or "confirmed")))
     return people, future
 
 
@@ -339,6 +340,10 @@ def rationale_lines(m: Measures, d: Mapping[str, float], final: Mapping[str, flo
     if partial:
         extra.append("Partial dates read conservatively (a departure counts when its interval overlaps "
                      "the window, at its latest possible day): " + "; ".join(partial) + ".")
+    unconfirmed = [p for p in [*m.departed, *(q for q, _ in m.faded)] if p.certainty != "confirmed"]
+    if unconfirmed:
+        extra.append("Not confirmed, counted in full (for risk, a reported departure counts until it is "
+                     "disproved): " + "; ".join(f"{p.name} ({p.certainty})" for p in unconfirmed) + ".")
     if m.faded:
         extra.append(f"Fading departures (in the {s['fade_months']} months before the window, weight "
                      "falling linearly to 0): " + ", ".join(f"{p.name} ({p.left}) × {f:g}"
@@ -496,6 +501,10 @@ def _recommendations(m: Measures, d_tenure: float, conf: float) -> list[str]:
                    "provider for this workload (NIST AI RMF GOVERN 6.2) and re-assess in 3 months.")
     elif m.departed:
         out.append("Ask the vendor how the departed leaders' responsibilities were handed over.")
+    unconfirmed = [p.name for p in [*m.departed, *(q for q, _ in m.faded)] if p.certainty != "confirmed"]
+    if unconfirmed:
+        out.append(f"Confirm with the vendor whether {_and(unconfirmed)} left: the departure is reported, "
+                   "not confirmed, and counts in full until it is disproved.")
     if m.events:
         out.append("Ask how the restructuring changes the roadmap, release cadence and support "
                    "commitments for the models you use.")

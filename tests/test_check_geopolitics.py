@@ -497,6 +497,20 @@ def test_shareholders_on_an_unbound_list_cost_points_whatever_their_share():
     assert f.facts["listed_shareholders"][0]["list"] == "US-DOD-1260H"
 
 
+def test_an_unknown_stake_on_a_bound_list_is_a_blocking_condition_not_a_zero_stake():
+    own = {"major_shareholders": [{"name": "Tencent", "listed_on": ["US-OFAC-SDN"]}]}
+    f = run({**NEUTRAL, "ownership": own})
+    assert any("Tencent" in c and "unknown" in c for c in f.facts["blocking_conditions"])
+    assert f.facts["listed_shareholders"][0]["pct_unknown"] == ["Tencent"]
+    assert "(0%)" not in " ".join(f.rationale) and "stake unknown" in " ".join(f.rationale)
+    known = run({**NEUTRAL, "ownership": {"major_shareholders": [
+        {"name": "Tencent", "pct": 10, "listed_on": ["US-OFAC-SDN"]}]}})
+    assert "blocking_conditions" not in known.facts
+    unbound = run({**NEUTRAL, "ownership": {"major_shareholders": [
+        {"name": "Tencent", "listed_on": ["US-DOD-1260H"]}]}})
+    assert "blocking_conditions" not in unbound.facts and unbound.score == 90
+
+
 @pytest.mark.parametrize(("link", "score"), [("none", 100), ("minority_investor", 95), ("influence", 85),
                                               ("controlled", 70)])
 def test_state_links_are_graded(link, score):

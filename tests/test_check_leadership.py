@@ -554,3 +554,16 @@ def test_builtin_check_through_the_host_uses_policy_settings_and_bands():
     result = run_check("leadership_turnover", profile, as_of="2026-04-01", policy=narrow)
     assert result["metrics"]["departures_in_window"] == 3  # Hui Binyuan (January) falls outside
     assert result["metrics"]["departures_before_window"] == 1
+
+
+def test_a_reported_departure_counts_in_full_and_is_named_for_confirmation():
+    reported = {**person("Rumoured Lead", left="2026-02-01"), "certainty": "reported"}
+    confirmed = person("Rumoured Lead", left="2026-02-01")
+    base = stable(5)
+    f_rep = run({"key_people": [*base, reported]})
+    f_conf = run({"key_people": [*base, confirmed]})
+    assert f_rep.score == f_conf.score  # not a discount for thin evidence: fail closed
+    assert any("Not confirmed, counted in full" in line and "Rumoured Lead (reported)" in line
+               for line in f_rep.rationale)
+    assert any("Confirm with the vendor whether Rumoured Lead left" in r for r in f_rep.recommendations)
+    assert not any("Not confirmed" in line for line in f_conf.rationale)

@@ -325,3 +325,20 @@ def test_locks_leave_no_file_behind(tmp_path):
     with output_locks([target]), output_locks([tmp_path / "other.json"]):
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_new_outputs_get_the_permissions_open_would_give_them(tmp_path, capsys, monkeypatch, umask):
+    """mkstemp's 0600 must not leak into a scorecard meant to be forwarded: 0666 minus the umask."""
+    monkeypatch.setenv("VENDORDD_PLUGINS", "")
+    profile = tmp_path / "vendor.json"
+    profile.write_text(json.dumps(minimal_profile("vendor-a")), encoding="utf-8")
+    old = os.umask(umask)
+    try:
+        code, _ = _run(capsys, str(profile), "--as-of", AS_OF, "-o", str(tmp_path / "s.xlsx"),
+                       "--json", str(tmp_path / "r.json"))
+    finally:
+        os.umask(old)
+    assert code == 0
+    for name in ("s.xlsx", "r.json"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask, name

@@ -195,7 +195,12 @@ def test_override_applied_recorded_and_expired():
     apply_override(res, entry, policy["bands"])
     assert (res["score"], res["rating"]) == (55.0, "medium")
     assert res["override"]["original"] == {"status": "ok", "score": 0, "rating": "critical"}
-    assert res["summary"].startswith("[Override]") and "J. Doe" in res["rationale"][0]
+    assert res["summary"] == "[Override: medium, was critical] Listed" and "J. Doe" in res["rationale"][0]
+    res["title"] = "Geo"
+    reasons = aggregate([res], policy)["reasons"]
+    assert ("Analyst override: Geo set to medium (55), was critical (0); approved by J. Doe, expires "
+            "2027-01-01: Name match is a different company") in reasons
+    assert not any("override" in r.lower() for r in aggregate([_res("geo", 0, "critical")], policy)["reasons"])
     entry, warning = find_override(policy, "v", "geo", dt.date(2027, 1, 2))
     assert entry is None and "expired on 2027-01-01" in warning
 
