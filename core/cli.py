@@ -133,15 +133,42 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
     results = outcome.results
     if not output and json_path != "-":
         click.echo(render_table(results))
+    _report_run(results, output, json_path)
     if strict and outcome.check_failures:
         raise Fail(f"{len(outcome.check_failures)} check(s) failed (--strict); the outputs were written")
     if outcome.input_problems:
         ctx = click.get_current_context()
         ctx.exit(2)
-    # fail closed: a vendor with no tier (nothing could be rated) is unknown risk, so it trips --fail-on
-    if fail_on and any(not v["overall"]["tier"] or LEVELS.index(v["overall"]["tier"]) >= LEVELS.index(fail_on)
-                       for v in results["vendors"]):
+    if fail_on and _at_or_above(results, fail_on):
         click.get_current_context().exit(1)
+
+
+def _report_run(results: Mapping[str, Any], output: str | None, json_path: str | None) -> None:
+    """One line per output written, then the tally of verdicts (on stderr when stdout is the JSON)."""
+    from .verdicts import tally
+
+    to_stderr = json_path == "-"
+    for path in (output, json_path):
+        if path and path != "-":
+            click.echo(f"wrote {path}", err=to_stderr)
+    click.echo(tally(results["vendors"]), err=to_stderr)
+
+
+def _at_or_above(results: Mapping[str, Any], fail_on: str) -> bool:
+    """Name on stderr each vendor whose tier is at or above ``fail_on``, or that has no tier (fail
+    closed); True when there is one."""
+    found = False
+    for vendor in results["vendors"]:
+        tier = vendor["overall"]["tier"]
+        who = f"{vendor.get('name') or vendor['id']} ({vendor['id']})"
+        if not tier:  # fail closed: nothing could be rated, so its risk is unknown
+            found = True
+            click.echo(f"vendordd: {who} has no tier (nothing could be rated): treated as at or above "
+                       f"--fail-on {fail_on}", err=True)
+        elif LEVELS.index(tier) >= LEVELS.index(fail_on):
+            found = True
+            click.echo(f"vendordd: {who} is rated {tier}, at or above --fail-on {fail_on}", err=True)
+    return found
 
 
 def _show_tracebacks(outcome: Any) -> None:

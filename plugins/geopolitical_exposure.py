@@ -325,7 +325,7 @@ def _restrictions(geo: Mapping[str, Any], buyer_places: list[str], regions: Mapp
         work.deduct("restrictions_in_buyer_jurisdictions", points,
                     f"Government restrictions in the buyer's jurisdictions: {listing}; "
                     f"{work.num('restriction_in_buyer_deduction'):g} each x the measure's weight, x "
-                    f"{work.num('restriction_partial_factor'):g} when partial, capped at "
+                    f"{work.num('restriction_partial_factor'):g} when partial, at most "
                     f"{work.num('restriction_in_buyer_cap'):g}")
         work.recommendations.append("Government bodies where you operate restrict this vendor ("
                                     + ", ".join(r["jurisdiction"] for r in here)
@@ -336,7 +336,7 @@ def _restrictions(geo: Mapping[str, Any], buyer_places: list[str], regions: Mapp
         work.deduct("restrictions_elsewhere", points,
                     f"Government restrictions elsewhere: {len(away)} ("
                     + ", ".join(r["jurisdiction"] for r in away)
-                    + f") x {work.num('restriction_elsewhere_deduction'):g}, capped at "
+                    + f") x {work.num('restriction_elsewhere_deduction'):g}, at most "
                       f"{work.num('restriction_elsewhere_cap'):g}")
 
 

@@ -332,7 +332,7 @@ def rationale_lines(m: Measures, d: Mapping[str, float], final: Mapping[str, flo
     raw_derived = sum(d[k] for k in DERIVED)
     cap = float(s["departure_derived_cap"])
     extra = [f"Departure-derived deductions (departures, turnover, cluster, orphaned areas) together: "
-             f"{_fmt(round(raw_derived, 2))}" + (f", capped at {_fmt(cap)} (one set of departures, counted once)"
+             f"{_fmt(round(raw_derived, 2))}" + (f", limited to {_fmt(cap)} (one set of departures, counted once)"
                                                   if raw_derived > cap else f" (cap {_fmt(cap)})")
              + f" → −{_fmt(round(sum(final[k] for k in DERIVED), 2))}"]
     partial = [f"{p.name}: {', '.join(p.partial)}" for p in [*m.departed, *(q for q, _ in m.faded)]

@@ -151,16 +151,28 @@ def scorecard_sheets(results, writer):
     conc = (results.get("portfolio") or {}).get("concentration")
     if not conc:
         return
+    # Names, not ids; tiers and verdicts capitalised as on the Summary; shares and exposure in %.
+    names = {v["vendor"]: v["name"] for v in conc["vendors"]}
+    for w in conc["workloads"]:
+        names.update({c["vendor"]: c["name"] for c in w["fallbacks"] if c.get("vendor") and c.get("name")})
+
+    def named(ids):
+        return ", ".join(names.get(i, i) for i in ids)
+
+    def word(value, missing=""):
+        return str(value).replace("_", " ").capitalize() if value else missing
+
     head = writer.sheet("Portfolio", ["Item", "Value", "Detail"], widths=[34, 22, 90])
-    for flag in conc["flags"]:
-        head.append(["Flag", "", flag])
+    if conc["flags"]:
+        head.append(["Flags", len(conc["flags"]), "\n".join(f"• {flag}" for flag in conc["flags"])])
     band = conc["hhi_band"].replace("_", " ")
     head.append(["Herfindahl-Hirschman index (0-10,000)", conc["hhi"],
                  f"{band}; bands: moderate from {conc['hhi_bands']['moderate']:,}, "
                  f"high above {conc['hhi_bands']['high']:,} (US merger guidelines)"])
-    head.append(["Largest single share (%)", _pct(conc["largest_share"]), conc["largest_vendor"] or ""])
-    head.append(["Risk-weighted exposure (0-1)", conc["risk_weighted_exposure"],
-                 "sum of share x (100 - overall score) / 100"])
+    head.append(["Largest single share (%)", _pct(conc["largest_share"]),
+                 names.get(conc["largest_vendor"], conc["largest_vendor"] or "")])
+    head.append(["Risk-weighted exposure (%)", _pct(conc["risk_weighted_exposure"]),
+                 "sum of share x (100 - overall score), in % of the portfolio"])
     head.append(["Share with unknown exposure (%)", _pct(conc["exposure_unknown_share"]),
                  "vendors in the portfolio without an overall score in this run"])
     head.append(["Basis", conc["basis"], conc.get("name") or ""])
@@ -168,13 +180,13 @@ def scorecard_sheets(results, writer):
         head.append(["Warning", "", warning])
 
     vendors = writer.sheet("Portfolio vendors", [
-        "Vendor", "Share (%)", "Tier", "Overall score", "Recommendation", "Risk-weighted exposure",
+        "Vendor", "Share (%)", "Tier", "Overall score", "Recommendation", "Risk-weighted exposure (%)",
         "Criticality", "Workloads", "Fallbacks in place"], widths=[28, 10, 10, 10, 22, 14, 12, 30, 30])
     for v in conc["vendors"]:
-        vendors.append([v["name"], _pct(v["share"]), v["tier"] or "n/a", v["score"],
-                        (v["recommendation"] or "not assessed").replace("_", " "),
-                        v["risk_weighted_exposure"], v["criticality"] or "",
-                        ", ".join(v["workloads"]), ", ".join(v["fallbacks_in_place"])])
+        vendors.append([v["name"], _pct(v["share"]), word(v["tier"], "n/a"), v["score"],
+                        word(v["recommendation"], "Not assessed"),
+                        _pct(v["risk_weighted_exposure"]), word(v["criticality"]),
+                        ", ".join(v["workloads"]), named(v["fallbacks_in_place"])])
     if conc["vendors"]:
         writer.bar_chart(vendors, title="Share of spend by vendor (%), coloured by tier",
                          label_col=1, value_col=2, labels=[v["name"] for v in conc["vendors"]],
@@ -187,8 +199,8 @@ def scorecard_sheets(results, writer):
         "Acceptable fallbacks in place", "Candidate fallbacks (best first)"],
         widths=[26, 20, 11, 22, 12, 24, 60])
     for w in conc["workloads"]:
-        candidates = "; ".join(f"{c['name']} ({c['score']}, {c['tier']})" for c in w["fallbacks"])
-        fallbacks.append([w["name"], ", ".join(w["capabilities"]), w["criticality"] or "",
-                          ", ".join(w["served_by"]) or "none assessed", w["single_point_of_failure"],
-                          ", ".join(w["acceptable_fallbacks_in_place"]) or "none",
+        candidates = "; ".join(f"{c['name']} ({c['score']}, {word(c['tier'])})" for c in w["fallbacks"])
+        fallbacks.append([w["name"], ", ".join(w["capabilities"]), word(w["criticality"]),
+                          named(w["served_by"]) or "none assessed", w["single_point_of_failure"],
+                          named(w["acceptable_fallbacks_in_place"]) or "none",
                           candidates or "none among the assessed vendors"])

@@ -113,7 +113,8 @@ def test_portfolio_sheets_in_the_workbook(tmp_path):
     names = wb.sheetnames
     assert names.index("Portfolio") < names.index("Portfolio vendors") < names.index("Fallbacks") \
         < names.index("Methodology")
-    flags = [r[2] for r in wb["Portfolio"].iter_rows(min_row=2, values_only=True) if r[0] == "Flag"]
+    flags = [line[2:] for r in wb["Portfolio"].iter_rows(min_row=2, values_only=True) if r[0] == "Flags"
+             for line in r[2].splitlines()]
     assert any(f.startswith("Single point of failure") for f in flags)
     assert any("HHI 5,400" in f for f in flags)
     shares = [r[1] for r in wb["Portfolio vendors"].iter_rows(min_row=2, values_only=True) if r[0]]

@@ -166,4 +166,5 @@ def test_url_at_excels_limit_is_allowed():
 def test_display_width_counts_wide_characters_twice():
     assert display_width("abc") == 3
     assert display_width("林俊旸") == 6
+    assert display_width("Cafe\u0301") == 4  # a combining accent takes no room (as wcwidth counts it)
     assert display_width("short\nlonger line") == 11

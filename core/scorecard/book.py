@@ -31,7 +31,7 @@ from . import limits
 from .naming import SheetTitles, TableNames
 from .openpyxl_internals import new_cell, put_link, put_number, put_text
 from .styles import FONT, TIER_COLOURS, Styles
-from .values import humanise, iso_date, num, sorted_by_id
+from .values import humanise, iso_date, mapping, num, sorted_by_id
 
 
 class Book:
@@ -48,20 +48,22 @@ class Book:
         self.links: dict[int, int] = {}
         #: Built-in sheet titles a plugin may take over (casefolded wish -> reserved title).
         self.claimable: dict[str, str] = {}
-        policy = _m if isinstance(_m := results.get("policy"), Mapping) else {}
+        policy = mapping(results.get("policy"))
         self.policy: Mapping[str, Any] = policy
-        bands = _m if isinstance(_m := policy.get("bands"), Mapping) else {}
-        self.bands: dict[str, float] = {k: b if (b := num(bands.get(k))) is not None else v
-                                        for k, v in DEFAULT_BANDS.items()}
+        bands = mapping(policy.get("bands"))
+        self.bands: dict[str, float] = {}
+        for key, default in DEFAULT_BANDS.items():
+            given = num(bands.get(key))
+            self.bands[key] = default if given is None else given
         self.check_titles = {str(c.get("id")): str(c.get("title") or c.get("id"))
                              for c in sorted_by_id(results.get("checks"))}
 
     # -- sheets
     def new_sheet(self, title: str, *, header_rows: str | None, landscape: bool = True,
-                  gridlines: bool = True) -> Any:
-        """A sheet with the house print setup. Call before any row is appended."""
+                  gridlines: bool = True, scale: int | None = None) -> Any:
+        """A sheet with the house print setup (see :func:`print_setup`). Call before any row is appended."""
         ws = self.wb.create_sheet(title)
-        print_setup(ws, self.as_of, header_rows, landscape)
+        print_setup(ws, self.as_of, header_rows, landscape, scale)
         ws.sheet_view.showGridLines = gridlines
         ws.sheet_view.tabSelected = False
         return ws
@@ -160,13 +162,24 @@ class Book:
             ws.conditional_formatting.add(ref, rule)
 
 
-def print_setup(ws: Any, as_of: dt.date, header_rows: str | None, landscape: bool) -> None:
-    """Landscape, fit to one page wide, repeated header rows, page numbers in the footer."""
+def print_setup(ws: Any, as_of: dt.date, header_rows: str | None, landscape: bool,
+                scale: int | None = None) -> None:
+    """Landscape, repeated header rows, page numbers in the footer; printed at ``scale`` percent,
+    or (``scale`` None) fitted to one page wide.
+
+    A fixed scale keeps text readable where fitting would shrink it (and LibreOffice shrinks a
+    fitted sheet further to save a page). Write-only sheets keep only what is set before their
+    first row: call this first.
+    """
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.25, footer=0.3)
+    if scale is None:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        ws.page_setup.scale = scale
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    ws.page_margins = PageMargins(left=0.3, right=0.3, top=0.3, bottom=0.4, header=0.12, footer=0.15)
     ws.print_options.gridLines = False
     if header_rows:
         ws.print_title_rows = header_rows
@@ -176,3 +189,4 @@ def print_setup(ws: Any, as_of: dt.date, header_rows: str | None, landscape: boo
     for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
         part.font = FONT
         part.size = 9
+

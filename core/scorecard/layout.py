@@ -9,8 +9,8 @@ after the first row, so a :class:`Grid` measures its rows before writing them.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,7 +114,7 @@ class Grid:
         dims = self.ws.row_dimensions
         height = None
         if dims.get(row_idx) is None or dims[row_idx].height is None:
-            height = row_height(row, self._widths or (), self._fonts)
+            height = row_height(row, self._widths or [], self._fonts)
         if self.ws.parent.write_only:
             if self._writer is None:
                 self._writer = RowWriter(self.ws)
@@ -147,72 +147,72 @@ def row_height(row: Sequence[Cell | None], widths: Sequence[float], fonts: FontL
         if not wraps:
             continue
         lines = wrapped_lines(value, width * 11 / size, bold)
-        needed = max(needed, lines * size * 1.33)
+        needed = max(needed, lines * size * LINE_HEIGHT)
     if needed <= 15.5:
         return None
-    return min(round(needed + 3), 409)
+    return min(round(needed + 2), 409)
 
 
 def wrapped_lines(text: str, width: float, bold: bool) -> int:
-    """How many lines ``text`` takes in a column ``width`` characters wide (greedy word wrap).
+    """How many lines ``text`` takes in a column ``width`` wide (in 11 pt digit widths), wrapped as
+    Excel and LibreOffice wrap: greedily between words, a word wider than the column broken anywhere.
 
-    A column width counts digits of the default font; ordinary text averages
-    a little narrower, word wrapping wastes the end of each line. The estimate
-    errs towards one line too many: a row slightly too tall beats clipped text.
+    Words are measured with the house font's advance widths (:func:`vendordd.xlsx_text.text_width`,
+    Carlito = Calibri metrics), so the estimate follows what is printed; it keeps a small margin,
+    erring towards one line too many: a row slightly too tall beats clipped text.
     """
-    per_line = max(3.0, width * (1.0 if bold else 1.1) - 1)
-    if "\n" not in text and len(text) <= per_line:
-        return _short_lines(text, width, bold)
-    return _greedy_lines(text, per_line, width, bold)
-
-
-#: Column-width units per digit width: a column width counts the digit's width rounded to
-#: whole pixels (7 px for Calibri 11 at 96 dpi), the text is drawn at its real width (7.4 px).
-_UNITS_PER_DIGIT = 1.07
-#: Column-width units taken by the cell's left and right margins.
-_CELL_MARGINS = 1.0
-
-
-def _short_lines(text: str, width: float, bold: bool) -> int:
-    """The lines of a text of at most one estimated line, measured with the font's widths (1 or 2, in practice).
-
-    The average-width estimate of :func:`_greedy_lines` is too optimistic for
-    names with capitals ("Google DeepMind (Gemma / Gemini)"), which then
-    overlapped the next row in LibreOffice.
-    """
-    if len(text) * 2 * _UNITS_PER_DIGIT + _CELL_MARGINS <= width:
-        return 1  # fits even if every character were a wide East Asian one (the widest)
-    needed = text_width(text, bold) * _UNITS_PER_DIGIT + _CELL_MARGINS
-    return 1 if needed <= width else max(2, math.ceil(needed / max(width, 1.0)))
-
-
-def _greedy_lines(text: str, per_line: float, width: float, bold: bool) -> int:
-    """Lines that greedy word wrap at ``per_line`` characters makes of ``text`` (of its first 40,000).
-
-    A paragraph of at most ``per_line`` characters is measured instead (:func:`_short_lines`).
-    """
+    avail = max(1.0, (width - _PADDING) * _SAFETY)
+    space = text_width(" ", bold)
     lines = 0
     for paragraph in text[:40000].split("\n"):
-        if len(paragraph) <= per_line:
-            lines += _short_lines(paragraph, width, bold)  # a short bullet, most often
+        if text_width(paragraph, bold) <= avail:
+            lines += 1
             continue
         used, count = 0.0, 1
-        words = paragraph.split(" ")
-        if paragraph.isascii():
-            sizes: Iterable[int] = map(len, words)
-        else:
-            sizes = [len(w) if w.isascii() else display_width(w) for w in words]
-        for size in sizes:
-            if used and used + 1 + size > per_line:
+        for word in paragraph.split(" "):
+            size = text_width(word, bold)
+            if used and used + space + size > avail:
                 count += 1
                 used = 0.0
-            if size > per_line:  # a long word (a URL) breaks anywhere
-                extra, used = divmod(size, per_line)
-                count += int(extra)
+            if size > avail:  # a long word (a URL) breaks after / - _ ? & = . (or anywhere)
+                count, used = _long_word(word, bold, avail, count, used)
             else:
-                used += size + (1 if used else 0)
+                used += size + (space if used else 0.0)
         lines += count
     return lines
+
+
+_BREAK_AFTER = re.compile(r"(?<=[/\-_?&=.,])")
+
+
+def _long_word(word: str, bold: bool, avail: float, count: int, used: float) -> tuple[int, float]:
+    """Lay out a word wider than the line, from a line already ``used``: broken after the
+    characters renderers break URLs at, a piece still too wide broken anywhere; returns the
+    line count and the width used on the last line."""
+    if used:
+        count, used = count + 1, 0.0
+    for piece in _BREAK_AFTER.split(word):
+        size = text_width(piece, bold)
+        if used and used + size > avail:
+            count, used = count + 1, 0.0
+        if size > avail:
+            extra, used = divmod(size, avail)
+            count += int(extra)
+        else:
+            used += size
+    return count, used
+
+
+#: A column width counts digits of the default font (Calibri/Carlito 11); of a column, the cell's
+#: margins take about this many digits. Measured in LibreOffice: a 34-wide column holds a line
+#: 33.1 digits wide.
+_PADDING = 0.8
+#: The share of a line the estimate fills before it wraps (renderers differ by a pixel or two).
+_SAFETY = 0.99
+#: Line height as a multiple of the font size. Excel spaces Calibri's lines 1.22 em apart
+#: (ascent, descent and line gap), LibreOffice about 1.01 em (measured: 11.1 pt for 11 pt
+#: Carlito); rows are sized for Excel (plus 2 points), so that no wrapped cell is clipped.
+LINE_HEIGHT = 1.22
 
 
 def cell_width(cell: Cell, info: FontInfo) -> float:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import ScorecardError
-from .values import flatten, vendors_of
+from .values import flatten, mapping, vendors_of
 
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
@@ -36,11 +36,12 @@ def row_counts(results: Mapping[str, Any]) -> dict[str, tuple[int, str]]:
     vendors = vendors_of(results)
     checks = overrides = 0
     for vendor in vendors:
-        for check in _m if isinstance(_m := vendor.get("checks"), list) else ():
+        listed = vendor.get("checks")
+        for check in listed if isinstance(listed, list) else ():
             if isinstance(check, Mapping):
                 checks += 1
                 overrides += check.get("override") not in (None, "", {})
-    policy = _m if isinstance(_m := results.get("policy"), Mapping) else {}
+    policy = mapping(results.get("policy"))
     methodology = (METHODOLOGY_EXTRA_ROWS + len(results.get("plugins") or ()) + len(results.get("checks") or ())
                    + len(flatten({k: v for k, v in policy.items() if k not in ("gates", "overrides")}))
                    + len(policy.get("gates") or ()) + overrides + len(results.get("inputs") or ())

@@ -14,6 +14,9 @@ the helpers here. What this module relies on, and the tests that pin it:
   :class:`DetachedTextCell` / :class:`FontLookup` read a cell's font back.
   Pinned by ``tests/test_scorecard.py`` (styles, row heights) and
   ``tests/test_scorecard_speed_cells.py``.
+* ``TwoCellAnchor(_from=...)``: :func:`cell_range_anchor` places a chart over
+  exactly the cells it may cover. Pinned by ``tests/test_scorecard.py``
+  (no chart covers a non-empty cell).
 * The write-only worksheet's ``_get_writer`` protocol (``_writer``, ``_rows``,
   ``_values_to_row``, ``_hyperlinks``), ``WorksheetWriter.get_stream``,
   ``xf``, ``_rels`` and ``write_hyperlinks``: :class:`RowWriter` writes each
@@ -54,6 +57,7 @@ from typing import Any, cast
 from lxml import etree
 from openpyxl.cell.cell import Cell
 from openpyxl.compat import safe_string
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.packaging.relationship import Relationship, RelationshipList
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.styleable import StyleableObject
@@ -184,8 +188,8 @@ class DetachedTextCell(Cell):
 
     @property
     def style_id(self) -> int:
-        if self._style is None:  # type: ignore[has-type]  # openpyxl's slot, set by StyleableObject
-            self._style = StyleArray()  # type: ignore[misc]
+        if self._style is None:  # type: ignore[has-type]
+            self._style = StyleArray()  # type: ignore[misc]  # Cell declares _style in its __slots__
         workbook = self.parent.parent if self.parent is not None else self._workbook
         return workbook._cell_styles.add(self._style)
 
@@ -212,8 +216,7 @@ class FontLookup:
         key = (style[0], style[5]) if style is not None else (0, 0)  # fontId, alignmentId
         info = self._known.get(key)
         if info is None:
-            workbook = self._workbook()
-            assert workbook is not None, "the workbook outlives its font lookup"
+            workbook: Any = self._workbook()
             font, alignment = workbook._fonts[key[0]], workbook._alignments[key[1]]
             info = self._known[key] = (bool(alignment.wrap_text), float(font.sz or 11), bool(font.b))
         return info
@@ -241,14 +244,30 @@ def discard_write_only(workbook: Any) -> None:
     if not workbook.write_only:
         return
     for ws in workbook.worksheets:
-        writer = getattr(ws, "_writer", None)
-        if writer is None:
-            continue
-        with contextlib.suppress(Exception):  # best effort: the workbook is being thrown away
-            if not ws.closed:
-                ws.close()
-        with contextlib.suppress(Exception):
-            writer.cleanup()
+        discard_sheet_file(ws)
+
+
+def discard_sheet_file(ws: Any) -> None:
+    """Close a write-only sheet and delete the temporary file it streams to (nothing otherwise)."""
+    writer = getattr(ws, "_writer", None)
+    if writer is None:
+        return
+    with contextlib.suppress(Exception):  # best effort: the sheet is being thrown away
+        if not ws.closed:
+            ws.close()
+    with contextlib.suppress(Exception):
+        writer.cleanup()
+
+
+def cell_range_anchor(first_col: int, first_row: int, last_col: int, last_row: int) -> TwoCellAnchor:
+    """A drawing anchor that spans cells ``first_col``/``first_row`` to ``last_col``/``last_row``
+    (1-based, inclusive): the drawing covers exactly those cells, whatever their sizes.
+
+    (``TwoCellAnchor``'s start marker is the keyword ``_from``.) Moves with its
+    cells, never resizes with them.
+    """
+    return TwoCellAnchor(editAs="oneCell", _from=AnchorMarker(col=first_col - 1, row=first_row - 1),
+                         to=AnchorMarker(col=last_col, row=last_row))
 
 
 class _Fallback(Exception):

@@ -7,7 +7,6 @@ SheetWriter, HouseSheet`` keeps working for plugins.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -21,7 +20,7 @@ from .book import Book
 from .charts import chart_rows, score_bar_chart
 from .layout import row_height
 from .naming import clean_title, unique_headers
-from .openpyxl_internals import DetachedTextCell
+from .openpyxl_internals import DetachedTextCell, discard_sheet_file
 from .values import compact_json
 
 
@@ -147,13 +146,7 @@ class SheetWriter:
         gone = {id(ws) for ws in sheets}
         self._sheets = [house for house in self._sheets if id(house.worksheet) not in gone]
         for ws in sheets:
-            writer = getattr(ws, "_writer", None)  # a write-only sheet streams to a temporary file
-            if writer is not None:
-                with contextlib.suppress(Exception):
-                    if not ws.closed:
-                        ws.close()
-                with contextlib.suppress(Exception):
-                    writer.cleanup()
+            discard_sheet_file(ws)  # a write-only sheet streams to a temporary file
             self._book.wb.remove(ws)
 
     def _finish(self) -> None:

@@ -23,6 +23,7 @@ from .. import __version__
 from ..atomic import ProtectedPathError, atomic_write, check_not_protected
 from ..xlsx_text import safe_text
 from .errors import ScorecardError
+from .values import mapping
 
 
 def _zip_time(as_of: dt.date) -> tuple[int, int, int, int, int, int]:
@@ -83,9 +84,9 @@ def save_reproducibly(workbook: Workbook, path: os.PathLike | str, day: dt.date,
 def set_properties(workbook: Workbook, results: Mapping[str, Any], as_of: dt.date) -> None:
     moment = dt.datetime(as_of.year, as_of.month, as_of.day)
     props = workbook.properties
-    tool = _m if isinstance(_m := results.get("tool"), Mapping) else {}
+    tool = mapping(results.get("tool"))
     version = safe_text(tool.get("version") or __version__, 40)
-    policy = _m if isinstance(_m := results.get("policy"), Mapping) else {}
+    policy = mapping(results.get("policy"))
     props.title = "Vendor due-diligence scorecard"
     props.subject = safe_text(f"Vendor due diligence as of {as_of.isoformat()} under "
                               f"{policy.get('name') or 'the default policy'}", 255)

@@ -23,9 +23,14 @@ def num(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+#: Words a label keeps in capitals (``api_stability`` -> "API stability").
+ACRONYMS = {"api": "API", "ai": "AI", "sla": "SLA", "id": "ID", "url": "URL", "eu": "EU", "us": "US"}
+
+
 def humanise(key: Any) -> str:
-    """``approve_with_conditions`` -> ``Approve with conditions``."""
-    text = str(key or "").replace("_", " ").strip()
+    """``approve_with_conditions`` -> ``Approve with conditions``; ``api_stability`` -> ``API stability``."""
+    words = str(key or "").replace("_", " ").strip().split(" ")
+    text = " ".join(ACRONYMS.get(word, word) for word in words)
     return text[:1].upper() + text[1:]
 
 
@@ -108,3 +113,26 @@ def leaf_text(value: Any) -> str:
 def mapping(value: Any) -> Mapping[str, Any]:
     """``value`` when it is a mapping, else an empty one."""
     return value if isinstance(value, Mapping) else {}
+
+
+def readable(value: Any) -> str:
+    """A setting's value in words: lists joined with commas, mappings as "key value" pairs,
+    numbers without trailing zeros, booleans as yes/no; never JSON."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{humanise(k).lower()} {readable(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(readable(item) for item in value)
+    return str(value)
+
+
+def settings_text(settings: Any) -> str:
+    """A check's settings, one "Name: value" line each, names sorted."""
+    if not isinstance(settings, Mapping) or not settings:
+        return "—"
+    return "\n".join(f"{humanise(key)}: {readable(value)}" for key, value in sorted(settings.items(), key=lambda kv: str(kv[0])))

@@ -87,9 +87,9 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
     # Fixed titles first, so a vendor called "Summary" gets "Summary (2)".
     for spec in specs:
         if spec.title is not None:
-            taken = run.titles[spec.key] = book.titles.take(spec.title)
+            title = run.titles[spec.key] = book.titles.take(spec.title)
             if spec.claimable:  # no vendor takes it; a plugin asking for it gets it (SheetWriter.sheet)
-                book.claimable[spec.title.casefold()] = taken
+                book.claimable[spec.title.casefold()] = title
     run.vendor_titles = [book.titles.take(vendor.get("name") or vendor.get("id"), fallback="Vendor")
                          for vendor in vendors[:limit]]
     run.vendor_titles += [None] * (len(vendors) - len(run.vendor_titles))
@@ -114,14 +114,14 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
     for spec in specs:
         if not spec.after_plugins:
             continue
-        title = run.titles.get(spec.key)
+        sheet_title: str | None = run.titles.get(spec.key)
         if spec.claimable:
-            title = book.claimable.pop(spec.title.casefold(), None) if spec.title else None
-            if not spec.applies(run) or not title or title.casefold() in present:
+            sheet_title = book.claimable.pop(spec.title.casefold(), None) if spec.title else None
+            if not spec.applies(run) or not sheet_title or sheet_title.casefold() in present:
                 continue  # a plugin made it
-        elif title in book.wb.sheetnames:
-            title = run.titles[spec.key] = book.titles.take(spec.title)
-        for index, (ws, vendor) in enumerate(_create(book, spec, run, title), 1):
+        elif sheet_title in book.wb.sheetnames:
+            sheet_title = run.titles[spec.key] = book.titles.take(spec.title)
+        for index, (ws, vendor) in enumerate(_create(book, spec, run, sheet_title), 1):
             if spec.per_vendor:
                 spec.write(book, ws, run, vendor, index)
             else:
@@ -131,10 +131,11 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
 def _create(book: Book, spec: SheetSpec, run: Run, title: str | None = None) -> list[tuple[object, object]]:
     """The worksheet(s) of ``spec``, each with the vendor it is for (None for a single sheet)."""
     if spec.per_vendor:
-        return [(book.new_sheet(t, header_rows=spec.header_rows, gridlines=spec.gridlines), vendor)
+        return [(book.new_sheet(t, header_rows=spec.header_rows, gridlines=spec.gridlines, scale=spec.print_scale),
+                 vendor)
                 for vendor, t in zip(run.vendors, run.vendor_titles, strict=False) if t]
     ws = book.new_sheet(title or run.titles[spec.key] or spec.key, header_rows=spec.header_rows,
-                        gridlines=spec.gridlines)
+                        gridlines=spec.gridlines, scale=spec.print_scale)
     if spec.active:
         ws.sheet_view.tabSelected = True
         book.wb.active = ws

@@ -16,11 +16,18 @@ from ..values import bullets, humanise, sorted_by_id
 SOURCE_HEADERS = ["Title", "Kind", "Published", "Stale", "Publisher", "Id", "URL", "Used by"]
 
 
+def source_kind(kind: Any) -> str:
+    """A source's kind in words (``self_reported`` -> "Self reported")."""
+    return humanise(kind)
+
+
 def write(book: Book, ws: Any, run: Run) -> None:
     _write_evidence(book, ws, run.vendors)
 
 
-SHEET = SheetSpec(key="evidence", order=50, title="Evidence", write=write)
+#: For filtering on screen; printed at a readable scale (several pages across, the vendor's
+#: name repeated on each), never squeezed onto one page width.
+SHEET = SheetSpec(key="evidence", order=50, title="Evidence", write=write, print_scale=80)
 
 
 def source_cells(book: Book, ws: Any, source: Mapping[str, Any],
@@ -71,3 +78,4 @@ def _write_evidence(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) -
     grid.flush(freeze="C2")
     book.add_table(ws, "tbl_Evidence", _EVIDENCE_HEADERS, 1, last)
     ws.print_area = f"A1:{grid.last_col_letter}{max(last, 1)}"
+    ws.print_title_cols = "B:B"

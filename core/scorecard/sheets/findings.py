@@ -17,7 +17,9 @@ def write(book: Book, ws: Any, run: Run) -> None:
     _write_findings(book, ws, run.vendors)
 
 
-SHEET = SheetSpec(key="findings", order=40, title="Findings", write=write)
+#: For filtering on screen; printed at a readable scale (several pages across, the vendor's
+#: name repeated on each), never squeezed onto one page width.
+SHEET = SheetSpec(key="findings", order=40, title="Findings", write=write, print_scale=80)
 
 
 _FINDING_HEADERS = ["Vendor id", "Vendor", "Check id", "Check", "Area", "Status", "Score", "Rating",
@@ -61,3 +63,4 @@ def _write_findings(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) -
     if last > 1:
         book.score_bands(ws, f"G2:G{last}")
     ws.print_area = f"A1:{grid.last_col_letter}{max(last, 1)}"
+    ws.print_title_cols = "B:B"

@@ -10,21 +10,22 @@ from ..areas import area_label
 from ..book import Book
 from ..layout import Col, Grid
 from ..registry import Run, SheetSpec
-from ..values import compact_json, flatten, leaf_text, num, override_text, sorted_by_id
+from ..values import flatten, humanise, mapping, num, override_text, readable, settings_text, sorted_by_id
 
 
 def write(book: Book, ws: Any, run: Run) -> None:
     _write_methodology(book, ws, run.vendors)
 
 
-SHEET = SheetSpec(key="methodology", order=90, title="Methodology", write=write, header_rows=None)
+SHEET = SheetSpec(key="methodology", order=90, title="Methodology", write=write, header_rows=None,
+                  print_scale=80)
 
 
 def _write_methodology(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) -> None:
     results, policy = book.results, book.policy
-    cols = [Col(22, 50), Col(24, 66), Col(11, 20), Col(9, 14), Col(8, 10), Col(20, 36), Col(24, 60)]
+    cols = [Col(30, 30), Col(66, 66), Col(12, 12), Col(9, 9), Col(8, 8), Col(30, 30)]
     grid = Grid(ws, cols)
-    tool = _m if isinstance(_m := results.get("tool"), Mapping) else {}
+    tool = mapping(results.get("tool"))
 
     def section(title: str, headers: Sequence[str] = ()) -> None:
         grid.blank()
@@ -56,7 +57,8 @@ def _write_methodology(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]
         "The overall score is the weighted average of the scored checks (weights below); 'weighted "
         "contribution' is each check's share of it.",
         f"Bands: low risk at {low} or above, medium at {medium} or above, high at {high} or above, "
-        f"critical below {high}. A gate can make a tier worse, never better.",
+        f"critical below {high}. A gate raises a vendor's tier to at least its level, whatever the "
+        "average: it can make a tier worse, never better.",
         "Confidence (0-100%) reflects how complete, recent and well sourced the evidence is"
         + (f"; below {min_conf:.0%} a recommendation to approve needs escalation." if min_conf is not None
            else "."),
@@ -64,7 +66,7 @@ def _write_methodology(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]
         "See docs/methodology.md for the full method.",
     ]
     for line in lines:
-        grid.add([book.text(ws, line, "text")], measure=False)
+        grid.add([None, book.text(ws, line, "wrap")], measure=False)
 
     section("Plugins", ["Plugin", "Where", "Origin", "Version"])
     for plugin in sorted((p for p in results.get("plugins") or () if isinstance(p, Mapping)),
@@ -72,26 +74,28 @@ def _write_methodology(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]
         grid.add([book.text(ws, plugin.get("name"), "wrap"), book.text(ws, plugin.get("where"), "wrap"),
                   book.text(ws, plugin.get("origin")), book.text(ws, plugin.get("version"))])
 
-    section("Checks", ["Check id", "Title", "Area", "Version", "Weight", "Plugin", "Settings"])
+    section("Checks", ["Check", "Settings", "Area", "Version", "Weight", "Plugin"])
     for check in sorted_by_id(results.get("checks")):
-        settings = check.get("settings")
-        grid.add([book.text(ws, check.get("id"), "wrap"), book.text(ws, check.get("title"), "wrap"),
+        grid.add([book.text(ws, f"{check.get('title') or check.get('id')}\n({check.get('id')})", "wrap"),
+                  book.text(ws, settings_text(check.get("settings")), "wrap"),
                   book.text(ws, area_label(str(check.get("category") or "")), "wrap"),
                   book.text(ws, check.get("version")),
                   book.number(ws, check.get("weight"), "weight", missing=None),
-                  book.text(ws, check.get("plugin"), "wrap"),
-                  book.text(ws, compact_json(settings) if settings else "—", "wrap")])
+                  book.text(ws, check.get("plugin"), "wrap")])
 
     section("Policy in force", ["Setting", "Value"])
     rest = {k: v for k, v in policy.items() if k not in ("gates", "overrides")}
     for key, value in flatten(rest):
-        grid.add([book.text(ws, key, "wrap"), book.text(ws, leaf_text(value), "wrap")])
+        grid.add([book.text(ws, " › ".join(humanise(part) for part in key.split(".")), "wrap"),
+                  book.text(ws, readable(value), "wrap")])
 
-    section("Gates", ["Check", "At or above rating", "Caps tier at"])
+    section("Gates", ["Check", "Rated at or above", "Raises the tier to at least", "", "", "Why"])
     gates = [g for g in policy.get("gates") or () if isinstance(g, Mapping)]
     for gate in gates:
-        grid.add([book.text(ws, gate.get("check"), "wrap"), book.text(ws, gate.get("rating")),
-                  book.text(ws, gate.get("tier"))])
+        gate_check = str(gate.get("check"))
+        name = "any check" if gate_check == "*" else book.check_titles.get(gate_check, gate_check)
+        grid.add([book.text(ws, name, "wrap"), book.text(ws, gate.get("rating")),
+                  book.text(ws, gate.get("tier")), None, None, book.text(ws, gate.get("reason"), "wrap")])
     if not gates:
         grid.add([book.text(ws, "No gates.", "note")], measure=False)
 

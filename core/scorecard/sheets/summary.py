@@ -1,4 +1,13 @@
-"""Summary (the active sheet): one row per vendor, tier colours, area scores, a bar chart of the scores."""
+"""Summary (the active sheet): the decision, one printed page.
+
+Per vendor, worst first: the verdict, the tier and whole-number score, the
+reasons that drive the verdict (gates, missing evidence, confidence), the
+actions or conditions, the area scores and the profile date with a stale
+flag. Above the table: the tally of verdicts and the colour legend. The
+table is an Excel table (filters); a bar chart of the scores sits below the
+printed area. For up to :data:`ONE_PAGE_VENDORS` vendors the sheet prints on
+one landscape page; beyond that it prints one page wide.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +15,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
 
 from ... import __version__
-from ...xlsx_text import safe_text
+from ...verdicts import tally, verdict_label
+from ...xlsx_text import safe_text, text_width
 from ..areas import area_label
 from ..book import Book
 from ..charts import chart_rows, score_bar_chart
@@ -17,116 +26,160 @@ from ..layout import Col, Grid
 from ..naming import unique_headers
 from ..registry import Run, SheetSpec
 from ..styles import TIER_COLOURS
-from ..values import bullets, humanise, num
-from ..wording import gates_text
+from ..values import bullets, mapping, num
+from ..wording import (
+    action_lines,
+    is_stale,
+    overall_of,
+    reason_lines,
+    severity_key,
+)
 
-#: Bars in the Summary chart (one printed page); beyond it the chart shows the first vendors by id.
+#: Bars in the Summary chart; beyond it the chart shows the worst vendors.
 SUMMARY_CHART_LIMIT = 30
+#: Up to this many vendors the Summary is fitted to one printed page.
+ONE_PAGE_VENDORS = 12
+
+_LEGEND = (("low", "Low risk"), ("medium", "Medium risk"), ("high", "High risk"), ("critical", "Critical risk"))
 
 
 def write(book: Book, ws: Any, run: Run) -> None:
-    _write_summary(book, ws, run.vendors, run.vendor_titles, run.areas, run.vendor_sheet_limit,
-                   run.titles.get("input_errors"))
+    vendors, titles = run.vendors, run.vendor_titles
+    # Sort keys in one pass: a big run's vendors are decoded on each read, never all held.
+    keys = sorted((severity_key(vendor), idx) for idx, vendor in enumerate(vendors))
+    order = [idx for _key, idx in keys]
+    _write(book, ws, run, order, titles)
 
 
 SHEET = SheetSpec(key="summary", order=10, title="Summary", write=write, header_rows=None, gridlines=False,
                   active=True)
 
 
-def _write_summary(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]],
-                   titles: Sequence[str | None], areas: Sequence[str], limit: int,
-                   errors_title: str | None) -> None:
-    results = book.results
+def _write(book: Book, ws: Any, run: Run, order: Sequence[int], titles: Sequence[str | None]) -> None:
+    results, vendors, areas = book.results, run.vendors, run.areas
+    policy = book.policy
     changes = any(isinstance(v.get("change"), Mapping) for v in vendors)
-    headers = ["Vendor", "Overall score", *(["Change"] if changes else []), "Tier", "Recommendation",
-               "Confidence", *[area_label(a) for a in areas], "Checks scored", "Gates triggered",
-               "Top risks", "Vendor id"]
-    headers = unique_headers(headers)
-    n_areas = len(areas)
-    first_area_col = 6 + int(changes)
-    cols = [Col(18, 44), Col(9, 9), *([Col(12, 14)] if changes else []), Col(10, 10), Col(15, 24),
-            Col(11, 11), *[Col(10, 12) for _ in areas], Col(9, 9), Col(16, 30), Col(30, 52),
-            Col(12, 24)]
+    headers = unique_headers(["Vendor", "Verdict", "Tier", "Score", *(["Change"] if changes else []),
+                              "Why", "Actions", *[area_label(a) for a in areas], "Profile date"])
+    first_area_col = 7 + int(changes)
+    area_cols = [Col(6, 6) for _ in areas]  # their headers read upwards
+    cols = [Col(14, 22), Col(13, 13), Col(9, 9), Col(7, 7), *([Col(12, 12)] if changes else []),
+            Col(48, 48), Col(40, 40), *area_cols, Col(10.5, 10.5)]
     grid = Grid(ws, cols)
-    tool = _m if isinstance(_m := results.get("tool"), Mapping) else {}
-    policy_name = book.policy.get("name") or "Default policy"
-    grid.add([book.text(ws, "Vendor due-diligence scorecard", "title")], measure=False)
+    tool = mapping(results.get("tool"))
+    policy_name = safe_text(policy.get("name") or "Default policy", 200)
+    legend_idx = 5 + int(changes)  # the legend sits in the wide Actions column, top right
+
+    def head_row(cell: Any, legend: Any = None) -> None:
+        row: list[Any] = [cell]
+        if legend is not None:
+            row += [None] * (legend_idx - 1) + [legend]
+        grid.add(row, measure=False)
+
+    legend = [book.text(ws, f"{label}: score {_band_text(book, key)}", f"tier_{key}_left")
+              for key, label in _LEGEND]
+    head = [book.text(ws, "Vendor due-diligence scorecard", "title"),
+            book.text(ws, f"As of {book.as_of.isoformat()}  ·  Policy: {policy_name}  ·  "
+                          f"{tool.get('name', 'vendordd')} {tool.get('version', __version__)}", "subtitle"),
+            book.text(ws, tally(vendors), "tally"),
+            *_notes(book, ws, run)]
+    for idx in range(max(len(head), len(legend))):
+        head_row(head[idx] if idx < len(head) else None, legend[idx] if idx < len(legend) else None)
     ws.row_dimensions[1].height = 24
-    grid.add([book.text(ws, f"As of {book.as_of.isoformat()}   ·   Policy: {safe_text(policy_name, 200)}   ·   "
-                            f"Vendors assessed: {len(vendors)}   ·   "
-                            f"{tool.get('name', 'vendordd')} {tool.get('version', __version__)}", "subtitle")],
-             measure=False)
-    notes = []
-    errors = results.get("errors") or []
-    if errors and errors_title:
-        files = sorted({str(e.get("file")) for e in errors if isinstance(e, Mapping)})
-        notes.append(("warn_link", f"{len(files)} input file(s) were rejected and are not assessed: "
-                                   f"see the '{errors_title}' sheet."))
-    if len(vendors) > limit:
-        notes.append(("alert", f"Only the first {limit:,} of {len(vendors):,} vendors (by id) have their own "
-                              f"sheet; the Findings and Evidence sheets cover every vendor."))
-    notes.append(("note", "Scores run from 0 to 100, higher is safer. n/a: no check in that area had enough "
-                          "evidence to score. Click a vendor's name to open its sheet."))
-    for kind, note in notes:
-        if kind == "warn_link":
-            grid.add([book.goto(ws, note, errors_title, style="alert_link", plain="alert")], measure=False)
-        else:
-            grid.add([book.text(ws, note, kind)], measure=False)
-    grid.blank()
-    header_row = grid.add([book.text(ws, h, "header") for h in headers], measure=False)
-    labels, values, ratings = [], [], []
-    for vendor, title in zip(vendors, titles, strict=True):
-        overall = _m if isinstance(_m := vendor.get("overall"), Mapping) else {}
-        vendor_areas = _m if isinstance(_m := vendor.get("areas"), Mapping) else {}
+    up = range(first_area_col - 1, first_area_col - 1 + len(areas))
+    header_row = grid.add([book.text(ws, h, "header_up" if idx in up else "header") for idx, h in enumerate(headers)],
+                          measure=False)
+    tallest = max((text_width(area_label(a), bold=True) for a in areas), default=0.0)
+    ws.row_dimensions[header_row].height = max(20, round(tallest * 5.6 + 8))  # points: a digit is ~5.6 pt
+    labels: list[str] = []
+    values: list[float | None] = []
+    ratings: list[str | None] = []
+    for idx in order:
+        vendor, title = vendors[idx], titles[idx]
+        overall = overall_of(vendor)
+        vendor_areas = mapping(vendor.get("areas"))
         name = vendor.get("name") or vendor.get("id") or "?"
-        scored, total = overall.get("scored_checks"), overall.get("total_checks")
-        checks_text = f"{scored} of {total}" if scored is not None and total is not None else ""
         tier = overall.get("tier")
+        stale = is_stale(vendor, book.as_of, policy)
+        profile = str(vendor.get("profile_date") or "—")
         grid.add([
             book.goto(ws, name, title, style="link_bold", plain="bold"),
-            book.number(ws, overall.get("score")),
-            *([book.text(ws, _change_text(vendor.get("change")), "center")] if changes else []),
+            book.text(ws, verdict_label(overall.get("recommendation")), "bold"),
             book.rating(ws, tier),
-            book.text(ws, humanise(overall.get("recommendation")), "wrap"),
-            book.number(ws, overall.get("confidence"), "pct"),
-            *[book.number(ws, vendor_areas.get(a)) for a in areas],
-            book.text(ws, checks_text, "center"),
-            book.text(ws, gates_text(book, overall), "wrap"),
-            book.text(ws, bullets(vendor.get("top_risks")), "wrap"),
-            book.text(ws, vendor.get("id"), "text"),
+            book.number(ws, overall.get("score"), "score_whole"),
+            *([book.text(ws, _change_text(vendor.get("change")), "center")] if changes else []),
+            book.text(ws, bullets(reason_lines(book.check_titles, vendor, policy, brief=True)), "wrap"),
+            book.text(ws, bullets(action_lines(book.check_titles, vendor, policy, limit=2, width=80)), "wrap"),
+            *[book.number(ws, vendor_areas.get(a), "score_whole") for a in areas],
+            book.text(ws, f"{profile}\nstale" if stale else profile, "warn" if stale else "wrap"),
         ])
-        labels.append(safe_text(name))
-        values.append(num(overall.get("score")))
-        ratings.append(tier if tier in TIER_COLOURS else None)
+        if len(labels) < SUMMARY_CHART_LIMIT:
+            labels.append(safe_text(name))
+            values.append(num(overall.get("score")))
+            ratings.append(tier if tier in TIER_COLOURS else None)
     last_row = grid.next_row - 1
     if not vendors:
         grid.add([book.text(ws, "No vendor was assessed.", "note")], measure=False)
-    n_chart_rows = 0
+    grid.blank()
+    for note in ("Scores run from 0 to 100, higher is safer (whole numbers here; the vendor sheets explain each). "
+                 "n/a: no check in that area had enough evidence. Click a vendor's name to open its sheet.",
+                 "Colours show the risk tier (area scores: the band of the score); a gate can raise a tier above "
+                 f"its score's band. Stale: the profile is older than the policy's {_freshness(policy)} days."):
+        grid.add([book.text(ws, note, "note")], measure=False)
+    print_last = grid.next_row - 1
+    chart_height = _summary_chart_height(len(labels))
     if vendors:
         grid.blank()
-        n_chart_rows = chart_rows(_summary_chart_height(len(vendors)))
-        grid.blank(n_chart_rows)
+        grid.blank(chart_rows(chart_height))
     grid.flush(freeze=f"B{header_row + 1}")
     last_col = grid.last_col_letter
     ws.print_title_rows = f"{header_row}:{header_row}"
+    if len(vendors) <= ONE_PAGE_VENDORS:
+        ws.page_setup.fitToHeight = 1
     if vendors:
         book.add_table(ws, "tbl_Summary", headers, header_row, last_row)
-        first, end = header_row + 1, last_row
-        book.score_bands(ws, f"B{first}:B{end}")
+        first = header_row + 1
         book.score_bands(ws, f"{get_column_letter(first_area_col)}{first}:"
-                             f"{get_column_letter(first_area_col + n_areas - 1)}{end}")
-        shown = min(len(vendors), SUMMARY_CHART_LIMIT)
-        if len(vendors) > 12:  # the table fills a page: start the chart on a fresh one
-            ws.row_breaks.append(Break(id=last_row + 1))
+                             f"{get_column_letter(first_area_col + len(areas) - 1)}{last_row}")
+        shown = len(labels)
         chart = score_bar_chart(
-            ws, title="Overall score by vendor (0-100, higher is safer)" if shown == len(vendors)
-            else f"Overall score: first {shown} of {len(vendors)} vendors by id",
-            label_col=1, value_col=2, first_row=first, labels=labels[:shown], values=values[:shown],
-            ratings=ratings[:shown], series_name="Overall score")
+            ws, title="Overall score by vendor, worst verdict first (0-100, higher is safer)"
+            if shown == len(vendors) else f"Overall score: the {shown} worst of {len(vendors)} vendors",
+            label_col=1, value_col=4, first_row=first, labels=labels, values=values, ratings=ratings,
+            series_name="Overall score")
         chart.width = 22
-        chart.height = _summary_chart_height(shown)
-        ws.add_chart(chart, f"A{last_row + 2}")
-    ws.print_area = f"A1:{last_col}{grid.next_row - 1}"
+        chart.height = chart_height
+        # Below the printed page, over empty rows only (the grid left them blank).
+        ws.add_chart(chart, f"A{print_last + 2}")
+    ws.print_area = f"A1:{last_col}{print_last}"
+
+
+def _notes(book: Book, ws: Any, run: Run) -> list[Any]:
+    """Warnings under the tally: rejected input files, vendors without a sheet of their own."""
+    ws_notes: list[Any] = []
+    errors_title = run.titles.get("input_errors")
+    if run.errors and errors_title:
+        files = sorted({str(e.get("file")) for e in run.errors})
+        ws_notes.append(book.goto(ws, f"{len(files)} input file(s) were rejected and are not assessed: "
+                                      f"see the '{errors_title}' sheet.", errors_title, style="alert_link",
+                                  plain="alert"))
+    limit = run.vendor_sheet_limit
+    if len(run.vendors) > limit:
+        ws_notes.append(book.text(ws, f"Only the first {limit:,} of {len(run.vendors):,} vendors (by id) have "
+                                      f"their own sheet; the Findings and Evidence sheets cover every vendor.",
+                                  "alert"))
+    return ws_notes
+
+
+def _freshness(policy: Mapping[str, Any]) -> str:
+    days = num(policy.get("freshness_days"))
+    return f"{days:g}" if days is not None else "365"
+
+
+def _band_text(book: Book, key: str) -> str:
+    low, medium, high = (book.bands[k] for k in ("low", "medium", "high"))
+    return {"low": f"{low:g}-100", "medium": f"{medium:g}-{low:g}", "high": f"{high:g}-{medium:g}",
+            "critical": f"below {high:g}"}[key]
 
 
 def _change_text(change: Any) -> str:
@@ -143,5 +196,5 @@ def _change_text(change: Any) -> str:
 
 
 def _summary_chart_height(count: int) -> float:
-    """Centimetres: about 0.9 cm a bar, so that the chart fits one printed page."""
-    return 4.0 + 0.9 * min(count, SUMMARY_CHART_LIMIT)
+    """Centimetres: about 0.9 cm a bar."""
+    return 4.0 + 0.9 * min(max(count, 1), SUMMARY_CHART_LIMIT)

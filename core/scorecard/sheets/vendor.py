@@ -1,147 +1,268 @@
-"""One sheet per vendor: header block, area scores and chart, every check, the evidence cited."""
+"""One sheet per vendor, a report that prints: the verdict and its reasons first, then every check
+in plain words with its arithmetic in a column of its own, then the evidence cited.
+
+Layout (columns A-F, about 178 characters wide: one landscape page wide at 8 pt or more):
+
+* rows 1-3: a link back to the Summary, the vendor's name, who the vendor is;
+* the verdict block (A-D): verdict, tier and score; why; what to do; confidence; profile date
+  (stale flag); website; then the area scores. The area chart sits beside it in E-F, anchored
+  over exactly those cells, which the block leaves empty (so it covers no text);
+* checks, worst first: a line per check (title, rating, score, finding, weight and
+  contribution), then its rationale (plain words in D, arithmetic in E), what to do, the
+  sources it relied on;
+* the evidence table (an Excel table), whose header row repeats on every printed page after
+  the one it starts on.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from openpyxl.cell.cell import Cell
 
 from ...model import rating_for
-from ..areas import AREA_ORDER, area_label
+from ...verdicts import verdict_label
+from ..areas import area_label
 from ..book import Book
-from ..charts import chart_rows, score_bar_chart
-from ..layout import Col, Grid
+from ..charts import score_bar_chart
+from ..layout import Col, Grid, wrapped_lines
+from ..openpyxl_internals import cell_range_anchor
 from ..registry import Run, SheetSpec
-from ..values import STATUS_LABELS, bullets, humanise, num, override_text, sorted_by_id
-from ..wording import gates_text
-from .evidence import SOURCE_HEADERS, source_cells
+from ..values import STATUS_LABELS, humanise, mapping, num, override_text, sorted_by_id
+from ..wording import (
+    TIER_ORDER,
+    action_lines,
+    confidence_shortfall,
+    is_stale,
+    plain_rationale,
+    reason_lines,
+)
+from .evidence import source_kind
+
+#: A label column, a rating, a score, the wide text column, the arithmetic (and URL) column,
+#: a narrow last one: about 175 characters, one landscape page wide at 8 pt or more.
+_COLS = [Col(12, 12), Col(10, 10), Col(7.5, 7.5), Col(73, 73), Col(65, 65), Col(14, 14)]
+#: Printed at this scale, not fitted: 11 pt text prints at 8 pt, and the columns above fit a
+#: landscape A4 or Letter page (LibreOffice: about 6 pt a width unit, 1,040 pt in all at 100 %).
+PRINT_SCALE = 73
+_EVIDENCE_HEADERS = ["Published", "Kind", "Link", "Title", "URL", "Used by"]
+_URL_SCHEME = re.compile(r"^https?://(www\.)?", re.IGNORECASE)
+#: Rows of the facts block beside the chart, at least, so that the chart is tall enough to read.
+_CHART_MIN_ROWS = 6
 
 
 def write(book: Book, ws: Any, run: Run, vendor: Mapping[str, Any], index: int) -> None:
-    _write_vendor(book, ws, vendor, run.titles["summary"] or "Summary", run.areas, index)
+    _write_vendor(book, ws, run, vendor, index)
 
 
-SHEET = SheetSpec(key="vendor", order=30, write=write, per_vendor=True, header_rows="1:2", gridlines=False)
+SHEET = SheetSpec(key="vendor", order=30, write=write, per_vendor=True, header_rows=None, gridlines=False,
+                  print_scale=PRINT_SCALE)
 
 
-_CHECK_HEADERS = ["Check", "Area", "Status", "Score", "Rating", "Confidence", "Summary", "Rationale",
-                  "Recommendations", "Weight", "Weighted contribution", "Sources", "Override / error"]
-# The checks table and the evidence table share these columns (see SOURCE_HEADERS): the
-# narrow ones first, the long texts in G-I; about 280 characters wide, so that a
-# landscape page still prints at a readable scale.
-_VENDOR_COLS = [Col(20, 30), Col(11, 14), Col(11, 17), Col(8, 8), Col(10, 15), Col(11, 16),
-                Col(26, 38), Col(34, 48), Col(26, 38), Col(8, 8), Col(13, 13), Col(9, 12), Col(18, 32)]
+def _write_vendor(book: Book, ws: Any, run: Run, vendor: Mapping[str, Any], index: int) -> None:
+    grid = Grid(ws, _COLS)
+    overall = mapping(vendor.get("overall"))
+    policy = book.policy
+    checks = sorted(sorted_by_id(vendor.get("checks")), key=_check_order)
+    area_of = {str(c.get("id")): area_label(str(c.get("category") or "")) for c in checks}
 
+    def row(label: str | None, *cells: Cell | None, text: Any = None, style: str = "wrap",
+            right: Cell | None = None) -> int:
+        """A block row: ``label`` in A, ``cells`` in B-C, ``text`` in D, ``right`` in E."""
+        values: list[Cell | None] = [book.text(ws, label, "label") if label else None, *cells]
+        values += [None] * (3 - len(values))
+        values.append(book.text(ws, text, style) if text is not None else None)
+        if right is not None:
+            values.append(right)
+        return grid.add(values, measure=False)
 
-def _check_row(book: Book, ws: Any, check: Mapping[str, Any]) -> list[Cell | None]:
-    status = str(check.get("status") or "")
-    status_style = {"ok": "text", "error": "warn"}.get(status, "na_left")
-    note = "\n".join(t for t in (override_text(check.get("override")),
-                                 f"Error: {check['error']}" if check.get("error") else "") if t)
-    return [
-        book.text(ws, check.get("title") or check.get("id"), "bold"),
-        book.text(ws, area_label(str(check.get("category") or "")), "wrap"),
-        book.text(ws, STATUS_LABELS.get(status, humanise(status)), status_style),
-        book.number(ws, check.get("score")),
-        book.rating(ws, check.get("rating")),
-        book.number(ws, check.get("confidence"), "pct"),
-        book.text(ws, check.get("summary"), "wrap"),
-        book.text(ws, bullets(check.get("rationale")), "wrap"),
-        book.text(ws, bullets(check.get("recommendations")), "wrap"),
-        book.number(ws, check.get("weight"), "weight", missing=None),
-        book.number(ws, check.get("weighted_contribution"), "score", missing=None),
-        book.text(ws, ", ".join(str(s) for s in check.get("sources") or ()), "wrap"),
-        book.text(ws, note, "warn" if check.get("error") else "wrap"),
-    ]
-
-
-def _write_vendor(book: Book, ws: Any, vendor: Mapping[str, Any], summary_title: str,
-                  areas: Sequence[str], index: int) -> None:
-    grid = Grid(ws, _VENDOR_COLS)
-    overall = _m if isinstance(_m := vendor.get("overall"), Mapping) else {}
-    checks = sorted_by_id(vendor.get("checks"))
-    titles = {str(c.get("id")): str(c.get("title") or c.get("id")) for c in checks}
-    grid.add([book.goto(ws, "← Summary", summary_title, style="nav", plain="note")], measure=False)
+    grid.add([book.goto(ws, "← Summary", run.titles.get("summary") or "Summary", style="nav", plain="note")],
+             measure=False)
     grid.add([book.text(ws, vendor.get("name") or vendor.get("id"), "title")], measure=False)
     ws.row_dimensions[2].height = 24
-    block_start = grid.next_row + 1
-    grid.blank()
-
-    def pair(label: str, value: Cell | None) -> int:
-        return grid.add([book.text(ws, label, "label"), value], measure=False)
-
-    pair("Overall score", book.number(ws, overall.get("score"), "score_big", missing_style="na_left"))
-    pair("Tier", book.rating(ws, overall.get("tier")))
-    pair("Recommendation", book.text(ws, humanise(overall.get("recommendation")), "value_bold"))
-    pair("Confidence", book.number(ws, overall.get("confidence"), "pct_left", missing_style="na_left"))
-    scored, total = overall.get("scored_checks"), overall.get("total_checks")
-    if scored is not None and total is not None:
-        pair("Checks scored", book.text(ws, f"{scored} of {total}", "value"))
-    gates = [g for g in overall.get("gates") or () if isinstance(g, Mapping)]
-    pair("Gates", book.text(ws, "; ".join(gates_text(book, {"gates": [g]}) for g in gates) or "none",
-                            "alert" if gates else "value"))
-    reasons = [r for r in overall.get("reasons") or () if r not in (None, "")]
-    for idx, reason in enumerate(reasons or ["—"]):
-        grid.add([book.text(ws, "Reasons" if idx == 0 else "", "label"), book.text(ws, reason, "value")],
-                 measure=False)
-    grid.blank()
-    pair("Legal name", book.text(ws, vendor.get("legal_name") or "—", "value"))
-    pair("Headquarters", book.text(ws, vendor.get("headquarters") or "—", "value"))
+    who = [vendor.get("legal_name"), f"headquarters {vendor['headquarters']}" if vendor.get("headquarters") else None,
+           f"vendor id {vendor.get('id')}", f"profile {vendor.get('source_file')}" if vendor.get("source_file") else None,
+           f"assessed as of {book.as_of.isoformat()}"]
     website = vendor.get("website")
-    pair("Website", book.link(ws, website or "—", website, style="nav", plain="value"))
-    pair("Vendor id", book.text(ws, vendor.get("id"), "value"))
-    pair("Profile date", book.date(ws, vendor.get("profile_date")) or book.text(ws, "—", "value"))
-    pair("Assessed as of", book.date(ws, book.as_of.isoformat()))
-    pair("Source file", book.text(ws, vendor.get("source_file") or "—", "value"))
+    site = _URL_SCHEME.sub("", website).rstrip("/") if isinstance(website, str) else ""
+    grid.add([book.text(ws, "  ·  ".join(str(w) for w in who if w), "subtitle"), None, None, None, None,
+              book.link(ws, site, website, style="link", plain="subtitle") if site else None], measure=False)
+
+    # The verdict: why on the left (D), what to do on the right (E).
+    reasons = reason_lines(book.check_titles, vendor, policy)
+    actions = action_lines(book.check_titles, vendor, policy) or ["Nothing further: approve on the usual terms."]
+    row("Verdict", book.rating(ws, overall.get("tier")), book.number(ws, overall.get("score"), "score_big_whole"),
+        text=verdict_label(overall.get("recommendation")), style="verdict",
+        right=book.text(ws, "Conditions" if overall.get("recommendation") == "approve_with_conditions" else "What to do", "label"))
+    for idx in range(max(len(reasons), len(actions))):
+        row("Why" if idx == 0 else None, text=reasons[idx] if idx < len(reasons) else None,
+            right=book.text(ws, actions[idx], "wrap") if idx < len(actions) else None)
+
+    # Facts and area scores on the left, the area chart beside them (E-F).
+    block_first = grid.next_row
+    confidence = num(overall.get("confidence"))
+    shortfall = confidence_shortfall(vendor, policy)
+    scored, total = overall.get("scored_checks"), overall.get("total_checks")
+    row("Confidence", text=(f"{confidence:.0%}" if confidence is not None else "n/a")
+        + (f", {shortfall.split(' is ', 1)[1]}" if shortfall else "")
+        + (f"; {scored} of {total} checks scored" if scored is not None and total is not None else ""),
+        style="warn" if shortfall else "wrap")
+    stale = is_stale(vendor, book.as_of, policy)
+    profile = str(vendor.get("profile_date") or "not given")
+    row("Profile date", text=profile + (f" — stale: older than the policy's {_freshness(policy)} days"
+                                        if stale else ""), style="warn" if stale else "wrap")
     for idx, warning in enumerate(vendor.get("warnings") or ()):
-        grid.add([book.text(ws, "Warnings" if idx == 0 else "", "label"), book.text(ws, warning, "value")],
-                 measure=False)
-    grid.blank()
-    grid.add([book.text(ws, "Area scores", "section")], measure=False)
-    vendor_areas = _m if isinstance(_m := vendor.get("areas"), Mapping) else {}
-    shown_areas = [a for a in areas if a in vendor_areas] or list(AREA_ORDER)
+        row("Warnings" if idx == 0 else None, text=warning, style="warn")
+    vendor_areas = mapping(vendor.get("areas"))
+    shown_areas = [a for a in run.areas if a in vendor_areas] or list(run.areas)
     area_first = grid.next_row
     for area in shown_areas:
-        grid.add([book.text(ws, area_label(area), "label"), book.number(ws, vendor_areas.get(area))],
-                 measure=False)
-    area_last = grid.next_row - 1
-    chart_height = max(6.5, 1.6 + 1.0 * len(shown_areas))
-    # The chart sits to the right of the header block; pad so it ends before the checks.
-    chart_end = block_start + chart_rows(chart_height)
-    grid.blank(max(1, chart_end - grid.next_row + 1))
+        score = num(vendor_areas.get(area))
+        rating = None if score is None else rating_for(score, book.bands)
+        row(None, book.rating(ws, rating), book.number(ws, score, "score"), text=area_label(area), style="label")
+    while grid.next_row - block_first < _CHART_MIN_ROWS:
+        grid.blank()
+    block_last = grid.next_row - 1
 
-    grid.add([book.text(ws, "Checks", "section")], measure=False)
-    check_header = grid.add([book.text(ws, h, "header") for h in _CHECK_HEADERS], measure=False)
+    grid.add([book.text(ws, "Checks, worst first", "section"), None, None,
+              book.text(ws, "What each check found, and why (the arithmetic: Findings sheet)", "label"),
+              book.text(ws, "Its weight and share of the score; → what to do about it", "label")], measure=False)
+    shown = set(actions)  # said once: what the verdict block already asks for is not repeated below
     for check in checks:
-        grid.add(_check_row(book, ws, check))
-    check_last = grid.next_row - 1
+        _check_rows(book, ws, grid, check, shown)
     if not checks:
         grid.add([book.text(ws, "No check ran for this vendor.", "note")], measure=False)
-    grid.blank()
-    grid.add([book.text(ws, "Evidence cited", "section")], measure=False)
-    source_header = grid.add([book.text(ws, h, "header") for h in SOURCE_HEADERS], measure=False)
-    sources = sorted_by_id(vendor.get("sources"))
+    sources = [s for s in sorted_by_id(vendor.get("sources")) if s.get("used_by")]
+    unused = sum(1 for s in sorted_by_id(vendor.get("sources")) if not s.get("used_by"))
+    grid.add([book.text(ws, "Evidence the checks relied on", "section"), None, None,
+              book.text(ws, "A date in red: older than the policy's freshness window (stale). One line a source: "
+                            "'open' follows the full link; the Evidence sheet lists every source whole"
+                            + (f", and the {unused} the profile cites that no check used." if unused else "."),
+                        "note_wrap")], measure=False)
+    source_header = grid.add([book.text(ws, h, "header") for h in _EVIDENCE_HEADERS], measure=False)
     for source in sources:
-        title_c, kind_c, published_c, id_c, stale_c, publisher_c, url_c, used_c = \
-            source_cells(book, ws, source, titles)
-        # In the order of SOURCE_HEADERS: the id in the wider column F, "Stale" fits in D.
-        grid.add([title_c, kind_c, published_c, stale_c, publisher_c, id_c, url_c, used_c])
+        url = source.get("url")
+        used = sorted({area_of.get(str(c), humanise(c)) for c in source.get("used_by") or ()})
+        published = str(source.get("published") or "undated")
+        grid.add([
+            book.text(ws, published, "warn" if source.get("stale") else "wrap"),
+            book.text(ws, _KIND_SHORT.get(str(source.get("kind")), source_kind(source.get("kind"))), "wrap"),
+            # LibreOffice draws a linked cell on one line: the link is a short word, the URL plain text.
+            book.link(ws, "open", url, style="link", plain="na_left") if url else book.text(ws, "", "text"),
+            book.text(ws, _one_line(_evidence_title(source), _COLS[3].max), "wrap"),
+            book.text(ws, _short_url(url, _COLS[4].max) if url else "no URL", "wrap" if url else "na_left"),
+            book.text(ws, ", ".join(used) if len(used) < 2 else f"{used[0]} +{len(used) - 1}", "wrap"),
+        ], measure=False)
     source_last = grid.next_row - 1
     if not sources:
         grid.add([book.text(ws, "The profile cites no sources.", "note")], measure=False)
     grid.flush()
-    book.add_table(ws, f"tbl_Checks_{index}", _CHECK_HEADERS, check_header, check_last)
-    book.add_table(ws, f"tbl_Sources_{index}", SOURCE_HEADERS, source_header, source_last)
-    if check_last > check_header:
-        book.score_bands(ws, f"D{check_header + 1}:D{check_last}")
-    book.score_bands(ws, f"B{area_first}:B{area_last}")
+    book.add_table(ws, f"tbl_Sources_{index}", _EVIDENCE_HEADERS, source_header, source_last)
+    ws.print_title_rows = f"{source_header}:{source_header}"
     scores = [num(vendor_areas.get(a)) for a in shown_areas]
-    chart = score_bar_chart(
-        ws, title="Area scores (0-100, higher is safer)", label_col=1, value_col=2, first_row=area_first,
-        labels=[area_label(a) for a in shown_areas], values=scores,
-        ratings=[None if s is None else rating_for(s, book.bands) for s in scores], series_name="Area score")
-    chart.width, chart.height = 14, chart_height
-    ws.add_chart(chart, f"H{block_start}")
-    ws.print_title_rows = "1:2"
+    if shown_areas:
+        chart = score_bar_chart(
+            ws, title="Area scores (0-100, higher is safer)", label_col=4, value_col=3, first_row=area_first,
+            labels=[area_label(a) for a in shown_areas], values=scores,
+            ratings=[None if s is None else rating_for(s, book.bands) for s in scores], series_name="Area score")
+        ws.add_chart(chart, cell_range_anchor(5, block_first, 6, block_last))
     ws.print_area = f"A1:{grid.last_col_letter}{grid.next_row - 1}"
+
+
+def _check_order(check: Mapping[str, Any]) -> tuple[Any, ...]:
+    """Worst first: rated checks by rating then score, then unscored ones, then by title."""
+    rating = check.get("rating")
+    rank = TIER_ORDER.index(rating) if rating in TIER_ORDER else len(TIER_ORDER)
+    score = num(check.get("score"))
+    return (rank, 101.0 if score is None else score, str(check.get("title") or check.get("id")))
+
+
+def _check_rows(book: Book, ws: Any, grid: Grid, check: Mapping[str, Any], shown: set[str]) -> None:
+    """Two rows: the finding (rating, score, title and summary, weight), then its reasons in plain
+    words (D) beside what to do about it (E)."""
+    status = str(check.get("status") or "")
+    weight, contribution = num(check.get("weight")), num(check.get("weighted_contribution"))
+    confidence = num(check.get("confidence"))
+    facts = [f"weight {weight:g}" if weight is not None else None,
+             f"adds {contribution:.1f} to the score" if contribution is not None else None,
+             f"confidence {confidence:.0%}" if confidence is not None else None,
+             STATUS_LABELS.get(status, humanise(status)) if status != "ok" else None]
+    title = str(check.get("title") or check.get("id") or "")
+    summary = " ".join(str(check.get("summary") or "").split())
+    # A low-risk check's summary says enough here; its reasons are on the Findings sheet. Otherwise
+    # the reasons, one a line, say what the summary would (so the heading is the title alone).
+    low_risk = check.get("rating") == "low" and status == "ok"
+    reasons = [] if low_risk else _capped(plain_rationale(check.get("rationale")), _MAX_REASONS, "reasons")
+    heading = f"{title}: {summary}" if summary and not reasons else title
+    grid.add([None, book.rating(ws, check.get("rating")), book.number(ws, check.get("score"), "score"),
+              book.text(ws, heading, "bold"), book.text(ws, "; ".join(f for f in facts if f), "note_wrap")],
+             measure=False)
+    note = "\n".join(t for t in (override_text(check.get("override")),
+                                 f"Error: {check['error']}" if check.get("error") else "") if t)
+    if note:
+        reasons.append(note)
+    recommendations = _capped([r for r in check.get("recommendations") or () if r not in (None, "", *shown)],
+                              _MAX_ACTIONS, "recommendations")
+    # One reason (D) beside one recommendation (E) a row: short rows, so a page can break between them.
+    style = "warn" if check.get("error") else "wrap"
+    for idx in range(max(len(reasons), len(recommendations))):
+        grid.add([None, None, None,
+                  book.text(ws, f"• {reasons[idx]}", style) if idx < len(reasons) else None,
+                  book.text(ws, f"→ {recommendations[idx]}", "wrap") if idx < len(recommendations) else None],
+                 measure=False)
+
+
+#: Lines of reasons and of recommendations a check shows on its vendor's sheet, so that the sheet
+#: stays a two-page read; the rest is on the Findings sheet (and in the JSON), and the sheet says so.
+_MAX_REASONS = 7
+_MAX_ACTIONS = 3
+
+
+def _evidence_title(source: Mapping[str, Any]) -> str:
+    """The source's title with its publisher."""
+    title = str(source.get("title") or source.get("id") or "")
+    return f"{title} — {source.get('publisher')}" if source.get("publisher") else title
+
+
+def _one_line(text: str, width: float) -> str:
+    """``text`` cut at a word to fit one line of a column ``width`` wide ("…" when cut)."""
+    if wrapped_lines(text, width, False) <= 1:
+        return text
+    words = text[: int(width * 3)].split(" ")  # no line holds more (the narrowest glyph is 0.45 wide)
+    while len(words) > 1 and wrapped_lines(" ".join(words) + "…", width, False) > 1:
+        words.pop()
+    return " ".join(words).rstrip(",;:—- ") + "…"
+
+
+def _short_url(url: str, width: float) -> str:
+    """The URL without its scheme, on one line: whole when it fits, else its host, "/…/" and as
+    much of its end as fits (the link and the Evidence sheet keep it whole)."""
+    shown = _URL_SCHEME.sub("", url)
+    if wrapped_lines(shown, width, False) <= 1:
+        return shown
+    host, _, rest = shown.partition("/")
+    tail = rest[-int(width * 3):]  # no line holds more (the narrowest glyph is 0.45 wide)
+    while tail and wrapped_lines(f"{host}/…/{tail}", width, False) > 1:
+        tail = tail[1:]
+    return f"{host}/…/{tail}" if tail else _one_line(host, width)
+
+
+#: Source kinds in the narrow Kind column.
+_KIND_SHORT = {"self_reported": "Vendor"}
+
+
+def _capped(lines: list[str], limit: int, what: str) -> list[str]:
+    if len(lines) <= limit:
+        return lines
+    return [*lines[: limit - 1], f"… {len(lines) - limit + 1} more {what} on the Findings sheet"]
+
+
+def _bulleted(lines: list[Any]) -> str:
+    return "\n".join(f"• {line}" for line in lines)
+
+
+def _freshness(policy: Mapping[str, Any]) -> str:
+    days = num(policy.get("freshness_days"))
+    return f"{days:g}" if days is not None else "365"

@@ -1,0 +1,86 @@
+"""The examples' scorecard as a reader prints it: LibreOffice's PDF, measured.
+
+Each printed page names its sheet in the footer (``&A``), so pages are counted per sheet;
+``pdftotext -bbox`` gives every word's box. A cell in 8 pt Calibri (Carlito) at 100 % prints
+with a word-box height of about 10.4 pt, so "8 pt or more on paper" is a median word height
+of at least 10.2 on the page (fitting or scaling a sheet shrinks it proportionally).
+
+Skipped, with the reason, when LibreOffice or poppler's pdftotext is not installed
+(``.ci/run`` installs both).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vendordd.cli import cli
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"),
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed"),
+]
+
+#: Median word-box height (pt) of text printed at 8 pt (measured: 10.4 for 8 pt Carlito at 100 %).
+MIN_WORD_HEIGHT = 10.2
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[str, list[float]]:
+    """Sheet name -> the median word height of each of its printed pages (the examples, US policy)."""
+    root = Path(__file__).resolve().parent.parent / "examples"
+    tmp = tmp_path_factory.mktemp("print")
+    out = tmp / "scorecard.xlsx"
+    result = CliRunner().invoke(cli, ["run", str(root / "profiles"), "--policy", str(root / "policy-us-buyer.yaml"),
+                                      "--portfolio", str(root / "portfolio.yaml"), "--as-of", "2026-11-29",
+                                      "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp / 'lo').as_uri()}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp), str(out)], capture_output=True, timeout=240)
+    pdf = tmp / "scorecard.pdf"
+    assert pdf.is_file(), "LibreOffice wrote no PDF"
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                          timeout=120, check=True).stdout
+    pages: dict[str, list[float]] = defaultdict(list)
+    for page in html.split("<page ")[1:]:
+        words = [(float(x0), float(y0), float(y1) - float(y0), text) for x0, y0, _x1, y1, text in _WORD.findall(page)]
+        if not words:
+            continue
+        bottom = max(y for _x, y, _h, _t in words)
+        footer = [t for x, y, _h, t in words if y >= bottom - 1 and x < 200]  # left part: the sheet name
+        body = [h for _x, y, h, _t in words if y < bottom - 5]
+        pages[" ".join(footer)].append(statistics.median(body) if body else 0.0)
+    return dict(pages)
+
+
+def _vendor_sheets(printed: dict[str, list[float]]) -> dict[str, list[float]]:
+    others = {"Summary", "Findings", "Evidence", "Portfolio", "Methodology", "Input errors"}
+    return {name: pages for name, pages in printed.items()
+            if name not in others and not name.startswith(("Portfolio", "Fallbacks", "Changes"))}
+
+
+def test_the_summary_is_one_page_at_8_pt_or_more(printed):
+    assert len(printed["Summary"]) == 1
+    assert printed["Summary"][0] >= MIN_WORD_HEIGHT
+
+
+def test_each_vendor_sheet_is_at_most_two_pages_at_8_pt_or_more(printed):
+    vendors = _vendor_sheets(printed)
+    assert len(vendors) == 10, sorted(printed)
+    for name, pages in vendors.items():
+        assert len(pages) <= 2, (name, len(pages))
+        assert min(pages) >= MIN_WORD_HEIGHT, (name, pages)
+
+
+def test_detail_sheets_print_readably_not_squeezed(printed):
+    for name in ("Findings", "Evidence", "Methodology"):
+        assert min(printed[name]) >= MIN_WORD_HEIGHT, (name, printed[name])
