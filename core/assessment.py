@@ -152,7 +152,7 @@ def assess_vendor(doc: Document, checks: list[RegisteredCheck], policy: Mapping[
         results.append(res)
     plain = cast(list[dict[str, Any]], results)  # scoring reads (and fills) plain dicts
     overall = aggregate(plain, policy)
-    return vendor_entry(profile, doc.name, overall=overall, areas=area_scores(plain),
+    return vendor_entry(profile, doc.name, overall=overall, areas=area_scores(plain, {*overall["missing_checks"], *overall["failed_checks"]}),
                         top_risks=top_risks(plain), checks=results, sources=_sources(profile, results, as_of, policy),
                         warnings=warnings)
 

@@ -28,7 +28,7 @@ or broken evidence never makes a vendor look safer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from .model import RATINGS, rating_for, rating_rank, worst
@@ -246,14 +246,20 @@ def _apply_gates(checks: list[dict[str, Any]], policy: Mapping[str, Any], tier: 
     return tier, gates
 
 
-def area_scores(checks: list[dict[str, Any]]) -> dict[str, float | None]:
-    """Weighted mean score per category (None where no check of it has a score)."""
+def area_scores(checks: list[dict[str, Any]],
+                counted_missing: Collection[str] = ()) -> dict[str, float | None]:
+    """Weighted mean score per category (None where no check of it has a usable score).
+
+    ``counted_missing`` are the ids the aggregation counted as missing (errored, no data,
+    or a favourable finding below the policy's minimum check confidence): their scores are
+    left out here too, so an area never shows a score the verdict did not use.
+    """
     areas: dict[str, list[tuple[float, float]]] = {}
     for res in checks:
         if res["status"] == "skipped":
             continue
         bucket = areas.setdefault(res["category"], [])
-        if res["score"] is not None:
+        if res["score"] is not None and res["id"] not in counted_missing:
             bucket.append((res["weight"], res["score"]))
     out: dict[str, float | None] = {}
     for category in sorted(areas):

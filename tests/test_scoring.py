@@ -255,3 +255,9 @@ def test_a_vendor_headquartered_in_a_restricted_jurisdiction_is_not_approvable(t
     assert far["overall"]["recommendation"] == "reject" and far["overall"]["tier"] == "critical"
     [chat] = data["portfolio"]["concentration"]["workloads"]
     assert chat["fallbacks"] == []  # the only other vendor is one the policy would not approve
+
+
+def test_an_area_never_shows_a_score_the_verdict_counted_as_missing():
+    checks = [_res("a", 97.6, "low", category="compute"), _res("b", 40, "high", category="people")]
+    assert area_scores(checks) == {"compute": 97.6, "people": 40.0}
+    assert area_scores(checks, {"a"}) == {"compute": None, "people": 40.0}
