@@ -53,7 +53,8 @@ def check_title(titles: Mapping[str, str], check_id: Any) -> str:
     return titles.get(str(check_id), humanise(check_id))
 
 
-def gate_causes(titles: Mapping[str, str], overall: Mapping[str, Any], *, deciding_only: bool = False) -> list[str]:
+def gate_causes(titles: Mapping[str, str], overall: Mapping[str, Any], *, deciding_only: bool = False,
+                because: Mapping[str, str] | None = None) -> list[str]:
     """One line per gate cause: per check, the strongest tier its gates raised the vendor to.
 
     ``Raised to at least critical by Geopolitical exposure (rated critical)``,
@@ -71,7 +72,18 @@ def gate_causes(titles: Mapping[str, str], overall: Mapping[str, Any], *, decidi
     if deciding_only:
         ordered = [(c, g) for c, g in ordered if g.get("tier") == overall.get("tier")] or ordered[:1]
     return [f"Raised to at least {gate.get('tier', '?')} by {check_title(titles, check)}"
-            + ("" if deciding_only else f" (rated {gate.get('rating', '?')})") for check, gate in ordered]
+            + ("" if deciding_only else f" (rated {gate.get('rating', '?')})")
+            + (f": {because[check]}" if because and because.get(check) else "") for check, gate in ordered]
+
+
+_RATED_PREFIX = re.compile(r"^(Rated at least \w+|Critical|High|Medium|Low):\s*", re.IGNORECASE)
+
+
+def gate_reasons(vendor: Mapping[str, Any], width: int) -> dict[str, str]:
+    """Per gated check, the cause in its own words (its summary without a 'Rated at least x:' lead),
+    cut to ``width``: 'headquarters CN is in the buyer's restricted jurisdiction CN …'."""
+    return {str(c.get("id")): clip(_RATED_PREFIX.sub("", str(c.get("summary") or "")), width)
+            for c in _checks(vendor) if c.get("summary")}
 
 
 def _rank(rating: Any) -> int:
@@ -138,7 +150,8 @@ def reason_lines(titles: Mapping[str, str], vendor: Mapping[str, Any], policy: M
     the tier, findings cut to one short clause, at most two lines (the strongest).
     """
     overall = overall_of(vendor)
-    lines = list(gate_causes(titles, overall, deciding_only=brief))
+    lines = list(gate_causes(titles, overall, deciding_only=brief,
+                             because=gate_reasons(vendor, 60 if brief else 300)))
     missing = missing_evidence(titles, vendor)
     if missing:
         lines.append("No evidence scored for " + ", ".join(missing))
