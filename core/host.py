@@ -139,6 +139,11 @@ class Host:
     def _load_path(self, path: Path, blocked: set[str]) -> None:
         if path.is_dir():
             files = sorted(p for p in path.glob("*.py") if not p.name.startswith("_"))
+            if not files:
+                hint = (" (it looks like a plugin package: install it with pip install)"
+                        if (path / "pyproject.toml").is_file() or (path / "setup.py").is_file() else "")
+                self._problem(f"plugin path {path}: a folder with no .py plugin file in it{hint}")
+                return
         elif path.is_file() and path.suffix == ".py":
             files = [path]
         else:

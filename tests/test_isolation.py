@@ -247,3 +247,14 @@ def test_a_plugin_file_path_that_is_not_python(workspace):
     assert _warnings(result) == [f"vendordd: warning: plugin path {Path(workspace['root'] / 'notes.txt')}: "
                                  f"not a .py file or a folder of them"]
     _assert_rest_intact(result, data)
+
+
+def test_a_plugin_folder_with_no_python_file_is_named_not_ignored(workspace):
+    package = workspace["root"] / "vendordd-acme"
+    package.mkdir()
+    (package / "pyproject.toml").write_text("[project]\nname = 'vendordd-acme'\n", encoding="utf-8")
+    result, data = _run(workspace, "--plugin", str(package))
+    assert result.exit_code == 0
+    assert _warnings(result) == [f"vendordd: warning: plugin path {package}: a folder with no .py plugin "
+                                 "file in it (it looks like a plugin package: install it with pip install)"]
+    _assert_rest_intact(result, data)
