@@ -6,7 +6,7 @@ applies, and the function that writes it. :func:`sheet_specs` finds them all,
 so a new sheet is one new module (docs/architecture.md, "A new sheet").
 
 Built-in orders (leave gaps for new sheets): Summary 10, Input errors 20,
-Screening 25, vendor sheets 30, Findings 40, Evidence 50, plugin sheets (the
+Screening 25, Engagements 27, vendor sheets 30, Findings 40, Evidence 50, plugin sheets (the
 ``scorecard_sheets`` hook) 60, Portfolio 70, Methodology 90.
 """
 

@@ -1,0 +1,80 @@
+"""Engagements (only when the portfolio declares them): one row per use of a vendor, worst verdict
+first, with its inherent risk, residual verdict, the reason, the conditions and the next review.
+
+The rows come from ``results["engagements"]`` (core/engagements.py,
+docs/methodology/engagements.md); the vendor's own verdict stays on the Summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ...verdicts import VERDICT_ORDER, verdict_label
+from ..book import Book
+from ..layout import Col, Grid
+from ..registry import Run, SheetSpec
+from ..values import humanise
+
+_HEADERS = ["Vendor", "Workload", "Deployment", "Data", "Criticality", "Inherent risk", "Tier", "Verdict",
+            "Why", "Conditions", "Next review", "Overdue"]
+_RISK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def _engagements(run: Run) -> list[Mapping[str, Any]]:
+    return [e for e in run.results.get("engagements") or () if isinstance(e, Mapping)]
+
+
+def write(book: Book, ws: Any, run: Run) -> None:
+    _write_engagements(book, ws, run)
+
+
+SHEET = SheetSpec(key="engagements", order=27, title="Engagements", write=write, header_rows=None,
+                  print_scale=75, applies=lambda run: bool(_engagements(run)))
+
+
+def _order(eng: Mapping[str, Any]) -> tuple[int, int, int, str]:
+    rec = str(eng.get("recommendation"))
+    return (VERDICT_ORDER.index(rec) if rec in VERDICT_ORDER else len(VERDICT_ORDER),
+            0 if eng.get("overdue") else 1, _RISK.get(str(eng.get("inherent_risk")), 9), str(eng.get("vendor")))
+
+
+def _write_engagements(book: Book, ws: Any, run: Run) -> None:
+    names = {str(v.get("id")): str(v.get("name") or v.get("id")) for v in run.vendors}
+    cols = [Col(14, 20), Col(12, 18), Col(12, 16), Col(10, 12), Col(9, 10), Col(9, 10), Col(8, 9), Col(12, 14),
+            Col(30, 44), Col(30, 44), Col(11, 11), Col(8, 8)]
+    grid = Grid(ws, cols)
+    grid.add([book.text(ws, "Engagements: each use of a vendor, judged for that use", "title")], measure=False)
+    grid.add([book.text(ws, "Worst verdict first. Inherent risk comes from criticality and data sensitivity "
+                            "(the policy's matrix); it sets the evidence an approval needs and the review "
+                            "cadence. Checks that do not apply to a deployment are left out of its verdict.",
+                        "subtitle")], measure=False)
+    grid.blank()
+    header = grid.add([book.text(ws, h, "header") for h in _HEADERS], measure=False)
+    for eng in sorted(_engagements(run), key=_order):
+        # the inherent-risk line is in its own columns; the score line says less than the rest
+        reasons = [str(r) for r in eng.get("reasons") or ()
+                   if r and not str(r).startswith(("Inherent risk", "Weighted score"))]
+        conditions = [str(c) for c in eng.get("conditions") or () if c]
+        deployment = humanise(eng.get("deployment"))
+        if eng.get("hosting_provider"):
+            deployment += f" ({eng.get('hosting_provider')})"
+        grid.add([
+            book.text(ws, names.get(str(eng.get("vendor")), eng.get("vendor")), "bold"),
+            book.text(ws, eng.get("workload") or "-", "wrap"),
+            book.text(ws, deployment, "wrap"),
+            book.text(ws, humanise(eng.get("data_sensitivity")), "wrap"),
+            book.text(ws, humanise(eng.get("criticality")), "wrap"),
+            book.rating(ws, eng.get("inherent_risk")),
+            book.rating(ws, eng.get("tier")),
+            book.text(ws, verdict_label(eng.get("recommendation")), "bold"),
+            book.text(ws, "\n".join(f"• {r}" for r in reasons[:3]), "wrap"),
+            book.text(ws, "\n".join(f"• {c}" for c in conditions[:3]) or "-", "wrap"),
+            book.date(ws, eng.get("next_review")),
+            book.text(ws, "Overdue" if eng.get("overdue") else "no", "alert" if eng.get("overdue") else "text"),
+        ])
+    last = grid.next_row - 1
+    grid.flush(freeze=f"B{header + 1}")
+    book.add_table(ws, "tbl_Engagements", _HEADERS, header, last)
+    ws.print_title_rows = f"{header}:{header}"
+    ws.print_area = f"A1:{grid.last_col_letter}{grid.next_row - 1}"
