@@ -63,7 +63,8 @@ def printed(tmp_path_factory) -> dict[str, list[float]]:
 
 
 def _vendor_sheets(printed: dict[str, list[float]]) -> dict[str, list[float]]:
-    others = {"Summary", "Findings", "Evidence", "Portfolio", "Methodology", "Input errors"}
+    others = {"Summary", "Findings", "Evidence", "Portfolio", "Methodology", "Input errors", "Engagements",
+              "Screening"}
     return {name: pages for name, pages in printed.items()
             if name not in others and not name.startswith(("Portfolio", "Fallbacks", "Changes"))}
 
@@ -82,5 +83,5 @@ def test_each_vendor_sheet_is_at_most_two_pages_at_8_pt_or_more(printed):
 
 
 def test_detail_sheets_print_readably_not_squeezed(printed):
-    for name in ("Findings", "Evidence", "Methodology"):
+    for name in ("Findings", "Evidence", "Methodology", "Engagements"):
         assert min(printed[name]) >= MIN_WORD_HEIGHT, (name, printed[name])

@@ -15,9 +15,9 @@ from ..book import Book
 from ..layout import Col, Grid
 from ..registry import Run, SheetSpec
 from ..values import humanise
+from ..wording import clip
 
-_HEADERS = ["Vendor", "Workload", "Deployment", "Data", "Criticality", "Inherent risk", "Tier", "Verdict",
-            "Why", "Conditions", "Next review", "Overdue"]
+_HEADERS = ["Vendor", "Use", "Inherent risk", "Tier", "Verdict", "Why", "Conditions", "Next review"]
 _RISK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
@@ -41,8 +41,7 @@ def _order(eng: Mapping[str, Any]) -> tuple[int, int, int, str]:
 
 def _write_engagements(book: Book, ws: Any, run: Run) -> None:
     names = {str(v.get("id")): str(v.get("name") or v.get("id")) for v in run.vendors}
-    cols = [Col(14, 20), Col(12, 18), Col(12, 16), Col(10, 12), Col(9, 10), Col(9, 10), Col(8, 9), Col(12, 14),
-            Col(30, 44), Col(30, 44), Col(11, 11), Col(8, 8)]
+    cols = [Col(13, 14), Col(17, 17), Col(8, 8), Col(8, 8), Col(10, 10), Col(24, 24), Col(24, 24), Col(10, 10)]
     grid = Grid(ws, cols)
     grid.add([book.text(ws, "Engagements: each use of a vendor, judged for that use", "title")], measure=False)
     grid.add([book.text(ws, "Worst verdict first. Inherent risk comes from criticality and data sensitivity "
@@ -59,19 +58,19 @@ def _write_engagements(book: Book, ws: Any, run: Run) -> None:
         deployment = humanise(eng.get("deployment"))
         if eng.get("hosting_provider"):
             deployment += f" ({eng.get('hosting_provider')})"
+        use = "\n".join(x for x in (str(eng.get("workload") or ""), deployment,
+                                      f"{humanise(eng.get('data_sensitivity'))} data",
+                                      f"{humanise(eng.get('criticality'))} criticality") if x)
+        review = str(eng.get("next_review") or "-") + ("\nOVERDUE" if eng.get("overdue") else "")
         grid.add([
             book.text(ws, names.get(str(eng.get("vendor")), eng.get("vendor")), "bold"),
-            book.text(ws, eng.get("workload") or "-", "wrap"),
-            book.text(ws, deployment, "wrap"),
-            book.text(ws, humanise(eng.get("data_sensitivity")), "wrap"),
-            book.text(ws, humanise(eng.get("criticality")), "wrap"),
+            book.text(ws, use, "wrap"),
             book.rating(ws, eng.get("inherent_risk")),
             book.rating(ws, eng.get("tier")),
             book.text(ws, verdict_label(eng.get("recommendation")), "bold"),
-            book.text(ws, "\n".join(f"• {r}" for r in reasons[:3]), "wrap"),
-            book.text(ws, "\n".join(f"• {c}" for c in conditions[:3]) or "-", "wrap"),
-            book.date(ws, eng.get("next_review")),
-            book.text(ws, "Overdue" if eng.get("overdue") else "no", "alert" if eng.get("overdue") else "text"),
+            book.text(ws, "\n".join(f"• {clip(r, 150)}" for r in reasons[:2]), "wrap"),
+            book.text(ws, "\n".join(f"• {clip(c, 150)}" for c in conditions[:2]) or "-", "wrap"),
+            book.text(ws, review, "alert" if eng.get("overdue") else "wrap"),
         ])
     last = grid.next_row - 1
     grid.flush(freeze=f"B{header + 1}")
