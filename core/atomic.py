@@ -71,7 +71,7 @@ def _umask() -> int:
     return mask
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make the rename durable where the platform allows (not on Windows)."""
     if os.name != "posix":
         return
@@ -121,7 +121,7 @@ def atomic_write(path: os.PathLike | str, write_fn: Callable[[IO[bytes]], object
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
 def atomic_write_text(path: os.PathLike | str, text: str,

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .atomic import ProtectedPathError, check_not_protected, is_same_path, new_file_mode
+from .atomic import ProtectedPathError, check_not_protected, fsync_dir, is_same_path, new_file_mode
 from .lifecycle import sweep_stale
 
 #: The JSON text is handed to the file in pieces of about this many characters.
@@ -194,10 +194,9 @@ def _commit(staged: Sequence[tuple[Path, Path]]) -> None:
     replaced: list[Path] = []
     try:
         for temp, target in staged:
-            mode = _mode_of(target)
-            # mkstemp makes 0600 files: a new output gets what open() would give it (0666 - umask)
-            os.chmod(temp, mode if mode is not None else new_file_mode(target))
-            if mode is not None:
+            # the old file's permissions, or (mkstemp makes 0600 files) what open() would give (0666 - umask)
+            os.chmod(temp, new_file_mode(target))
+            if _mode_of(target) is not None:
                 backup = temp.with_name(temp.name + ".old")
                 with contextlib.suppress(OSError):  # no hard links here: no way back, but go on
                     os.link(target, backup)
@@ -221,7 +220,7 @@ def _commit(staged: Sequence[tuple[Path, Path]]) -> None:
             with contextlib.suppress(OSError):
                 backup.unlink()
     for folder in {target.absolute().parent for _, target in staged}:
-        _fsync_dir(folder)
+        fsync_dir(folder)
 
 
 def _mode_of(target: Path) -> int | None:
@@ -231,17 +230,6 @@ def _mode_of(target: Path) -> int | None:
     except OSError:
         return None
     return stat.S_IMODE(st.st_mode) if stat.S_ISREG(st.st_mode) else None
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # --------------------------------------------------------------------------- locks

@@ -35,8 +35,8 @@ class CheckOutcome(TypedDict):
     traceback: NotRequired[list[str]]
 
 
-class CheckResult(TypedDict):
-    """One check's entry in a vendor's ``checks`` list."""
+class CheckResult(CheckOutcome):
+    """One check's entry in a vendor's ``checks`` list: its outcome, who ran it, how it counts."""
 
     id: str
     title: str
@@ -44,18 +44,6 @@ class CheckResult(TypedDict):
     version: str
     plugin: str
     weight: float
-    status: str
-    score: float | None
-    rating: str | None
-    confidence: float
-    summary: str
-    rationale: list[str]
-    metrics: dict[str, Any]
-    sources: list[str]
-    recommendations: list[str]
-    facts: dict[str, Any]
-    error: str | None
-    traceback: NotRequired[list[str]]
     override: dict[str, Any] | None
     weighted_contribution: NotRequired[float | None]
 

@@ -340,7 +340,7 @@ def rationale_lines(m: Measures, d: Mapping[str, float], final: Mapping[str, flo
     if partial:
         extra.append("Partial dates read conservatively (a departure counts when its interval overlaps "
                      "the window, at its latest possible day): " + "; ".join(partial) + ".")
-    unconfirmed = [p for p in [*m.departed, *(q for q, _ in m.faded)] if p.certainty != "confirmed"]
+    unconfirmed = _unconfirmed(m)
     if unconfirmed:
         extra.append("Not confirmed, counted in full (for risk, a reported departure counts until it is "
                      "disproved): " + "; ".join(f"{p.name} ({p.certainty})" for p in unconfirmed) + ".")
@@ -491,6 +491,11 @@ def _summary(m: Measures, window_months: int, score: float) -> str:
     return text[0].upper() + text[1:] + f" (score {_fmt(score)})."
 
 
+def _unconfirmed(m: Measures) -> list[Person]:
+    """Counted departures (in the window or fading) whose fact is reported or unconfirmed."""
+    return [p for p in [*m.departed, *(q for q, _ in m.faded)] if p.certainty != "confirmed"]
+
+
 def _recommendations(m: Measures, d_tenure: float, conf: float) -> list[str]:
     out: list[str] = []
     if m.orphans:
@@ -501,7 +506,7 @@ def _recommendations(m: Measures, d_tenure: float, conf: float) -> list[str]:
                    "provider for this workload (NIST AI RMF GOVERN 6.2) and re-assess in 3 months.")
     elif m.departed:
         out.append("Ask the vendor how the departed leaders' responsibilities were handed over.")
-    unconfirmed = [p.name for p in [*m.departed, *(q for q, _ in m.faded)] if p.certainty != "confirmed"]
+    unconfirmed = [p.name for p in _unconfirmed(m)]
     if unconfirmed:
         out.append(f"Confirm with the vendor whether {_and(unconfirmed)} left: the departure is reported, "
                    "not confirmed, and counts in full until it is disproved.")
