@@ -82,10 +82,11 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
                         for w in dangling)
         dangling = []
     results = run.results(assessed, problems, job)
-    results["portfolio"] = run.host.analyse_portfolio(results, run.portfolio, run.policy)
     if run.portfolio and run.portfolio.get("engagements"):
-        from .engagements import assess_engagements
-        results["engagements"] = assess_engagements(results, run.portfolio, run.policy)
+        # before the portfolio hooks, so that they see each engaged vendor's verdict in use
+        from .engagements import apply_engagements
+        apply_engagements(cast(dict[str, Any], results), run.portfolio, run.policy)
+    results["portfolio"] = run.host.analyse_portfolio(results, run.portfolio, run.policy)
     failures = check_failures(assessed)
     results["warnings"] = [*run.host.problems, *run.screening_warnings, *dangling, *(f["line"] for f in failures),
                            *(f"{r.vendor_id}: {w}" for r in assessed for w in r.warnings)]
