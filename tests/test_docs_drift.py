@@ -118,3 +118,19 @@ def test_the_plugin_docs_name_the_built_in_sheets_before_the_plugins_in_order():
     listed = text.split("the built-in sheets are, in order: ", 1)[1].split(")", 1)[0].split(", ")
     before = [spec.title or f"the {spec.key} sheets" for spec in sheet_specs() if not spec.after_plugins]
     assert listed == before
+
+
+def test_the_methodology_sheet_checks_table_has_the_documented_columns():
+    from vendordd.testing import minimal_profile, run_assessment
+
+    text = " ".join(_read("docs/methodology.md").split())
+    said = text.split("Checks table has one row per check, with the columns: ", 1)[1].split(".", 1)[0]
+    columns = [c.strip() for c in said.split(",")]
+    book = run_assessment([minimal_profile("a")]).workbook
+    rows = [list(r) for r in book["Methodology"].iter_rows(values_only=True)]
+    header = rows[next(i for i, r in enumerate(rows) if r[0] == "Checks") + 1]
+    assert [c for c in header if c] == columns
+    lead = next(r for r in rows if str(r[0]).endswith("(leadership_turnover)"))
+    assert "Reads: /leadership/key_people" in lead[1] and "Settings:" in lead[1]  # needs and settings
+    from vendordd.plugins import leadership_turnover
+    assert " ".join(leadership_turnover.CHECK.doc.split())[:60] in lead[1]  # doc
