@@ -326,8 +326,28 @@ def new_plugin(name: str, dest: str) -> None:
     shown = str(root) if root.is_absolute() else f"./{root}"
     click.echo(f"wrote {shown}\n"
                f'next:  pip install -e "{shown}[test]"\n'
-               f"       cd {shown} && pytest\n"
+               f"       cd {shown} && python -m pytest\n"
                f"       vendordd checks      # lists {name}")
+
+
+@cli.command()
+@click.argument("dest", type=click.Path(file_okay=False), default="examples", required=False)
+def examples(dest: str) -> None:
+    """Copy the example profiles, buyer policies and portfolio into DEST [default: ./examples]."""
+    from pathlib import Path
+
+    from .bundled_examples import copy_examples
+
+    try:
+        written = copy_examples(Path(dest))
+    except (FileExistsError, FileNotFoundError) as exc:
+        raise Fail(str(exc)) from None
+    except OSError as exc:
+        raise Fail(f"{dest}: cannot write the examples: {exc.strerror or exc}") from None
+    profiles = sum(1 for p in written if p.parent.name == "profiles")
+    click.echo(f"wrote {len(written)} files to {dest}: {profiles} profiles, 2 buyer policies, a portfolio\n"
+               f"next:  vendordd run {dest}/profiles --policy {dest}/policy-us-buyer.yaml "
+               f"--portfolio {dest}/portfolio.yaml --as-of 2026-11-29 -o scorecard.xlsx")
 
 
 @cli.command()

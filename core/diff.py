@@ -109,12 +109,15 @@ def vendor_change(old: Mapping[str, Any] | None, new: Mapping[str, Any], step: f
 
     With ``policy_changed`` (the buyer's policy differs from the baseline's), facts judged
     against the policy are left out of the fact comparison: the policy change is reported once.
+    The verdicts compared are the vendor's alone (``unconditioned`` when a portfolio's
+    engagements judged it for its uses, docs/methodology/engagements.md), so that a change of
+    portfolio is not reported as a change of the vendor.
     """
     drop = _BUYER_KEYS | _JUDGED_KEYS if policy_changed else _BUYER_KEYS
     if old is None:
         return {"status": "new", "score_delta": None, "tier_before": None, "got_worse": False,
                 "checks": [], "summary": "Not in the baseline."}
-    o, n = old["overall"], new["overall"]
+    o, n = old.get("unconditioned") or old["overall"], new.get("unconditioned") or new["overall"]
     delta = _delta(o.get("score"), n.get("score"))
     rec_before, rec_after = o.get("recommendation"), n.get("recommendation")
     rec_worse = bool(rec_before and rec_after

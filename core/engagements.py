@@ -15,7 +15,11 @@ defaults below):
 - the residual verdict: the vendor's check results re-aggregated
   (core/scoring.py) with those weights and that minimum confidence;
 - ``next_review`` = as-of date + cadence; ``overdue`` when the profile date is
-  older than the cadence allows.
+  older than the cadence allows;
+- the vendor's verdict in use (:func:`apply_engagements`): a vendor with
+  engagements takes the verdict of its worst engagement as its ``overall``;
+  the verdict of the vendor alone (every check at its policy weight) stays in
+  the entry as ``unconditioned``. A vendor without engagements is unchanged.
 """
 
 from __future__ import annotations
@@ -27,8 +31,9 @@ from typing import Any
 
 from . import dates
 from .evidence import months_before
-from .model import rating_rank
+from .model import RATINGS, rating_rank
 from .scoring import aggregate
+from .verdicts import VERDICT_ORDER
 
 DEFAULT_ENGAGEMENT_POLICY: dict[str, Any] = {
     "inherent_risk": {
@@ -70,6 +75,12 @@ def _months_after(day: dt.date, months: int) -> dt.date:
 def assess_engagement(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None,
                       policy: Mapping[str, Any], as_of: dt.date) -> dict[str, Any]:
     """The ``engagements[]`` entry for one engagement (``vendor``: its results entry, or None)."""
+    return _assess(eng, vendor, policy, as_of)[0]
+
+
+def _assess(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None, policy: Mapping[str, Any],
+            as_of: dt.date) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The engagement's entry and its whole ``overall`` block (None without a vendor entry)."""
     rules = engagement_policy(policy)
     crit, sens = eng.get("criticality", "medium"), eng.get("data_sensitivity", "internal")
     inherent = (rules["inherent_risk"].get(crit) or {}).get(sens, "high")
@@ -88,7 +99,7 @@ def assess_engagement(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None,
     if vendor is None:
         out["reasons"] = [f"Vendor {eng.get('vendor')!r} has no assessed profile in this run."]
         out["conditions"] = ["Assess the vendor before relying on it."]
-        return out
+        return out, None
     profile_day = dates.earliest_day(vendor.get("profile_date"))
     if profile_day is not None and profile_day < months_before(as_of, months):
         out["overdue"] = True
@@ -118,17 +129,102 @@ def assess_engagement(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None,
         out["conditions"].insert(0, f"Refresh the vendor profile (dated {vendor.get('profile_date')}): "
                                     f"the {months}-month review is overdue.")
     out["reasons"] = reasons + list(overall["reasons"])
-    return out
+    return out, overall
 
 
 def assess_engagements(results: Mapping[str, Any], portfolio: Mapping[str, Any],
                        policy: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every engagement of the portfolio, riskiest first."""
+    return [entry for entry, _overall in _assess_all(results, portfolio, policy)]
+
+
+def _assess_all(results: Mapping[str, Any], portfolio: Mapping[str, Any],
+                policy: Mapping[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
     as_of = dt.date.fromisoformat(str(results.get("as_of") or policy.get("as_of")))
-    vendors = {v["id"]: v for v in results.get("vendors", [])}
-    out = [assess_engagement(e, vendors.get(e.get("vendor")), policy, as_of)
-           for e in portfolio.get("engagements") or ()]
-    order = ("approve", "approve_with_conditions", "needs_evidence", "escalate", "reject")
-    out.sort(key=lambda e: (-order.index(e["recommendation"]) if e["recommendation"] in order else 0,
-                            -rating_rank(e["inherent_risk"]), str(e["vendor"]), str(e["workload"])))
+    wanted = {e.get("vendor") for e in portfolio.get("engagements") or ()}
+    # Only the engaged vendors: results["vendors"] may be a VendorStore that decodes each entry when read.
+    vendors = {v["id"]: v for v in results.get("vendors", []) if v["id"] in wanted}
+    out = [_assess(e, vendors.get(e.get("vendor")), policy, as_of) for e in portfolio.get("engagements") or ()]
+    out.sort(key=lambda pair: (tuple(-k for k in severity(pair[0])), str(pair[0]["vendor"]),
+                               str(pair[0]["workload"])))
     return out
+
+
+def severity(entry: Mapping[str, Any]) -> tuple[int, int, int, float]:
+    """Sort key of an engagement (or an ``overall`` block), larger is worse: the verdict, then
+    the tier (none counts as the worst), then the inherent risk, then the lower score."""
+    rec = entry.get("recommendation")
+    verdict = len(VERDICT_ORDER) - VERDICT_ORDER.index(rec) if rec in VERDICT_ORDER else len(VERDICT_ORDER) + 1
+    tier = entry.get("tier")
+    inherent = entry.get("inherent_risk")
+    score = entry.get("score")
+    return (verdict, rating_rank(tier) if tier else len(RATINGS),
+            rating_rank(inherent) if inherent in RATINGS else 0, -(score if score is not None else -1.0))
+
+
+def apply_engagements(results: dict[str, Any], portfolio: Mapping[str, Any],
+                      policy: Mapping[str, Any]) -> None:
+    """Set ``results["engagements"]`` and judge each engaged vendor for its uses.
+
+    A vendor with at least one engagement gets, as its ``overall``, the
+    ``overall`` of its worst engagement (:func:`severity`), with a first
+    reason naming that use, ``basis`` "engagements", ``worst_engagement``
+    (the use), ``engagements`` (how many) and ``overdue`` (any of them). Its
+    former ``overall``, the vendor judged alone, becomes ``unconditioned``.
+    The checks' ``weighted_contribution`` stay those of the vendor alone.
+    """
+    pairs = _assess_all(results, portfolio, policy)
+    results["engagements"] = [entry for entry, _overall in pairs]
+    by_vendor: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    for entry, overall in pairs:
+        if overall is not None:
+            by_vendor.setdefault(str(entry["vendor"]), []).append((entry, overall))
+    if not by_vendor:
+        return
+    vendors = results["vendors"]
+    if isinstance(vendors, list):
+        for idx, vendor in enumerate(vendors):
+            if vendor["id"] in by_vendor:
+                vendors[idx] = judged_in_use(vendor, by_vendor[vendor["id"]])
+    else:  # a VendorStore: re-pack only the engaged vendors' entries
+        vendors.replace({vid: judged_in_use(vendors.get(vid), found) for vid, found in by_vendor.items()})
+
+
+def judged_in_use(vendor: Mapping[str, Any],
+                  engaged: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """A copy of the vendor's entry with the verdict of its worst engagement (see
+    :func:`apply_engagements`); ``engaged``: (engagement entry, its overall) pairs, riskiest first."""
+    entry, worst = max(engaged, key=lambda pair: severity(pair[0]))
+    alone = vendor["overall"]
+    overall = copy.deepcopy(worst)
+    use = use_label(entry)
+    lead = (f"Judged for its riskiest use of {len(engaged)} in the portfolio: {use}. The vendor alone "
+            f"(every check at its policy weight): {str(alone.get('recommendation')).replace('_', ' ')}, "
+            f"tier {alone.get('tier') or 'none'}.")
+    overall["reasons"] = [lead, *entry["reasons"]]
+    conditions = list(entry["conditions"])
+    overdue = [e for e, _overall in engaged if e["overdue"]]
+    if overdue and not entry["overdue"]:
+        first = overdue[0]
+        conditions.insert(0, f"Refresh the vendor profile (dated {vendor.get('profile_date')}): the "
+                             f"{first['review_months']}-month review of {use_label(first)} is overdue.")
+    overall["conditions"] = conditions
+    overall.update(basis="engagements", engagements=len(engaged), overdue=bool(overdue),
+                   worst_engagement={k: entry.get(k) for k in (
+                       "workload", "deployment", "hosting_provider", "data_sensitivity", "criticality",
+                       "inherent_risk", "overdue")})
+    return {**vendor, "overall": overall, "unconditioned": alone}
+
+
+def use_label(entry: Mapping[str, Any]) -> str:
+    """"code-assistant (self-hosted weights, internal data, medium criticality)"."""
+    deployment = DEPLOYMENT_WORDS.get(str(entry.get("deployment")), str(entry.get("deployment")).replace("_", " "))
+    if entry.get("hosting_provider"):
+        deployment += f" on {entry['hosting_provider']}"
+    what = f"{deployment}, {entry.get('data_sensitivity')} data, {entry.get('criticality')} criticality"
+    return f"{entry['workload']} ({what})" if entry.get("workload") else what
+
+
+#: Deployments in words.
+DEPLOYMENT_WORDS = {"hosted_api": "hosted API", "cloud_marketplace": "cloud marketplace",
+                    "self_hosted_weights": "self-hosted weights"}

@@ -7,6 +7,7 @@ defined in core/dates.py (docs/methodology.md, "Dates").
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -22,6 +23,9 @@ SOURCE_KIND_WEIGHT: Mapping[str, float] = {
 }
 UNSOURCED_WEIGHT = 0.3
 
+__all__ = ["SOURCE_KIND_WEIGHT", "UNSOURCED_WEIGHT", "add_months", "clamp", "confidence", "is_stale",
+           "months_before", "parse_date", "source_strength", "within_months", "years_between"]
+
 
 def parse_date(value: Any) -> dt.date | None:
     """The first day of a profile date (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``) or a date.
@@ -34,27 +38,38 @@ def parse_date(value: Any) -> dt.date | None:
     return dates.earliest_day(value)
 
 
-def days_between(earlier: dt.date, later: dt.date) -> int:
-    """Whole days from ``earlier`` to ``later`` (negative when reversed)."""
-    return (later - earlier).days
-
-
 def years_between(earlier: dt.date, later: dt.date) -> float:
     """Years (365.25 days) from ``earlier`` to ``later``."""
     return (later - earlier).days / 365.25
 
 
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months earlier (clamped to month end)."""
-    total = day.year * 12 + (day.month - 1) - months
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (earlier when negative), clamped to month end.
+
+    ``add_months(date(2026, 1, 31), 1)`` is 2026-02-28; ``add_months(date(2024, 3, 31), -1)``
+    is 2024-02-29. ``day`` is a day: resolve a partial profile date first (:func:`parse_date`,
+    or :mod:`vendordd.dates` for the reading a question needs), or use :func:`within_months`.
+    """
+    total = day.year * 12 + (day.month - 1) + months
     year, month = divmod(total, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (clamped to month end): ``add_months(day, -months)``."""
+    return add_months(day, -months)
+
+
+def within_months(value: Any, as_of: dt.date, months: int) -> bool:
+    """True when the profile date ``value`` may fall in the ``months`` calendar months up to ``as_of``.
+
+    The window is ``months_before(as_of, months)`` to ``as_of``, both days
+    included. A partial date counts when any of its days is in the window
+    (core/dates.py: "did it happen inside a window" is read conservatively
+    for risk): ``"2025-11"`` is within 12 months of 2026-11-29 although
+    1 November 2025 is not. None or a malformed date is never within.
+    """
+    return dates.overlaps(value, months_before(as_of, months), as_of)
 
 
 def is_stale(fact_date: dt.date | None, as_of: dt.date, freshness_days: int) -> bool:

@@ -73,6 +73,23 @@ def scorecard_sheets(workbook: Any, results: Mapping[str, Any],
 
 
 @hookspec
+def vendor_sheet_section(vendor: Mapping[str, Any], results: Mapping[str, Any],
+                         policy: Mapping[str, Any]) -> Any:
+    """Add a section to one vendor's own sheet of the Excel scorecard.
+
+    Called once per vendor that gets a sheet, while the workbook is written
+    (after ``analyse_portfolio``). ``vendor`` is that vendor's results entry,
+    ``results`` the results document, ``policy`` the effective policy.
+    Return a :class:`vendordd.sections.VendorSection` (a title, an optional
+    note, rows of :class:`vendordd.sections.SectionRow`) or None for no
+    section. vendordd lays it out in the sheet's own columns after the
+    checks, caps it so the sheet still prints on two pages, and makes all
+    its text safe. A section that raises or is malformed is left out whole
+    and reported once per plugin. Return value: the section, or None.
+    """
+
+
+@hookspec
 def register_collectors(register: Callable[..., None]) -> None:
     """Register sources that ``vendordd collect`` can gather profile facts from.
 

@@ -103,6 +103,8 @@ class Host:
         self.trace = bool(os.environ.get("VENDORDD_TRACE_HOOKS")) if trace is None else trace
         self._checks: dict[str, RegisteredCheck] | None = None
         self._schemas: dict[str, tuple[Mapping[str, Any], str]] | None = None
+        #: vendor_sheet_section failures per plugin, reported once (report_section_failures)
+        self._section_failures: dict[str, dict[str, Any]] = {}
 
     # -- loading ---------------------------------------------------------------
 
@@ -370,6 +372,60 @@ class Host:
             ok, _ = self._call_one("scorecard_sheets", impl, kwargs)
             if not ok:
                 writer.discard([ws for ws in workbook.worksheets if ws not in before])
+
+    def vendor_sections(self, vendor: Mapping[str, Any], results: Mapping[str, Any],
+                        policy: Mapping[str, Any]) -> list[tuple[str, Any]]:
+        """``vendor_sheet_section``: each plugin's section for this vendor, ``(plugin name, VendorSection)``.
+
+        An implementation that raises or returns a malformed section gives no
+        section for this vendor; its failures are counted per plugin and
+        become one problem each in :meth:`report_section_failures` (under
+        ``strict``, the first one raises :class:`PluginError` at once).
+        """
+        from .sections import section_problems
+
+        out: list[tuple[str, Any]] = []
+        kwargs = {"vendor": vendor, "results": results, "policy": policy}
+        for impl in self._impls("vendor_sheet_section"):
+            name = impl.plugin_name
+            if self.trace:
+                sys.stderr.write(f"vendordd trace: vendor_sheet_section -> {name}\n")
+            try:
+                section = impl.function(*[kwargs[a] for a in impl.argnames])
+                problems = [] if section is None else section_problems(section)
+                error = "; ".join(problems) if problems else None
+            except Exception as exc:  # isolation is the point
+                error = _one_line(exc)
+                if name not in self._section_failures:
+                    self.tracebacks.append(traceback.format_exc())
+            if error is None:
+                if section is not None:
+                    out.append((name, section))
+                continue
+            if self.strict:
+                raise PluginError(f"plugin {name!r} failed in vendor_sheet_section for vendor "
+                                  f"{vendor.get('id')!r}: {error}")
+            failure = self._section_failures.setdefault(name, {"vendors": [], "error": error})
+            failure["vendors"].append(vendor.get("id"))
+        return out
+
+    def report_section_failures(self) -> list[str]:
+        """One problem per plugin whose ``vendor_sheet_section`` failed, with a count; those lines.
+
+        Called once the vendor sheets are written; the failures are then cleared.
+        """
+        lines = []
+        for name in sorted(self._section_failures):
+            failure = self._section_failures[name]
+            vendors = failure["vendors"]
+            who = (f"vendor {vendors[0]!r}" if len(vendors) == 1
+                   else f"{len(vendors)} vendors (first {vendors[0]!r})")
+            lines.append(f"plugin {name!r} failed in vendor_sheet_section for {who}: {failure['error']}; "
+                         f"its section is left out")
+        self._section_failures.clear()
+        for line in lines:
+            self._problem(line)
+        return lines
 
     def info(self) -> list[PluginInfo]:
         """Every plugin the host saw, loaded or not, sorted by origin then name."""

@@ -82,10 +82,11 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
                         for w in dangling)
         dangling = []
     results = run.results(assessed, problems, job)
-    results["portfolio"] = run.host.analyse_portfolio(results, run.portfolio, run.policy)
     if run.portfolio and run.portfolio.get("engagements"):
-        from .engagements import assess_engagements
-        results["engagements"] = assess_engagements(results, run.portfolio, run.policy)
+        # before the portfolio hooks, so that they see each engaged vendor's verdict in use
+        from .engagements import apply_engagements
+        apply_engagements(cast(dict[str, Any], results), run.portfolio, run.policy)
+    results["portfolio"] = run.host.analyse_portfolio(results, run.portfolio, run.policy)
     failures = check_failures(assessed)
     results["warnings"] = [*run.host.problems, *run.screening_warnings, *dangling, *(f["line"] for f in failures),
                            *(f"{r.vendor_id}: {w}" for r in assessed for w in r.warnings)]
@@ -98,23 +99,28 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
 
 
 def write(outcome: Outcome, outputs: Outputs) -> None:
-    """The output step: the workbook (with the plugins' sheets) and the JSON, as one unit.
+    """The output step: the workbook (with the plugins' sheets and sections) and the JSON, as one unit.
 
-    A warning raised while the plugins' sheets are written joins the
-    results' warnings (so the Methodology sheet and the JSON hold it) and
-    ``outcome.warnings``.
+    A warning raised while the plugins' vendor-sheet sections or sheets are
+    written joins the results' warnings (so the Methodology sheet and the
+    JSON hold it) and ``outcome.warnings``.
     """
     host, results = outcome.host, outcome.results
+    seen = len(host.problems) if host is not None else 0
+
+    def sections(vendor: Mapping[str, Any]) -> list[tuple[str, Any]]:
+        return host.vendor_sections(vendor, results, outcome.policy) if host is not None else []
 
     def sheets(workbook: Any, writer: Any) -> None:
         if host is None:
             return
-        seen = len(host.problems)
+        host.report_section_failures()  # the vendor sheets, and so their sections, are written by now
         host.scorecard_sheets(workbook, results, outcome.policy, writer)
         results["warnings"].extend(host.problems[seen:])
         outcome.warnings.extend(host.problems[seen:])
 
-    write_outputs(cast(dict[str, Any], results), outputs, sheets=sheets, protected=outcome.input_paths)
+    write_outputs(cast(dict[str, Any], results), outputs, sheets=sheets, protected=outcome.input_paths,
+                  sections=sections)
 
 
 @dataclass

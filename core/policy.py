@@ -129,11 +129,6 @@ def as_of_date(cli_value: str | None, policy: Mapping[str, Any], today: dt.date)
     return today
 
 
-def check_setting(policy: Mapping[str, Any], check_id: str, key: str, default: Any) -> Any:
-    """``policy.checks.<id>.<key>`` or ``default``."""
-    return (policy.get("checks") or {}).get(check_id, {}).get(key, default)
-
-
 def unknown_references(policy: Mapping[str, Any], check_ids: Iterable[str],
                        vendor_ids: Iterable[str]) -> list[str]:
     """Warnings for overrides and screening clearances naming a vendor or check that does not exist.

@@ -33,13 +33,6 @@ from typing import Any
 
 from .model import RATINGS, rating_for, rating_rank, worst
 
-RECOMMENDATION_TEXT = {
-    "approve": "Approve",
-    "approve_with_conditions": "Approve with conditions",
-    "needs_evidence": "Needs evidence",
-    "escalate": "Escalate",
-    "reject": "Reject",
-}
 #: Recommendations from the most to the least favourable (core/diff.py compares by it).
 RECOMMENDATION_ORDER = ("approve", "approve_with_conditions", "needs_evidence", "escalate", "reject")
 APPROVALS = ("approve", "approve_with_conditions")

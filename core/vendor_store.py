@@ -71,3 +71,13 @@ class VendorStore(Sequence):
 
     def __repr__(self) -> str:
         return f"<VendorStore of {len(self)} vendors>"
+
+    def get(self, vendor_id: str) -> dict[str, Any]:
+        """The entry of that vendor id (KeyError when absent)."""
+        return unpack(self._blobs[self._ids.index(vendor_id)])
+
+    def replace(self, entries: Mapping[str, Mapping[str, Any]]) -> None:
+        """Put new entries in place of those with these vendor ids (the order stays)."""
+        for idx, vendor_id in enumerate(self._ids):
+            if vendor_id in entries:
+                self._blobs[idx] = pack(entries[vendor_id])

@@ -11,10 +11,10 @@ notes/excel-scorecards.md):
 * text longer than 32,767 UTF-16 code units is silently cut by code points,
   so emoji-heavy text can still overflow the cell.
 
-:func:`safe_text` cleans and caps text, :func:`text_cell` builds a cell that
-is always of string type (with Excel's quote prefix when an edit would turn it
-into a formula), and :func:`safe_url` decides whether a URL may become a
-clickable link.
+:func:`safe_text` cleans and caps text, :func:`needs_quote_prefix` says when a
+string cell needs Excel's quote prefix (an edit would turn it into a formula;
+the scorecard's cells are made by ``vendordd.scorecard.openpyxl_internals.put_text``),
+and :func:`safe_url` decides whether a URL may become a clickable link.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
-from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.cell.cell import ERROR_CODES
 
 #: Excel's limit on the text in one cell, in UTF-16 code units.
 CELL_TEXT_LIMIT = 32767
@@ -86,7 +86,7 @@ def safe_text(value: Any, limit: int = CELL_TEXT_LIMIT) -> str:
     become line feeds. Text longer than ``limit`` code units is cut and ends
     with a visible marker ``"… [cut: N characters]"`` (N counts the characters
     removed), the whole fitting within ``limit``. The result is plain text:
-    whether it is *written* as text is :func:`text_cell`'s job.
+    whether it is *written* as text is the cell maker's job (``openpyxl_internals.put_text``).
     """
     if value is None:
         return ""
@@ -112,27 +112,6 @@ def safe_text(value: Any, limit: int = CELL_TEXT_LIMIT) -> str:
 def needs_quote_prefix(text: str) -> bool:
     """True when an edit of a cell holding ``text`` would turn it into a formula or error."""
     return text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES
-
-
-def text_cell(worksheet: Any, value: Any, limit: int = CELL_TEXT_LIMIT) -> Cell:
-    """A cell for ``worksheet`` that holds ``safe_text(value)`` as a string.
-
-    The data type is forced to string, so ``=HYPERLINK(...)`` is shown, never
-    evaluated, and ``#N/A`` stays text. Text that starts with ``= + - @``, a
-    tab or a line break (or is an error literal) also gets the quote prefix,
-    so that editing the cell in Excel or LibreOffice keeps it text. Works in
-    write-only and normal mode (``worksheet.append([cell, ...])``). To style
-    such a cell, assign the style first and then the text: a style
-    assignment replaces the quote prefix flag (the scorecard's cells are made
-    by ``vendordd.scorecard.openpyxl_internals.put_text``, which does the same).
-    """
-    text = safe_text(value, limit)
-    cell = Cell(worksheet, row=1, column=1)
-    cell.value = text  # may set the formula or error type: forced back to string below
-    cell.data_type = "s"
-    if needs_quote_prefix(text):
-        cell.quotePrefix = True
-    return cell
 
 
 _ASCII_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")

@@ -75,3 +75,69 @@ def test_the_worked_example_on_the_bundled_examples(tmp_path):
     assert deepseek["hosted_api"]["recommendation"] == "reject"
     assert deepseek["self_hosted_weights"]["recommendation"] != "reject"
     assert deepseek["self_hosted_weights"]["inherent_risk"] == "low"
+
+
+def _run_examples(tmp_path, region="us"):
+    out = tmp_path / f"{region}.json"
+    result = CliRunner().invoke(cli, ["run", str(ROOT / "examples" / "profiles"), "--policy",
+                                      str(ROOT / "examples" / f"policy-{region}-buyer.yaml"), "--portfolio",
+                                      str(ROOT / "examples" / "portfolio.yaml"), "--as-of", "2026-11-29",
+                                      "--json", str(out)])
+    assert result.exit_code in (0, 1), result.stderr
+    return json.loads(out.read_text())
+
+
+def test_an_engaged_vendor_takes_the_verdict_of_its_worst_use_and_keeps_its_own(tmp_path):
+    results = _run_examples(tmp_path)
+    vendors = {v["id"]: v for v in results["vendors"]}
+    qwen, deepseek = vendors["alibaba-qwen"], vendors["deepseek"]
+    # Qwen is only self-hosted: not rejected for an API the buyer does not use; alone it would be
+    assert qwen["unconditioned"]["recommendation"] == "reject"
+    assert qwen["overall"]["recommendation"] == "escalate" and qwen["overall"]["basis"] == "engagements"
+    assert qwen["overall"]["worst_engagement"]["workload"] == "customer-chat"  # critical beats medium
+    assert qwen["overall"]["engagements"] == 2
+    # DeepSeek's hosted API for confidential data is one of its uses: the worst one sets the verdict
+    assert deepseek["overall"]["recommendation"] == "reject"
+    assert deepseek["overall"]["worst_engagement"]["deployment"] == "hosted_api"
+    # a vendor without engagements is judged alone, as without a portfolio
+    assert "unconditioned" not in vendors["anthropic"] and "basis" not in vendors["anthropic"]["overall"]
+
+
+def test_without_a_portfolio_the_verdicts_are_those_of_the_vendors_alone(tmp_path):
+    with_portfolio = {v["id"]: v for v in _run_examples(tmp_path)["vendors"]}
+    out = tmp_path / "alone.json"
+    result = CliRunner().invoke(cli, ["run", str(ROOT / "examples" / "profiles"), "--policy",
+                                      str(ROOT / "examples" / "policy-us-buyer.yaml"), "--as-of", "2026-11-29",
+                                      "--json", str(out)])
+    assert result.exit_code in (0, 1), result.stderr
+    for vendor in json.loads(out.read_text())["vendors"]:
+        assert "unconditioned" not in vendor
+        assert with_portfolio[vendor["id"]].get("unconditioned", with_portfolio[vendor["id"]]["overall"]) \
+            == vendor["overall"]
+
+
+def test_an_overdue_engagement_flags_the_vendor_in_the_json_and_the_summary():
+    from vendordd.testing import minimal_profile, run_assessment
+
+    portfolio = {"portfolio_version": 1, "vendors": [{"vendor": "old", "share": 0.5}, {"vendor": "new", "share": 0.5}],
+                 "engagements": [
+                     {"vendor": "old", "workload": "triage", "deployment": "hosted_api",
+                      "data_sensitivity": "internal", "criticality": "low"},
+                     {"vendor": "old", "workload": "claims", "deployment": "self_hosted_weights",
+                      "data_sensitivity": "restricted", "criticality": "critical"},
+                     {"vendor": "new", "deployment": "hosted_api", "data_sensitivity": "internal",
+                      "criticality": "critical"}]}
+    old = {**minimal_profile("old"), "profile_date": "2026-01-01"}
+    new = {**minimal_profile("new"), "profile_date": "2026-05-20"}
+    done = run_assessment([old, new], portfolio=portfolio, as_of="2026-06-01")
+    vendors = {v["id"]: v for v in done.results["vendors"]}
+    assert vendors["old"]["overall"]["overdue"] is True  # 5 months old, a 3-month cadence
+    assert vendors["new"]["overall"]["overdue"] is False
+    assert any(c.startswith("Refresh the vendor profile") for c in vendors["old"]["overall"]["conditions"])
+    ws = done.workbook["Summary"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(r for r in rows if r and r[0] == "Vendor")
+    use, profile = header.index("Use judged"), header.index("Profile date")
+    by_name = {r[0]: r for r in rows if r and r[0] in ("Old", "New")}
+    assert by_name["Old"][profile].endswith("overdue") and not by_name["New"][profile].endswith("overdue")
+    assert by_name["Old"][use].startswith(vendors["old"]["overall"]["worst_engagement"]["workload"])

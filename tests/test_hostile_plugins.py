@@ -82,6 +82,23 @@ HOSTILE = {
             sheet.append(["one", "two"])
             raise RuntimeError("sheet broke")
     """,
+    "raising_section": """
+        from vendordd import hookimpl
+        from vendordd.sections import VendorSection
+
+        @hookimpl
+        def vendor_sheet_section(vendor):
+            if vendor["id"] == "vendor-a":
+                return VendorSection(title="Hostile section", rows=["fine for vendor a"])
+            raise RuntimeError("section broke")
+    """,
+    "malformed_section": """
+        from vendordd import hookimpl
+
+        @hookimpl
+        def vendor_sheet_section(vendor):
+            return {"title": "Hostile section", "rows": ["a dict is not a section"]}
+    """,
     "colliding": """
         from vendordd import Check, Finding, hookimpl
 
@@ -118,6 +135,10 @@ EXPECTED = {
     "raising_schemas": "plugin 'raising_schemas' failed in register_schemas: RuntimeError: no schema today",
     "raising_portfolio": "plugin 'raising_portfolio' failed in analyse_portfolio: RuntimeError: portfolio broke",
     "raising_sheet": "plugin 'raising_sheet' failed in scorecard_sheets: RuntimeError: sheet broke",
+    "raising_section": "plugin 'raising_section' failed in vendor_sheet_section for vendor 'vendor-b': "
+                       "RuntimeError: section broke; its section is left out",
+    "malformed_section": "plugin 'malformed_section' failed in vendor_sheet_section for 2 vendors (first "
+                         "'vendor-a'): returned dict, not a vendordd.sections.VendorSection",
     "colliding": "plugin 'colliding': check id 'leadership_turnover' is already registered by plugin "
                  "'vendordd.plugins.leadership_turnover'",
     "bad_settings_schema": "plugin 'bad_settings_schema': the settings_schema of check 'odd_settings' is not "
@@ -167,6 +188,8 @@ def test_a_hostile_plugin_costs_only_itself(ws, capsys, name):
     assert "Half written" not in book.sheetnames  # a failed sheet hook leaves no partial sheet
     methodology = "\n".join(str(c) for row in book["Methodology"].iter_rows(values_only=True) for c in row if c)
     assert EXPECTED[name][:60] in methodology
+    vendor_b = "\n".join(str(c) for row in book["Vendor B"].iter_rows(values_only=True) for c in row if c)
+    assert "Hostile section" not in vendor_b  # a failed section is left out whole
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
@@ -176,7 +199,8 @@ def test_strict_exits_2(ws, capsys, name):
     assert "Traceback" not in err and f"'{name}'" in err
 
 
-@pytest.mark.parametrize("name", ["raising_check", "raising_portfolio", "raising_sheet", "mutating"])
+@pytest.mark.parametrize("name", ["raising_check", "raising_portfolio", "raising_sheet", "raising_section",
+                                  "mutating"])
 def test_debug_shows_the_traceback(ws, capsys, name):
     plugin = ws / f"{name}.py"
     plugin.write_text(textwrap.dedent(HOSTILE[name]), encoding="utf-8")

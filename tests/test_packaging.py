@@ -21,6 +21,8 @@ def test_wheel_has_only_the_vendordd_namespace(tmp_path):
     assert top == {"vendordd"}
     for required in ("vendordd/plugins/leadership_turnover.py", "vendordd/schemas/vendor-profile.schema.json",
                      "vendordd/schemas/results.schema.json", "vendordd/templates/policy.yaml",
-                     "vendordd/templates/profile.yaml", "vendordd/templates/scorecard.xlsx"):
+                     "vendordd/templates/profile.yaml", "vendordd/templates/scorecard.xlsx",
+                     "vendordd/examples/profiles/openai.yaml", "vendordd/examples/policy-us-buyer.yaml",
+                     "vendordd/examples/portfolio.yaml"):
         assert required in names
     assert not any(n.startswith(("core/", "plugins/", "tests/")) for n in names)

@@ -37,12 +37,41 @@ _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax=
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> dict[str, list[float]]:
     """Sheet name -> the median word height of each of its printed pages (the examples, US policy)."""
+    return _print(tmp_path_factory.mktemp("print"))
+
+
+#: A plugin giving every vendor sheet the longest section the scorecard shows (issue 19).
+SECTION_PLUGIN = """
+from vendordd import hookimpl
+from vendordd.sections import SectionRow, VendorSection
+
+LONG = ("A long line of plugin text about certifications, audits, attestation reports and their scope, "
+        "which wraps over several printed lines in the wide column. ") * 4
+
+
+@hookimpl
+def vendor_sheet_section(vendor):
+    return VendorSection(title="Certifications and audits, from the buyer's register " * 3, note=LONG,
+                         rows=[SectionRow(text=LONG, label="ISO 27001", rating="high", score=40.0, detail=LONG)
+                               for _ in range(20)])
+"""
+
+
+@pytest.fixture(scope="module")
+def printed_with_sections(tmp_path_factory) -> dict[str, list[float]]:
+    """The same, with SECTION_PLUGIN's section on every vendor sheet."""
+    tmp = tmp_path_factory.mktemp("print-sections")
+    plugin = tmp / "long_section.py"
+    plugin.write_text(SECTION_PLUGIN, encoding="utf-8")
+    return _print(tmp, "--plugin", str(plugin))
+
+
+def _print(tmp: Path, *extra: str) -> dict[str, list[float]]:
     root = Path(__file__).resolve().parent.parent / "examples"
-    tmp = tmp_path_factory.mktemp("print")
     out = tmp / "scorecard.xlsx"
     result = CliRunner().invoke(cli, ["run", str(root / "profiles"), "--policy", str(root / "policy-us-buyer.yaml"),
                                       "--portfolio", str(root / "portfolio.yaml"), "--as-of", "2026-11-29",
-                                      "-o", str(out)])
+                                      "-o", str(out), *extra])
     assert result.exit_code in (0, 1), result.output
     subprocess.run(["soffice", f"-env:UserInstallation={(tmp / 'lo').as_uri()}", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp), str(out)], capture_output=True, timeout=240)
@@ -85,3 +114,11 @@ def test_each_vendor_sheet_is_at_most_two_pages_at_8_pt_or_more(printed):
 def test_detail_sheets_print_readably_not_squeezed(printed):
     for name in ("Findings", "Evidence", "Methodology", "Engagements"):
         assert min(printed[name]) >= MIN_WORD_HEIGHT, (name, printed[name])
+
+
+def test_plugin_sections_keep_each_vendor_sheet_to_two_pages_at_8_pt_or_more(printed_with_sections):
+    vendors = _vendor_sheets(printed_with_sections)
+    assert len(vendors) == 10, sorted(printed_with_sections)
+    for name, pages in vendors.items():
+        assert len(pages) <= 2, (name, len(pages))
+        assert min(pages) >= MIN_WORD_HEIGHT, (name, pages)

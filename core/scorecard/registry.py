@@ -29,7 +29,9 @@ class Run:
     """What the sheet writers share about this workbook besides the :class:`Book`.
 
     ``titles`` maps each sheet's ``key`` to its title (None when it has none);
-    ``vendor_titles`` holds one title per vendor (None beyond the limit).
+    ``vendor_titles`` holds one title per vendor (None beyond the limit);
+    ``sections`` gives the plugins' sections of a vendor's sheet (the
+    ``vendor_sheet_section`` hook), or is None.
     """
 
     book: Book
@@ -40,6 +42,8 @@ class Run:
     vendor_sheet_limit: int
     titles: dict[str, str | None] = field(default_factory=dict)
     vendor_titles: list[str | None] = field(default_factory=list)
+    #: the plugins' sections for a vendor's sheet: ``sections(vendor)`` -> ``[(plugin, VendorSection)]``
+    sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None
 
     @property
     def results(self) -> Mapping[str, Any]:

@@ -12,8 +12,9 @@ are written before them and those written after.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -32,12 +33,17 @@ from .values import mapping, vendors_of
 
 def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLike | None = None,
                     extra_sheets: Callable[[Workbook, SheetWriter], None] | None = None,
-                    vendor_sheet_limit: int = 250, protected_paths: Iterable[os.PathLike] = ()) -> None:
+                    vendor_sheet_limit: int = 250, protected_paths: Iterable[os.PathLike] = (),
+                    vendor_sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None,
+                    ) -> None:
     """Write the scorecard for ``results`` (the results document) to ``path`` (.xlsx).
 
     ``template``: a .xlsx whose sheets (a cover, say) come first; macro-enabled
     files are refused. ``extra_sheets(workbook, writer)`` is called after the
     built-in sheets and before Methodology, with a :class:`SheetWriter`.
+    ``vendor_sections(vendor)`` gives the plugins' sections of that vendor's
+    sheet, ``[(plugin name, VendorSection)]`` (called while the vendor
+    sheets are written, before ``extra_sheets``).
     Vendors beyond ``vendor_sheet_limit`` get no sheet of their own (the
     Summary says so; Findings and Evidence list everyone).
     ``protected_paths``: the run's inputs, never overwritten.
@@ -63,7 +69,7 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
         existing_names = []
     book = Book(workbook, results, as_of, workbook.sheetnames, existing_names)
     try:
-        _build(book, extra_sheets, max(int(vendor_sheet_limit), 0))
+        _build(book, extra_sheets, max(int(vendor_sheet_limit), 0), vendor_sections)
         set_properties(workbook, results, as_of)
         try:
             atomic_write(out, lambda fh: save(workbook, fh, as_of), protected=protected)
@@ -76,13 +82,14 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
         raise
 
 
-def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | None, limit: int) -> None:
+def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | None, limit: int,
+           vendor_sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None) -> None:
     results = book.results
     vendors = vendors_of(results)
     run = Run(book=book, vendors=vendors,
               errors=[e for e in results.get("errors") or () if isinstance(e, Mapping)],
               portfolio=mapping(results.get("portfolio")), areas=areas_of(results, vendors),
-              vendor_sheet_limit=limit)
+              vendor_sheet_limit=limit, sections=vendor_sections)
     specs = [spec for spec in sheet_specs() if spec.claimable or spec.applies(run)]
     # Fixed titles first, so a vendor called "Summary" gets "Summary (2)".
     for spec in specs:

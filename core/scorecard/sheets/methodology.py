@@ -21,6 +21,23 @@ SHEET = SheetSpec(key="methodology", order=90, title="Methodology", write=write,
                   print_scale=80)
 
 
+#: The columns of the Checks table (docs/methodology.md, "Reproducing a run", lists them).
+CHECKS_COLUMNS = ("Check", "Method", "Area", "Version", "Weight", "Plugin")
+
+
+def _method(check: Mapping[str, Any]) -> str:
+    """The Method cell: the check's ``doc``, its full method's ``url``, the fields it reads
+    (``needs``) and its effective settings."""
+    doc = " ".join(str(check.get("doc") or "").split())
+    needs = [str(n) for n in check.get("needs") or ()]
+    parts = [doc or "(the check gives no description of its method)"]
+    if check.get("url"):
+        parts.append(f"Full method: {check['url']}")
+    parts.append(f"Reads: {', '.join(needs)}" if needs else "Reads: (not declared)")
+    parts.append("Settings:\n" + settings_text(check.get("settings")))
+    return "\n".join(parts)
+
+
 def _write_methodology(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) -> None:
     results, policy = book.results, book.policy
     cols = [Col(30, 30), Col(66, 66), Col(12, 12), Col(9, 9), Col(8, 8), Col(30, 30)]
@@ -74,10 +91,10 @@ def _write_methodology(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]
         grid.add([book.text(ws, plugin.get("name"), "wrap"), book.text(ws, plugin.get("where"), "wrap"),
                   book.text(ws, plugin.get("origin")), book.text(ws, plugin.get("version"))])
 
-    section("Checks", ["Check", "Settings", "Area", "Version", "Weight", "Plugin"])
+    section("Checks", list(CHECKS_COLUMNS))
     for check in sorted_by_id(results.get("checks")):
         grid.add([book.text(ws, f"{check.get('title') or check.get('id')}\n({check.get('id')})", "wrap"),
-                  book.text(ws, settings_text(check.get("settings")), "wrap"),
+                  book.text(ws, _method(check), "wrap"),
                   book.text(ws, area_label(str(check.get("category") or "")), "wrap"),
                   book.text(ws, check.get("version")),
                   book.number(ws, check.get("weight"), "weight", missing=None),

@@ -1,9 +1,11 @@
 """Summary (the active sheet): the decision, one printed page.
 
-Per vendor, worst first: the verdict, the tier and whole-number score, the
+Per vendor, worst first: the verdict, the tier and whole-number score, with
+portfolio engagements the use that sets the verdict (the vendor's worst
+engagement, and the verdict of the vendor alone where it differs), the
 reasons that drive the verdict (gates, missing evidence, confidence), the
 actions or conditions, the area scores and the profile date with a stale
-flag. Above the table: the tally of verdicts and the colour legend. The
+flag (and "overdue" when one of its engagements is overdue for review). Above the table: the tally of verdicts and the colour legend. The
 table is an Excel table (filters); a bar chart of the scores sits below the
 printed area. For up to :data:`ONE_PAGE_VENDORS` vendors the sheet prints on
 one landscape page; beyond that it prints one page wide.
@@ -59,16 +61,21 @@ def _write(book: Book, ws: Any, run: Run, order: Sequence[int], titles: Sequence
     results, vendors, areas = book.results, run.vendors, run.areas
     policy = book.policy
     changes = any(isinstance(v.get("change"), Mapping) for v in vendors)
+    uses = bool(results.get("engagements"))
     headers = unique_headers(["Vendor", "Verdict", "Tier", "Score", *(["Change"] if changes else []),
+                              *(["Use judged"] if uses else []),
                               "Why", "Actions", *[area_label(a) for a in areas], "Profile date"])
-    first_area_col = 7 + int(changes)
+    first_area_col = 7 + int(changes) + int(uses)
     area_cols = [Col(6, 6) for _ in areas]  # their headers read upwards
-    cols = [Col(14, 22), Col(13, 13), Col(9, 9), Col(7, 7), *([Col(12, 12)] if changes else []),
-            Col(48, 48), Col(40, 40), *area_cols, Col(10.5, 10.5)]
+    # With the Use column, the vendor names, reasons and actions give up its width: the page keeps
+    # its print scale (tests/test_print.py).
+    cols = [Col(14, 18 if uses else 22), Col(13, 13), Col(9, 9), Col(7, 7), *([Col(12, 12)] if changes else []),
+            *([Col(14, 14)] if uses else []), Col(48, 48), Col(*[37 if uses else 40] * 2),
+            *area_cols, Col(10.5, 10.5)]
     grid = Grid(ws, cols)
     tool = mapping(results.get("tool"))
     policy_name = safe_text(policy.get("name") or "Default policy", 200)
-    legend_idx = 5 + int(changes)  # the legend sits in the wide Actions column, top right
+    legend_idx = 5 + int(changes) + int(uses)  # the legend sits in the wide Actions column, top right
 
     def head_row(cell: Any, legend: Any = None) -> None:
         row: list[Any] = [cell]
@@ -101,17 +108,20 @@ def _write(book: Book, ws: Any, run: Run, order: Sequence[int], titles: Sequence
         name = vendor.get("name") or vendor.get("id") or "?"
         tier = overall.get("tier")
         stale = is_stale(vendor, book.as_of, policy)
+        overdue = bool(overall.get("overdue"))
         profile = str(vendor.get("profile_date") or "—")
+        flags = [w for w, on in (("stale", stale), ("overdue", overdue)) if on]
         grid.add([
             book.goto(ws, name, title, style="link_bold", plain="bold"),
             book.text(ws, verdict_label(overall.get("recommendation")), "bold"),
             book.rating(ws, tier),
             book.number(ws, overall.get("score"), "score_whole"),
             *([book.text(ws, _change_text(vendor.get("change")), "center")] if changes else []),
+            *([book.text(ws, use_text(vendor), "wrap")] if uses else []),
             book.text(ws, bullets(reason_lines(book.check_titles, vendor, policy, brief=True)), "wrap"),
             book.text(ws, bullets(action_lines(book.check_titles, vendor, policy, limit=2, width=80)), "wrap"),
             *[book.number(ws, vendor_areas.get(a), "score_whole") for a in areas],
-            book.text(ws, f"{profile}\nstale" if stale else profile, "warn" if stale else "wrap"),
+            book.text(ws, "\n".join([profile, *flags]), "warn" if flags else "wrap"),
         ])
         if len(labels) < SUMMARY_CHART_LIMIT:
             labels.append(safe_text(name))
@@ -124,7 +134,8 @@ def _write(book: Book, ws: Any, run: Run, order: Sequence[int], titles: Sequence
     for note in ("Scores run from 0 to 100, higher is safer (whole numbers here; the vendor sheets explain each). "
                  "n/a: no check in that area had enough evidence. Click a vendor's name to open its sheet.",
                  "Colours show the risk tier (area scores: the band of the score); a gate can raise a tier above "
-                 f"its score's band. Stale: the profile is older than the policy's {_freshness(policy)} days."):
+                 f"its score's band. Stale: the profile is older than the policy's {_freshness(policy)} days"
+                 + ("; overdue: than an engagement's review cadence." if uses else ".")):
         grid.add([book.text(ws, note, "note")], measure=False)
     print_last = grid.next_row - 1
     chart_height = _summary_chart_height(len(labels))
@@ -152,6 +163,30 @@ def _write(book: Book, ws: Any, run: Run, order: Sequence[int], titles: Sequence
         # Below the printed page, over empty rows only (the grid left them blank).
         ws.add_chart(chart, f"A{print_last + 2}")
     ws.print_area = f"A1:{last_col}{print_last}"
+
+
+#: Deployments in the narrow Use column.
+_SHORT_DEPLOYMENT = {"hosted_api": "Hosted API", "cloud_marketplace": "Marketplace",
+                     "self_hosted_weights": "Self-hosted"}
+
+
+def use_text(vendor: Mapping[str, Any]) -> str:
+    """The use that sets the verdict (``overall.worst_engagement``) in a few words, then the vendor
+    alone's verdict where it differs: "customer-chat / Self-hosted / confidential /
+    critical / Alone: Reject" (workload, deployment, data sensitivity, criticality); "Not engaged" for a vendor without engagements."""
+    overall = overall_of(vendor)
+    use = mapping(overall.get("worst_engagement"))
+    if overall.get("basis") != "engagements" or not use:
+        return "Not engaged"
+    deployment = _SHORT_DEPLOYMENT.get(str(use.get("deployment")), str(use.get("deployment")))
+    if use.get("hosting_provider"):
+        deployment += f" ({use['hosting_provider']})"
+    lines = [str(use["workload"])] if use.get("workload") else []
+    lines += [deployment, str(use.get("data_sensitivity")), str(use.get("criticality"))]
+    alone = mapping(vendor.get("unconditioned")).get("recommendation")
+    if alone and alone != overall.get("recommendation"):
+        lines.append(f"Alone: {verdict_label(alone)}")
+    return "\n".join(lines)
 
 
 def _notes(book: Book, ws: Any, run: Run) -> list[Any]:

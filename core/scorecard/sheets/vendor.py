@@ -24,6 +24,7 @@ from openpyxl.cell.cell import Cell
 
 from ...model import rating_for
 from ...verdicts import verdict_label
+from .. import vendor_sections as sections
 from ..areas import area_label
 from ..book import Book
 from ..charts import score_bar_chart
@@ -136,28 +137,42 @@ def _write_vendor(book: Book, ws: Any, run: Run, vendor: Mapping[str, Any], inde
         grid.add([book.text(ws, "No check ran for this vendor.", "note")], measure=False)
     sources = [s for s in sorted_by_id(vendor.get("sources")) if s.get("used_by")]
     unused = sum(1 for s in sorted_by_id(vendor.get("sources")) if not s.get("used_by"))
-    grid.add([book.text(ws, "Evidence the checks relied on", "section"), None, None,
-              book.text(ws, "A date in red: older than the policy's freshness window (stale). One line a source: "
-                            "'open' follows the full link; the Evidence sheet lists every source whole"
-                            + (f", and the {unused} the profile cites that no check used." if unused else "."),
-                        "note_wrap")], measure=False)
-    source_header = grid.add([book.text(ws, h, "header") for h in _EVIDENCE_HEADERS], measure=False)
-    for source in sources:
-        url = source.get("url")
-        used = sorted({area_of.get(str(c), humanise(c)) for c in source.get("used_by") or ()})
-        published = str(source.get("published") or "undated")
-        grid.add([
-            book.text(ws, published, "warn" if source.get("stale") else "wrap"),
-            book.text(ws, _KIND_SHORT.get(str(source.get("kind")), source_kind(source.get("kind"))), "wrap"),
-            # LibreOffice draws a linked cell on one line: the link is a short word, the URL plain text.
-            book.link(ws, "open", url, style="link", plain="na_left") if url else book.text(ws, "", "text"),
-            book.text(ws, _one_line(_evidence_title(source), _COLS[3].max), "wrap"),
-            book.text(ws, _short_url(url, _COLS[4].max) if url else "no URL", "wrap" if url else "na_left"),
-            book.text(ws, ", ".join(used) if len(used) < 2 else f"{used[0]} +{len(used) - 1}", "wrap"),
-        ], measure=False)
+    intro: list[Cell | None] = [
+        book.text(ws, "Evidence the checks relied on", "section"), None, None,
+        book.text(ws, "A date in red: older than the policy's freshness window (stale). One line a source: "
+                      "'open' follows the full link; the Evidence sheet lists every source whole"
+                      + (f", and the {unused} the profile cites that no check used." if unused else "."),
+                  "note_wrap")]
+    header: list[Cell | None] = [book.text(ws, h, "header") for h in _EVIDENCE_HEADERS]
+    source_rows = [_source_row(book, ws, source, area_of) for source in sources]
+    empty = [[book.text(ws, "The profile cites no sources.", "note")]] if not sources else []
+
+    # The plugins' sections (vendor_sheet_section), after the checks; room is made within two pages.
+    widths = [col.max for col in _COLS]
+    laid = sections.lay_out(book, ws, sections.sections_of(run.sections, vendor), widths)
+    keep = len(source_rows)
+    if laid:
+        used = (sections.height(ws, grid.rows, widths, first_row=1)
+                + sections.height(ws, [intro, header, *source_rows, *empty], widths))
+        keep, _ = sections.fit(ws, used=used, sources=source_rows, laid=laid, widths=widths,
+                               cut_row=sections.cut_line(book, ws, 99),
+                               more_sources_row=sections.more_sources_line(book, ws, 99))
+    for section in laid:
+        grid.add(section.head, measure=False)
+        for line in section.lines:
+            grid.add(line, measure=False)
+        if section.cut:
+            grid.add(sections.cut_line(book, ws, section.cut), measure=False)
+
+    grid.add(intro, measure=False)
+    source_header = grid.add(header, measure=False)
+    for cells in source_rows[:keep]:
+        grid.add(cells, measure=False)
     source_last = grid.next_row - 1
-    if not sources:
-        grid.add([book.text(ws, "The profile cites no sources.", "note")], measure=False)
+    if keep < len(source_rows):
+        grid.add(sections.more_sources_line(book, ws, len(source_rows) - keep), measure=False)
+    for cells in empty:
+        grid.add(cells, measure=False)
     grid.flush()
     book.add_table(ws, f"tbl_Sources_{index}", _EVIDENCE_HEADERS, source_header, source_last)
     ws.print_title_rows = f"{source_header}:{source_header}"
@@ -169,6 +184,22 @@ def _write_vendor(book: Book, ws: Any, run: Run, vendor: Mapping[str, Any], inde
             ratings=[None if s is None else rating_for(s, book.bands) for s in scores], series_name="Area score")
         ws.add_chart(chart, cell_range_anchor(5, block_first, 6, block_last))
     ws.print_area = f"A1:{grid.last_col_letter}{grid.next_row - 1}"
+
+
+def _source_row(book: Book, ws: Any, source: Mapping[str, Any], area_of: Mapping[str, str]) -> list[Cell | None]:
+    """One line of the evidence table: published, kind, link, title, URL, the areas that used it."""
+    url = source.get("url")
+    used = sorted({area_of.get(str(c), humanise(c)) for c in source.get("used_by") or ()})
+    published = str(source.get("published") or "undated")
+    return [
+        book.text(ws, published, "warn" if source.get("stale") else "wrap"),
+        book.text(ws, _KIND_SHORT.get(str(source.get("kind")), source_kind(source.get("kind"))), "wrap"),
+        # LibreOffice draws a linked cell on one line: the link is a short word, the URL plain text.
+        book.link(ws, "open", url, style="link", plain="na_left") if url else book.text(ws, "", "text"),
+        book.text(ws, _one_line(_evidence_title(source), _COLS[3].max), "wrap"),
+        book.text(ws, _short_url(url, _COLS[4].max) if url else "no URL", "wrap" if url else "na_left"),
+        book.text(ws, ", ".join(used) if len(used) < 2 else f"{used[0]} +{len(used) - 1}", "wrap"),
+    ]
 
 
 def _check_order(check: Mapping[str, Any]) -> tuple[Any, ...]:
