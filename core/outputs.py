@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .atomic import ProtectedPathError, check_not_protected, fsync_dir, is_same_path, new_file_mode
-from .lifecycle import sweep_stale
+from .lifecycle import OutputClosed, sweep_stale
 
 #: The JSON text is handed to the file in pieces of about this many bytes.
 JSON_BATCH_BYTES = 1 << 20
@@ -129,14 +129,18 @@ def _write_json_file(results: Mapping[str, Any], target: Path, temp: Path) -> Pa
 
 
 def _write_stdout(results: Mapping[str, Any]) -> None:
+    """The JSON to standard output: as bytes to its buffer (a replaced stdout may take text only)."""
     sys.stdout.flush()
-    raw = getattr(sys.stdout, "buffer", None)  # a replaced stdout (tests) may take text only
-    for chunk in json_batches(results):
-        if raw is not None:
-            raw.write(chunk)
-        else:
-            sys.stdout.write(chunk.decode("utf-8"))
-    (raw or sys.stdout).flush()
+    raw = getattr(sys.stdout, "buffer", None)
+    try:
+        for chunk in json_batches(results):
+            if raw is not None:
+                raw.write(chunk)
+            else:
+                sys.stdout.write(chunk.decode("utf-8"))
+        (raw or sys.stdout).flush()
+    except BrokenPipeError as exc:  # the buffer is not behind lifecycle's guard of sys.stdout
+        raise OutputClosed() from exc
 
 
 def dump_json(results: Mapping[str, Any], fh: IO[bytes]) -> None:
