@@ -16,17 +16,26 @@ Method (docs/methodology.md, "Portfolio"):
   a vendor with no score has unknown exposure;
 - a fallback for a workload is an assessed vendor, other than the ones
   serving it, whose capabilities cover the workload's and whose
-  recommendation is approve or approve with conditions; best score first;
+  recommendation is approve or approve with conditions; best score first.
+  When the portfolio declares engagements for the workload, that
+  recommendation is the candidate's verdict for each of those uses (its
+  deployment, data sensitivity and criticality: docs/methodology/engagements.md),
+  and it must be approvable for every one of them; a self-hosted use also
+  needs evidence that the candidate publishes downloadable weights (an
+  open or gated release in its open-source facts). Without engagements for
+  the workload it is the vendor's verdict alone;
 - a single point of failure is a workload served by one vendor with no
   acceptable fallback in place; it is flagged first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from vendordd import hookimpl
+from vendordd.engagements import assess_engagement
 
 DEFAULT_BANDS = {"moderate": 1000, "high": 1800}
 ACCEPTABLE = ("approve", "approve_with_conditions")
@@ -45,8 +54,13 @@ def analyse(results: Mapping[str, Any], portfolio: Mapping[str, Any],
             policy: Mapping[str, Any]) -> dict[str, Any]:
     """The ``concentration`` section of the results (see the module docstring)."""
     settings = {**DEFAULT_BANDS, **((policy.get("portfolio") or {}).get("hhi_bands") or {})}
+    uses = _uses(portfolio)
+    as_of = dt.date.fromisoformat(str(results.get("as_of") or policy.get("as_of"))) if uses else None
     # Only what is used: results["vendors"] may be a VendorStore that decodes each entry when read.
-    assessed = {v["id"]: {"name": v["name"], "capabilities": v.get("capabilities"), "overall": v["overall"]}
+    assessed = {v["id"]: {"name": v["name"], "capabilities": v.get("capabilities"), "overall": v["overall"],
+                          "alone": v.get("unconditioned") or v["overall"],
+                          "for_use": {key: _verdict_for(use, v, policy, as_of) for key, use in uses.items()}
+                          if as_of else {}}
                 for v in results.get("vendors", [])}
     entries = list(portfolio.get("vendors") or [])
     total = sum(float(e.get("share", 0)) for e in entries)
@@ -73,7 +87,8 @@ def analyse(results: Mapping[str, Any], portfolio: Mapping[str, Any],
     hhi = round(sum((v["share"] * 100) ** 2 for v in vendors), 0)
     largest = vendors[0] if vendors else None
     known = [v["risk_weighted_exposure"] for v in vendors if v["risk_weighted_exposure"] is not None]
-    workloads = [_workload(w, vendors, assessed) for w in portfolio.get("workloads") or []]
+    workloads = [_workload(w, vendors, assessed, _workload_uses(w["id"], portfolio))
+                 for w in portfolio.get("workloads") or []]
     workloads.sort(key=lambda w: (not w["single_point_of_failure"], bool(w["fallbacks"]), w["id"]))
     return {
         "name": portfolio.get("name"), "basis": portfolio.get("basis", "spend"),
@@ -89,8 +104,58 @@ def analyse(results: Mapping[str, Any], portfolio: Mapping[str, Any],
     }
 
 
+def _use_key(eng: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(str(eng.get(k) or "") for k in USE_KEYS)
+
+
+#: What a use is, for a fallback: the engagement's fields its verdict depends on.
+USE_KEYS = ("deployment", "hosting_provider", "data_sensitivity", "criticality")
+
+
+def _uses(portfolio: Mapping[str, Any]) -> dict[tuple[str, ...], dict[str, Any]]:
+    """The distinct uses of the portfolio's engagements that name a workload."""
+    return {_use_key(e): {k: e.get(k) for k in USE_KEYS}
+            for e in portfolio.get("engagements") or () if e.get("workload")}
+
+
+def _workload_uses(workload: str, portfolio: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    return sorted({_use_key(e) for e in portfolio.get("engagements") or () if e.get("workload") == workload})
+
+
+def _verdict_for(use: Mapping[str, Any], vendor: Mapping[str, Any], policy: Mapping[str, Any],
+                 as_of: dt.date) -> dict[str, Any]:
+    """The vendor's score, tier and recommendation for that use; a self-hosted use without evidence
+    of downloadable weights is not feasible (recommendation None)."""
+    judged = assess_engagement({**use, "vendor": vendor["id"]}, vendor, policy, as_of)
+    feasible = use.get("deployment") != "self_hosted_weights" or _publishes_weights(vendor)
+    return {"score": judged.get("score"), "tier": judged["tier"],
+            "recommendation": judged["recommendation"] if feasible else None}
+
+
+def _publishes_weights(vendor: Mapping[str, Any]) -> bool:
+    """Evidence of an open or gated weights release among the open-source check's facts."""
+    for check in vendor.get("checks") or ():
+        if check.get("id") == "open_source_commitment":
+            releases = (check.get("facts") or {}).get("releases") or ()
+            return any(r.get("availability") in ("open_weights", "gated_weights") for r in releases
+                       if isinstance(r, Mapping))
+    return False
+
+
+def _candidate_verdict(res: Mapping[str, Any], uses: list[tuple[str, ...]]) -> Mapping[str, Any] | None:
+    """The candidate's verdict for the workload: alone without uses; else its worst over the uses
+    (None when one of them is not feasible)."""
+    if not uses:
+        return res["alone"]
+    verdicts = [res["for_use"][u] for u in uses]
+    if any(v["recommendation"] is None for v in verdicts):
+        return None
+    return max(verdicts, key=lambda v: (ACCEPTABLE.index(v["recommendation"]) if v["recommendation"] in ACCEPTABLE
+                                        else len(ACCEPTABLE), -(v["score"] or 0)))
+
+
 def _workload(w: Mapping[str, Any], vendors: list[dict[str, Any]],
-              assessed: Mapping[str, Any]) -> dict[str, Any]:
+              assessed: Mapping[str, Any], uses: Sequence[tuple[str, ...]] = ()) -> dict[str, Any]:
     needed = set(w.get("capabilities") or [])
     serving = [v for v in vendors if w["id"] in v["workloads"]]
     serving_ids = {v["vendor"] for v in serving}
@@ -101,11 +166,11 @@ def _workload(w: Mapping[str, Any], vendors: list[dict[str, Any]],
         caps = set(res.get("capabilities") or [])
         if not needed <= caps:
             continue
-        if res["overall"]["recommendation"] not in ACCEPTABLE:
+        verdict = _candidate_verdict(res, list(uses))
+        if verdict is None or verdict["recommendation"] not in ACCEPTABLE:
             continue
-        candidates.append({"vendor": vid, "name": res["name"], "score": res["overall"]["score"],
-                           "tier": res["overall"]["tier"],
-                           "recommendation": res["overall"]["recommendation"]})
+        candidates.append({"vendor": vid, "name": res["name"], "score": verdict["score"],
+                           "tier": verdict["tier"], "recommendation": verdict["recommendation"]})
     candidates.sort(key=lambda c: (-(c["score"] or 0), c["vendor"]))
     in_place = sorted({f for v in serving for f in v["fallbacks_in_place"]})
     acceptable_in_place = [c["vendor"] for c in candidates if c["vendor"] in in_place]

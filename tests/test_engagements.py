@@ -141,3 +141,41 @@ def test_an_overdue_engagement_flags_the_vendor_in_the_json_and_the_summary():
     by_name = {r[0]: r for r in rows if r and r[0] in ("Old", "New")}
     assert by_name["Old"][profile].endswith("overdue") and not by_name["New"][profile].endswith("overdue")
     assert by_name["Old"][use].startswith(vendors["old"]["overall"]["worst_engagement"]["workload"])
+
+
+def _candidate(vid, *, confidence=0.8, weights=True, caps=("code",)):
+    checks = [_check("leadership_turnover", 90, "low", confidence), _check("geopolitical_exposure", 90, "low", confidence),
+              {**_check("open_source_commitment", 90, "low", confidence),
+               "facts": {"releases": [{"name": "m", "availability": "open_weights" if weights else "api_only"}]}}]
+    overall = {"score": 90.0, "tier": "low", "recommendation": "approve", "confidence": confidence}
+    return {"id": vid, "name": vid.title(), "capabilities": list(caps), "profile_date": "2026-11-01",
+            "checks": checks, "overall": overall}
+
+
+def _fallbacks(vendors, engagement, policy=None):
+    from vendordd.plugins.portfolio_concentration import analyse
+
+    portfolio = {"vendors": [{"vendor": "served", "share": 1.0, "workloads": ["w"]}],
+                 "workloads": [{"id": "w", "capabilities": ["code"]}],
+                 "engagements": [{"vendor": "served", "workload": "w", **engagement}]}
+    results = {"as_of": AS_OF.isoformat(), "vendors": [_candidate("served"), *vendors]}
+    conc = analyse(results, portfolio, {**DEFAULT_POLICY, **(policy or {})})
+    return [c["vendor"] for c in conc["workloads"][0]["fallbacks"]]
+
+
+def test_a_self_hosted_workload_gets_only_fallbacks_that_publish_weights():
+    use = {"deployment": "self_hosted_weights", "data_sensitivity": "internal", "criticality": "medium"}
+    assert _fallbacks([_candidate("open"), _candidate("closed", weights=False)], use) == ["open"]
+    # through the API the same closed-weights vendor is a fallback
+    assert _fallbacks([_candidate("open"), _candidate("closed", weights=False)],
+                      {**use, "deployment": "hosted_api"}) == ["closed", "open"]
+
+
+def test_a_fallback_must_be_approvable_for_the_workloads_sensitivity():
+    # confidence 35 %: approvable for the policy (20 %) and internal data; a critical use of
+    # restricted data needs 40 % (policy portfolio.requirements)
+    thin = [_candidate("thin", confidence=0.35)]
+    low = {"deployment": "hosted_api", "data_sensitivity": "internal", "criticality": "low"}
+    high = {"deployment": "hosted_api", "data_sensitivity": "restricted", "criticality": "critical"}
+    assert _fallbacks(thin, low, {"min_confidence": 0.2}) == ["thin"]
+    assert _fallbacks(thin, high, {"min_confidence": 0.2}) == []

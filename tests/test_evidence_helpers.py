@@ -82,3 +82,15 @@ def test_a_fragment_may_ref_the_core_profile_defs():
                           extensions={"audits": [{"passed": "March 2026", "country": "US", "sources": ["s1"]}]})
     problems = validate_profile(bad, plugins=[Audits()])
     assert problems and all(p.startswith("/extensions/audits/0/passed") for p in problems), problems
+
+
+def test_a_fragment_date_marked_planned_is_not_a_fact_after_the_as_of_date():
+    """docs/evidence.md, "Dated facts in a plugin's own data": x-vendordd-planned in a fragment."""
+    from vendordd.validation import DateFields, profile_schema
+
+    schema = profile_schema({"certs": ({"type": "array", "items": {"type": "object", "properties": {
+        "issued": {"$ref": "#/$defs/date"},
+        "expires": {"$ref": "#/$defs/date", "x-vendordd-planned": True}}}}, "p")})
+    pointers = DateFields.of(schema).pointers()
+    assert "/extensions/certs/[]/issued" in pointers
+    assert "/extensions/certs/[]/expires" not in pointers

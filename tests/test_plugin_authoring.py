@@ -429,3 +429,18 @@ def test_financial_package_installs_and_runs_through_the_cli(tmp_path):
     disabled = _run_subprocess([sys.executable, "-m", "vendordd", "checks", "--json"], cwd=tmp_path,
                                pythonpath=site, VENDORDD_DISABLE_PLUGINS="financial")
     assert "financial_commitment" not in disabled.stdout
+
+
+def test_deprecation_log_adds_a_model_retirements_section(deprecation_log):
+    import yaml
+
+    from vendordd.testing import run_assessment
+
+    profile = yaml.safe_load((PLUGIN_EXAMPLES / "profiles" / "example-frontier-lab.yaml").read_text("utf-8"))
+    done = run_assessment([profile], plugins=[deprecation_log], as_of="2026-06-01")
+    assert not [w for w in done.warnings if "vendor_sheet_section" in w]
+    rows = [[c for c in row if c is not None] for row in done.workbook.worksheets[1].iter_rows(values_only=True)]
+    head = rows.index(next(r for r in rows if r and r[0] == "Model retirements"))
+    assert rows[head + 1] == ["2026-08-01", "High", "efl-chat-2 is scheduled to retire",
+                              "in vendor.products: plan the migration"]
+    assert rows[head + 2] == ["Retired", "efl-base, efl-chat-1, efl-embed-0"]

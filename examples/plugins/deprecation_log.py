@@ -66,6 +66,7 @@ from typing import Any
 
 from vendordd import Check, CheckContext, Finding, hookimpl
 from vendordd.evidence import clamp, confidence, months_before, parse_date
+from vendordd.sections import SectionRow, VendorSection
 
 vendordd_plugin_api = 1
 __version__ = "1.0"
@@ -251,7 +252,8 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
         sources=sorted({sid for _, ids in tally.facts for sid in ids}),
         recommendations=_recommendations(profile, upcoming, tally.abrupt, ctx),
         facts={"retired_models": retired_models,
-               "scheduled_retirements": [{"model": d["model"], "retired": day.isoformat()}
+               "scheduled_retirements": [{"model": d["model"], "retired": day.isoformat(),
+                                          "in_use": d["model"].casefold() in _products(profile)}
                                          for day, d in upcoming]},
     )
 
@@ -283,10 +285,15 @@ def _median(values: list[int]) -> float | None:
     return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
+def _products(profile: Mapping[str, Any]) -> set[str]:
+    """The vendor's products the buyer uses (``vendor.products``), case-folded."""
+    return {p.casefold() for p in (profile.get("vendor") or {}).get("products") or ()}
+
+
 def _recommendations(profile: Mapping[str, Any], upcoming: list[tuple[dt.date, Mapping[str, Any]]],
                      abrupt: list[str], ctx: CheckContext) -> list[str]:
     out = []
-    used = {p.casefold() for p in (profile.get("vendor") or {}).get("products") or ()}
+    used = _products(profile)
     for day, dep in upcoming:
         if dep["model"].casefold() in used:
             target = f" to {dep['replacement']}" if dep.get("replacement") else ""
@@ -321,3 +328,27 @@ def register_checks(register):
 @hookimpl
 def register_schemas(register):
     register(EXTENSION, SCHEMA)
+
+
+@hookimpl
+def vendor_sheet_section(vendor):
+    """A "Model retirements" block on the vendor's sheet: what retires when, and what is gone.
+
+    Read from this check's result (its ``facts``), so the sheet shows what was scored;
+    a scheduled retirement of a model the profile lists in ``vendor.products`` is rated high.
+    """
+    check = next((c for c in vendor.get("checks") or () if c.get("id") == CHECK.id), None)
+    if check is None or check.get("status") != "ok":
+        return None
+    facts = check.get("facts") or {}
+    rows = [SectionRow(label=item["retired"], text=f"{item['model']} is scheduled to retire",
+                       rating="high" if item.get("in_use") else None,
+                       detail="in vendor.products: plan the migration" if item.get("in_use") else None)
+            for item in facts.get("scheduled_retirements") or ()]
+    if facts.get("retired_models"):
+        rows.append(SectionRow(label="Retired", text=", ".join(facts["retired_models"])))
+    if not rows:
+        return None
+    return VendorSection(title="Model retirements", rows=rows,
+                         note="From extensions.deprecation_log (the Deprecation log check above scores "
+                              "the notice given).")
