@@ -1,35 +1,53 @@
-"""The vendordd benchmark: the full run against its floor, and start-up.
+"""The vendordd benchmark: the full run against its floor, screening, start-up, results size, memory.
 
-For each N it generates N seeded synthetic profiles (benchmarks/generate.py)
-in a temporary folder, then measures, each in its own subprocess:
+For each input format (JSON and YAML by default) it generates N seeded
+synthetic profiles (benchmarks/generate.py, N = 1,000 by default) in a
+temporary folder and measures, each in its own subprocess, ``--repeat``
+times interleaved (so that a change in the machine's load hits all alike):
 
-- full: ``python -m vendordd run DIR -o out.xlsx --json out.json --as-of 2026-06-01``;
-- floor: reading and parsing the same files (PyYAML's C loader, json) and
-  writing the same number of cells, sheet by sheet, with openpyxl in
-  write-only mode: the least any tool must do to turn these files into
-  that workbook;
+- ``full -j1``: ``python -m vendordd run DIR -o out.xlsx --json out.json --as-of 2026-06-01 --jobs 1``;
+- ``full``: the same with the default ``--jobs`` (one process per CPU);
+- ``screened``: ``full -j1`` plus ``--screening-list`` of a synthetic
+  20,000-entry Consolidated Screening List CSV (benchmarks/screening_bench.py's names);
+- ``floor``: reading and parsing the same files (``json``, PyYAML's C
+  loader) and writing the same number of cells, sheet by sheet, with
+  openpyxl in write-only mode: the least any tool must do to turn these
+  files into that workbook.
 
-and prints wall time, cost per profile, peak RSS (``os.wait4``'s rusage of
-that child alone) and the ratio full / floor. Start-up compares
-``vendordd --help`` and ``vendordd checks`` with a bare ``python -c "import
-click, pluggy"`` (median of several runs).
+Then start-up (median of interleaved runs, byte code cached): a bare
+``python -c "import click, pluggy"``, ``vendordd validate one.json``,
+``vendordd --help`` and ``vendordd checks``; and, with ``--memory`` (or
+``--check-targets`` without ``--no-memory``), the peak memory of a default
+run over 10,000 JSON profiles.
+
+It prints what it measured and the goals of issue 21 (:data:`GOALS`) side by
+side: CPU ratio (``full -j1`` CPU / floor CPU), wall ratio (``full`` wall /
+floor wall), screening ratio (``screened`` CPU / ``full -j1`` CPU), validate
+start-up ratio (validate / bare import), results KB per vendor, peak
+memory at 10,000. Ratios use medians of the same run's measurements; the
+goals are judged on the JSON input (YAML parsing is slow enough to hide the
+product's own work; its ratios are printed for comparison).
 
 Usage::
 
-    python benchmarks/run_bench.py [--sizes 100,1000,10000] [--smoke] [--check-targets]
+    python benchmarks/run_bench.py [--n 1000] [--formats json,yaml] [--repeat 3]
+                                   [--memory] [--check-targets] [--no-memory] [--smoke]
 
-``--smoke`` runs N = 20 only (what CI runs, so that the script keeps
-working). The exit status is 1 when a measured run fails and, with
-``--check-targets``, when a target of benchmarks/README.md is missed.
-Profiles and outputs go to a temporary folder, never into the checkout.
+``--smoke`` runs N = 20 once, JSON only, no memory run (what CI runs, so
+that the script keeps working). The exit status is 1 when a measured run
+fails and, with ``--check-targets``, when a goal is missed (each missed
+goal is printed). Profiles and outputs go to a temporary folder, never into
+the checkout.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import platform
+import random
 import re
 import statistics
 import subprocess
@@ -37,28 +55,51 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 AS_OF = "2026-06-01"
-GIB = 1024**3
+MIB = 1024**2
 #: Bytes read at a time when counting the cells of a worksheet.
 CHUNK = 1 << 20
+#: Entries of the synthetic screening list.
+SCREENING_ENTRIES = 20_000
+#: Profiles of the memory run.
+MEMORY_N = 10_000
 
-#: The targets (benchmarks/README.md) on a 2-core machine.
-TARGET_RATIO_AT_1000 = 2.0
-TARGET_GROWTH_1000_TO_10000 = 1.3
-TARGET_PEAK_AT_10000 = 1 * GIB
-TARGET_HELP_OVER_BARE = 1.5
-TARGET_CHECKS_SECONDS = 0.5
+
+@dataclass(frozen=True)
+class Goal:
+    """A goal of issue 21: ``key`` names a figure of :func:`figures`; met when ``value <= limit``
+    (``strict``: ``value < limit``)."""
+
+    key: str
+    label: str
+    limit: float
+    unit: str = ""
+    strict: bool = False
+
+    def met(self, value: float) -> bool:
+        return value < self.limit if self.strict else value <= self.limit
+
+
+GOALS = [
+    Goal("cpu_ratio", "CPU, full --jobs 1 / floor", 1.5),
+    Goal("wall_ratio", "wall, full (default jobs) / floor", 1.2),
+    Goal("screening_ratio", "CPU, with a 20,000-entry screening list / without", 1.05),
+    Goal("validate_ratio", "vendordd validate one.json / bare import", 2.5),
+    Goal("results_kb", "results JSON per vendor", 30, " KB"),
+    Goal("peak_mib_10k", "peak memory at 10,000 profiles", 400, " MiB", strict=True),
+]
 
 
 @dataclass
 class Measure:
     """One subprocess: wall and CPU seconds (user + system, its worker processes included),
-    peak RSS in bytes, exit code, output.
+    peak RSS in bytes, exit code, output, and the machine's 1-minute load average before it.
 
     ``peak_rss`` is the highest sum of the resident memory of the process and
     all its descendants (worker processes), sampled every 20 ms from /proc
@@ -73,10 +114,12 @@ class Measure:
     code: int
     stdout: str
     stderr: str
+    load: float = 0.0
 
 
 #: Seconds between two samples of the process tree's memory.
 SAMPLE_EVERY = 0.02
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def tree_rss(pid: int) -> int:
@@ -95,11 +138,17 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+def load_average() -> float:
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return float("nan")
 
 
-def measure(cmd: list[str], timeout: float | None = None, env: dict[str, str] | None = None) -> Measure:
+def measure(cmd: list[str], timeout: float | None = None, env: dict[str, str] | None = None,
+            sample: bool = True) -> Measure:
     """Run ``cmd`` to the end: wall and CPU time, and peak memory of it and its workers (see Measure)."""
+    load = load_average()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
@@ -113,17 +162,17 @@ def measure(cmd: list[str], timeout: float | None = None, env: dict[str, str] | 
                 proc.kill()
                 _, status, usage = os.wait4(proc.pid, 0)
                 break
-            if sys.platform.startswith("linux"):
+            if sample and sys.platform.startswith("linux"):
                 sampled = max(sampled, tree_rss(proc.pid))
-            time.sleep(SAMPLE_EVERY)
+            time.sleep(SAMPLE_EVERY if sample else 0.002)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         # ru_maxrss is in KiB on Linux, in bytes on macOS.
         peak = max(sampled, usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024))
-        return Measure(seconds, usage.ru_utime + usage.ru_stime, peak, proc.returncode, out.read().decode("utf-8", "replace"),
-                       err.read().decode("utf-8", "replace"))
+        return Measure(seconds, usage.ru_utime + usage.ru_stime, peak, proc.returncode,
+                       out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"), load)
 
 
 def cells_per_sheet(xlsx: Path) -> list[int]:
@@ -190,6 +239,23 @@ def _leaves(node: Any) -> list[Any]:
     return out
 
 
+def write_screening_list(path: Path, entries: int, seed: int = 7) -> Path:
+    """A synthetic Consolidated Screening List CSV of ``entries`` made-up entities on the Entity List."""
+    sys.path.insert(0, str(HERE))
+    from screening_bench import COUNTRIES, _company
+
+    rng = random.Random(seed)
+    source = "Entity List (EL) - Bureau of Industry and Security"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["_id", "source", "entity_number", "type", "programs", "name", "alt_names", "addresses"])
+        for i in range(entries):
+            alts = "; ".join(_company(rng) for _ in range(rng.randint(0, 2)))
+            out.writerow([i + 1, source, "", "Entity", "", _company(rng), alts,
+                          f"Street {i}, City, {rng.choice(COUNTRIES)}"])
+    return path
+
+
 def machine() -> str:
     cpu = platform.processor() or "unknown CPU"
     try:
@@ -203,47 +269,74 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}")
 
 
-def run_size(n: int, seed: int, fmt: str, work: Path, vendor_sheets: int | None,
-             timeout: float | None, jobs: int | None = None) -> dict[str, Any]:
-    """Generate N profiles and measure the full run and the floor on them."""
+def _checked(m: Measure, what: str) -> Measure:
+    if m.code != 0:
+        raise RuntimeError(f"{what} exited {m.code}:\n{m.stderr[-3000:]}")
+    return m
+
+
+def run_format(n: int, fmt: str, seed: int, work: Path, repeat: int, screening: Path | None,
+               vendor_sheets: int | None, timeout: float | None) -> dict[str, Any]:
+    """Generate N profiles in ``fmt`` and measure full -j1, full, screened and floor ``repeat`` times."""
     sys.path.insert(0, str(HERE))
     from generate import write_profiles
 
-    folder = work / f"n{n}"
+    folder = work / f"{fmt}{n}"
     profiles = folder / "profiles"
-    start = time.perf_counter()
     write_profiles(profiles, n, seed, fmt)
-    generated = time.perf_counter() - start
     size = sum(p.stat().st_size for p in profiles.iterdir())
 
-    cmd = [sys.executable, "-m", "vendordd", "run", str(profiles), "-o", str(folder / "out.xlsx"),
-           "--json", str(folder / "out.json"), "--as-of", AS_OF]
-    if vendor_sheets is not None:
-        cmd += ["--vendor-sheets", str(vendor_sheets)]
-    if jobs is not None:
-        cmd += ["--jobs", str(jobs)]
-    full = measure(cmd, timeout=timeout)
-    if full.code != 0:
-        raise RuntimeError(f"vendordd run on N={n} exited {full.code}:\n{full.stderr[-3000:]}")
+    def run(*extra: str) -> list[str]:
+        cmd = [sys.executable, "-m", "vendordd", "run", str(profiles), "-o", str(folder / "out.xlsx"),
+               "--json", str(folder / "out.json"), "--as-of", AS_OF, *extra]
+        return cmd + (["--vendor-sheets", str(vendor_sheets)] if vendor_sheets is not None else [])
+
+    # The first run also gives the cell counts the floor writes and the results' size.
+    first = _checked(measure(run("--jobs", "1"), timeout), f"vendordd run --jobs 1 on {n} {fmt}")
     cells = cells_per_sheet(folder / "out.xlsx")
+    json_bytes = (folder / "out.json").stat().st_size
+    xlsx_bytes = (folder / "out.xlsx").stat().st_size
+    vendors = len(json.loads((folder / "out.json").read_bytes())["vendors"])
     spec = folder / "cells.json"
     spec.write_text(json.dumps(cells))
-    floor = measure([sys.executable, str(Path(__file__).resolve()), "--floor", str(profiles),
-                     "--cells", str(spec), "--out", str(folder / "floor.xlsx")], timeout=timeout)
-    if floor.code != 0:
-        raise RuntimeError(f"floor on N={n} exited {floor.code}:\n{floor.stderr[-3000:]}")
-    split = json.loads(floor.stdout.strip().splitlines()[-1])
-    result = {"n": n, "bytes": size, "generate_s": generated, "full": full, "floor": floor,
-              "floor_split": split, "cells": sum(cells), "sheets": len(cells),
-              "xlsx_bytes": (folder / "out.xlsx").stat().st_size,
-              "json_bytes": (folder / "out.json").stat().st_size}
+    floor_cmd = [sys.executable, str(Path(__file__).resolve()), "--floor", str(profiles),
+                 "--cells", str(spec), "--out", str(folder / "floor.xlsx")]
+    kinds: dict[str, list[str]] = {"full_j1": run("--jobs", "1"), "full": run(), "floor": floor_cmd}
+    if screening is not None:
+        kinds["screened"] = run("--jobs", "1", "--screening-list", str(screening))
+    got: dict[str, list[Measure]] = {k: [] for k in kinds}
+    got["full_j1"].append(first)
+    splits: list[dict[str, Any]] = []
+    for round_ in range(repeat):
+        for kind, cmd in kinds.items():
+            if kind == "full_j1" and round_ == 0:
+                continue  # the first run above counts
+            m = _checked(measure(cmd, timeout), f"{kind} on {n} {fmt}")
+            got[kind].append(m)
+            if kind == "floor":
+                splits.append(json.loads(m.stdout.strip().splitlines()[-1]))
     for name in ("out.xlsx", "out.json", "floor.xlsx"):
-        (folder / name).unlink()
-    return result
+        (folder / name).unlink(missing_ok=True)
+    return {"n": n, "fmt": fmt, "bytes": size, "cells": sum(cells), "sheets": len(cells), "vendors": vendors,
+            "json_bytes": json_bytes, "xlsx_bytes": xlsx_bytes, "runs": got, "splits": splits}
 
 
-def startup(repeat: int, work: Path) -> dict[str, float]:
-    """Median wall seconds of the bare import, ``vendordd --help`` and ``vendordd checks``.
+def memory_run(n: int, seed: int, work: Path, timeout: float | None) -> Measure:
+    """A default run over ``n`` JSON profiles: its peak memory (run and workers together)."""
+    sys.path.insert(0, str(HERE))
+    from generate import write_profiles
+
+    folder = work / f"memory{n}"
+    profiles = folder / "profiles"
+    write_profiles(profiles, n, seed, "json")
+    m = _checked(measure([sys.executable, "-m", "vendordd", "run", str(profiles), "-o", str(folder / "out.xlsx"),
+                          "--json", str(folder / "out.json"), "--as-of", AS_OF], timeout),
+                 f"vendordd run on {n} json")
+    return m
+
+
+def startup(repeat: int, work: Path, profile: Path) -> dict[str, list[float]]:
+    """Wall seconds of the bare import, ``validate one.json``, ``--help`` and ``checks``, interleaved.
 
     Byte code is written and read (under ``work``, not beside the sources) even
     where PYTHONDONTWRITEBYTECODE is set, as after any ``pip install``: else
@@ -253,91 +346,121 @@ def startup(repeat: int, work: Path) -> dict[str, float]:
     env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
     commands = {
         "bare": [sys.executable, "-c", "import click, pluggy"],
+        "validate": [sys.executable, "-m", "vendordd", "validate", str(profile)],
         "help": [sys.executable, "-m", "vendordd", "--help"],
         "checks": [sys.executable, "-m", "vendordd", "checks"],
     }
     for cmd in commands.values():  # warm the file cache and write the byte code
-        measure(cmd, env=env)
+        measure(cmd, env=env, sample=False)
     times: dict[str, list[float]] = {k: [] for k in commands}
     for _ in range(repeat):
-        for name, cmd in commands.items():  # interleaved, so drift hits all three alike
-            m = measure(cmd, env=env)
-            if m.code != 0:
-                raise RuntimeError(f"{' '.join(cmd[1:])} exited {m.code}: {m.stderr[-2000:]}")
+        for name, cmd in commands.items():  # interleaved, so drift hits all alike
+            m = _checked(measure(cmd, env=env, sample=False), " ".join(cmd[1:]))
             times[name].append(m.seconds)
-    return {k: statistics.median(v) for k, v in times.items()}
+    return times
 
 
-def report(rows: list[dict[str, Any]], boot: dict[str, float] | None) -> list[str]:
-    """Print the tables and the ratio lines; return the targets missed."""
-    mib = 1024**2
+def _med(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _spread(values: list[float], fmt: str = ".2f") -> str:
+    if len(values) == 1:
+        return format(values[0], fmt)
+    return f"{format(_med(values), fmt)} ({format(min(values), fmt)}-{format(max(values), fmt)})"
+
+
+def figures(rows: list[dict[str, Any]], boot: dict[str, list[float]] | None,
+            memory: Measure | None) -> dict[str, dict[str, float]]:
+    """The goals' figures per input format (``memory`` and start-up under every format alike)."""
+    out: dict[str, dict[str, float]] = {}
+    for r in rows:
+        runs = r["runs"]
+        cpu = {k: _med([m.cpu for m in v]) for k, v in runs.items()}
+        wall = {k: _med([m.seconds for m in v]) for k, v in runs.items()}
+        got = {"cpu_ratio": cpu["full_j1"] / cpu["floor"], "wall_ratio": wall["full"] / wall["floor"],
+               "results_kb": r["json_bytes"] / max(r["vendors"], 1) / 1000}
+        if "screened" in runs:
+            got["screening_ratio"] = cpu["screened"] / cpu["full_j1"]
+        if boot:
+            got["validate_ratio"] = _med(boot["validate"]) / _med(boot["bare"])
+        if memory is not None:
+            got["peak_mib_10k"] = memory.peak_rss / MIB
+        out[r["fmt"]] = got
+    return out
+
+
+def report(rows: list[dict[str, Any]], boot: dict[str, list[float]] | None, memory: Measure | None,
+           memory_n: int, judged: str = "json") -> list[str]:
+    """Print what was measured and the goals side by side; return the goals missed (or not measured)."""
     print(f"machine: {machine()}")
+    loads = [m.load for r in rows for v in r["runs"].values() for m in v]
+    if loads:
+        print(f"load average (1 min) before each run: median {_med(loads):.2f}, "
+              f"{min(loads):.2f}-{max(loads):.2f}")
+    print("medians of the repeats, (min-max) where repeated")
     print()
-    print(f"{'N':>6} {'input MiB':>9} {'cells':>9} {'full s':>8} {'cpu s':>8} {'ms/profile':>10} "
-          f"{'RSS MiB':>8} {'floor s':>8} {'cpu s':>8} {'(parse s':>8} {'cells s)':>8} {'RSS MiB':>8} "
-          f"{'full/floor':>10} {'(cpu)':>6}")
     for r in rows:
-        full, floor, split = r["full"], r["floor"], r["floor_split"]
-        print(f"{r['n']:>6} {r['bytes'] / mib:>9.1f} {r['cells']:>9} {full.seconds:>8.2f} {full.cpu:>8.2f} "
-              f"{1000 * full.seconds / r['n']:>10.2f} {full.peak_rss / mib:>8.0f} {floor.seconds:>8.2f} "
-              f"{floor.cpu:>8.2f} {split['parse_s']:>8.2f} {split['cells_s']:>8.2f} "
-              f"{floor.peak_rss / mib:>8.0f} {full.seconds / floor.seconds:>10.2f} "
-              f"{full.cpu / floor.cpu:>6.2f}")
-    print()
-    missed: list[str] = []
-    by_n = {r["n"]: r for r in rows}
-    for r in rows:
-        ratio = r["full"].seconds / r["floor"].seconds
-        note = ""
-        if r["n"] == 1000:
-            ok = ratio <= TARGET_RATIO_AT_1000
-            note = f" (target <= {TARGET_RATIO_AT_1000}: {'met' if ok else 'MISSED'})"
-            if not ok:
-                missed.append(f"full/floor {ratio:.2f} at N=1000")
-        print(f"ratio N={r['n']}: full/floor = {ratio:.2f}{note}; by CPU time "
-              f"{r['full'].cpu / r['floor'].cpu:.2f}")
-    if 1000 in by_n and 10000 in by_n:
-        growth = (by_n[10000]["full"].seconds / 10000) / (by_n[1000]["full"].seconds / 1000)
-        ok = growth <= TARGET_GROWTH_1000_TO_10000
-        print(f"ratio cost per profile N=10000/N=1000 = {growth:.2f} "
-              f"(target <= {TARGET_GROWTH_1000_TO_10000}: {'met' if ok else 'MISSED'})")
-        if not ok:
-            missed.append(f"cost growth {growth:.2f} from 1,000 to 10,000")
-    if 10000 in by_n:
-        peak = by_n[10000]["full"].peak_rss
-        ok = peak < TARGET_PEAK_AT_10000
-        print(f"peak RSS N=10000 = {peak / mib:.0f} MiB (target < 1024 MiB: {'met' if ok else 'MISSED'})")
-        if not ok:
-            missed.append(f"peak RSS {peak / mib:.0f} MiB at N=10000")
+        print(f"{r['fmt'].upper()} input: N = {r['n']}, {r['bytes'] / MIB:.1f} MiB, {r['cells']} cells "
+              f"on {r['sheets']} sheets; results {r['json_bytes'] / MIB:.1f} MiB, workbook "
+              f"{r['xlsx_bytes'] / MIB:.1f} MiB")
+        print(f"  {'run':<10} {'wall s':>22} {'CPU s':>22} {'peak RSS MiB':>13}")
+        for kind in ("full_j1", "full", "screened", "floor"):
+            if kind not in r["runs"]:
+                continue
+            ms = r["runs"][kind]
+            label = {"full_j1": "full -j1", "full": "full", "screened": "screened", "floor": "floor"}[kind]
+            print(f"  {label:<10} {_spread([m.seconds for m in ms]):>22} {_spread([m.cpu for m in ms]):>22} "
+                  f"{max(m.peak_rss for m in ms) / MIB:>13.0f}")
+        if r["splits"]:
+            print(f"  floor split: parse {_spread([s['parse_s'] for s in r['splits']])} s, "
+                  f"cells {_spread([s['cells_s'] for s in r['splits']])} s")
+        print()
     if boot:
-        help_ratio = boot["help"] / boot["bare"]
-        ok_help = help_ratio <= TARGET_HELP_OVER_BARE
-        ok_checks = boot["checks"] < TARGET_CHECKS_SECONDS
-        print(f"startup: bare import {boot['bare']:.3f} s, vendordd --help {boot['help']:.3f} s, "
-              f"vendordd checks {boot['checks']:.3f} s")
-        print(f"ratio startup: --help/bare = {help_ratio:.2f} "
-              f"(target <= {TARGET_HELP_OVER_BARE}: {'met' if ok_help else 'MISSED'})")
-        print(f"ratio startup: checks = {boot['checks']:.3f} s "
-              f"(target < {TARGET_CHECKS_SECONDS} s: {'met' if ok_checks else 'MISSED'})")
-        if not ok_help:
-            missed.append(f"--help at {help_ratio:.2f}x the bare import")
-        if not ok_checks:
-            missed.append(f"vendordd checks in {boot['checks']:.3f} s")
+        print("start-up (wall s, median of interleaved runs): "
+              + ", ".join(f"{k} {_spread(v, '.3f')}" for k, v in boot.items()))
+    if memory is not None:
+        print(f"memory run: N = {memory_n} JSON, default jobs: wall {memory.seconds:.1f} s, "
+              f"CPU {memory.cpu:.1f} s, peak RSS {memory.peak_rss / MIB:.0f} MiB")
+    print()
+    got = figures(rows, boot, memory)
+    fmts = [r["fmt"] for r in rows]
+    print(f"{'goal':<52} {'limit':>9} " + " ".join(f"{f.upper():>9}" for f in fmts) + "  status")
+    missed: list[str] = []
+    for goal in GOALS:
+        values = [got[f].get(goal.key) for f in fmts]
+        shown = " ".join(f"{'-' if v is None else format(v, '.2f'):>9}" for v in values)
+        mine = got.get(judged, {}).get(goal.key)
+        if mine is None:
+            status = "not measured"
+            missed.append(f"{goal.label}: not measured")
+        elif goal.met(mine):
+            status = "met"
+        else:
+            status = "MISSED"
+            missed.append(f"{goal.label} = {mine:.2f}{goal.unit} ({judged}), goal "
+                          f"{'<' if goal.strict else '<='} {goal.limit:g}{goal.unit}")
+        limit = f"{'<' if goal.strict else '<='} {goal.limit:g}"
+        print(f"{goal.label + goal.unit:<52} {limit:>9} {shown}  {status}")
+    print(f"(goals judged on the {judged.upper()} input)")
     return missed
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="vendordd benchmark: full run vs floor, and start-up")
-    parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated N (default 100,1000,10000)")
-    parser.add_argument("--smoke", action="store_true", help="N = 20 only, 3 start-up repeats (for CI)")
+    parser = argparse.ArgumentParser(description="vendordd benchmark: the goals of issue 21")
+    parser.add_argument("--n", type=int, default=1000, help="profiles per format (default 1000)")
+    parser.add_argument("--formats", default="json,yaml", help="input formats (default json,yaml)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each kind (median; default 3)")
+    parser.add_argument("--startup-repeat", type=int, default=9, help="start-up runs per command (median)")
+    parser.add_argument("--smoke", action="store_true", help="N = 20, JSON, once; no memory run (for CI)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--format", dest="fmt", choices=["yaml", "json", "mixed"], default="yaml")
     parser.add_argument("--vendor-sheets", type=int, help="passed to vendordd run (default: the CLI's)")
-    parser.add_argument("--jobs", type=int, help="passed to vendordd run (default: the CLI's, one per CPU)")
-    parser.add_argument("--repeat", type=int, default=7, help="start-up runs per command (median)")
     parser.add_argument("--timeout", type=float, help="seconds allowed per measured run")
-    parser.add_argument("--check-targets", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--memory", action="store_true", help=f"measure peak memory at N = {MEMORY_N}")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory run under --check-targets")
+    parser.add_argument("--no-screening", action="store_true", help="skip the screened runs")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up measurements")
+    parser.add_argument("--check-targets", action="store_true", help="exit 1 when a goal is missed")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cells", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -347,22 +470,40 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(floor_worker(args.floor, json.loads(args.cells.read_text()), args.out)))
         return 0
 
-    sizes = [20] if args.smoke else [int(s) for s in args.sizes.split(",") if s.strip()]
-    repeat = 3 if args.smoke else args.repeat
+    n, fmts, repeat = args.n, [f.strip() for f in args.formats.split(",") if f.strip()], args.repeat
+    startup_repeat = args.startup_repeat
+    do_memory = (args.memory or args.check_targets) and not args.no_memory
+    if args.smoke:
+        n, fmts, repeat, startup_repeat, do_memory = 20, ["json"], 1, 3, False
+    say: Callable[[str], None] = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     rows = []
+    boot = memory = None
     with tempfile.TemporaryDirectory(prefix="vendordd-bench-") as tmp:
+        work = Path(tmp)
         try:
-            for n in sizes:
-                print(f"N={n}: generating and measuring ...", file=sys.stderr, flush=True)
-                rows.append(run_size(n, args.seed, args.fmt, Path(tmp), args.vendor_sheets, args.timeout,
-                                     args.jobs))
-            boot = None if args.no_startup else startup(repeat, Path(tmp))
+            screening = None
+            if not args.no_screening:
+                screening = write_screening_list(work / "screening.csv", SCREENING_ENTRIES)
+            for fmt in fmts:
+                say(f"{fmt}, N={n}: generating and measuring ({repeat} rounds) ...")
+                rows.append(run_format(n, fmt, args.seed, work, repeat, screening, args.vendor_sheets,
+                                       args.timeout))
+            if not args.no_startup:
+                say("start-up ...")
+                sys.path.insert(0, str(HERE))
+                from generate import write_profiles
+
+                one = write_profiles(work / "one", 1, args.seed, "json")[0]
+                boot = startup(startup_repeat, work, one)
+            if do_memory:
+                say(f"memory, N={MEMORY_N} ...")
+                memory = memory_run(MEMORY_N, args.seed, work, args.timeout)
         except RuntimeError as exc:
             print(f"run_bench: {exc}", file=sys.stderr)
             return 1
-    missed = report(rows, boot)
+    missed = report(rows, boot, memory, MEMORY_N, judged="json" if "json" in fmts else fmts[0])
     if missed:
-        print("targets missed: " + "; ".join(missed))
+        print("goals missed or not measured: " + "; ".join(missed))
     return 1 if missed and args.check_targets else 0
 
 

@@ -92,7 +92,39 @@ def test_the_benchmark_script_smoke_run() -> None:
                           text=True, timeout=600, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
-    assert re.search(r"^ratio N=20: full/floor = \d+\.\d\d", out, re.M), out
-    assert re.search(r"^ratio startup: --help/bare = \d+\.\d\d", out, re.M), out
-    assert re.search(r"^ratio startup: checks = \d+\.\d{3} s", out, re.M), out
     assert re.search(r"^machine: \d+ cores", out, re.M), out
+    for kind in ("full -j1", "full", "screened", "floor"):
+        assert re.search(rf"^  {re.escape(kind)} +\d+\.\d\d +\d+\.\d\d +\d+$", out, re.M), out
+    # every goal of issue 21 is printed with its figure (memory is skipped by --smoke)
+    for label in ("CPU, full --jobs 1 / floor", "wall, full (default jobs) / floor",
+                  "CPU, with a 20,000-entry screening list / without", "vendordd validate one.json / bare import",
+                  "results JSON per vendor KB"):
+        assert re.search(rf"^{re.escape(label)} +<= [\d.]+ +\d+\.\d\d  (met|MISSED)$", out, re.M), out
+    assert re.search(r"^peak memory at 10,000 profiles MiB +< 400 +-  not measured$", out, re.M), out
+
+
+def test_goals_are_judged_as_documented() -> None:
+    goals = {g.key: g for g in run_bench.GOALS}
+    assert goals["cpu_ratio"].met(1.5) and not goals["cpu_ratio"].met(1.51)
+    assert goals["peak_mib_10k"].met(399.9) and not goals["peak_mib_10k"].met(400)
+    assert set(goals) == {"cpu_ratio", "wall_ratio", "screening_ratio", "validate_ratio", "results_kb",
+                          "peak_mib_10k"}
+
+
+def test_check_targets_names_what_is_missed(capsys: pytest.CaptureFixture[str]) -> None:
+    def m(seconds: float, cpu: float) -> Any:
+        return run_bench.Measure(seconds, cpu, 100 * run_bench.MIB, 0, "", "", 0.5)
+
+    row = {"n": 10, "fmt": "json", "bytes": 1, "cells": 1, "sheets": 1, "vendors": 10, "json_bytes": 250_000,
+           "xlsx_bytes": 1, "splits": [],
+           "runs": {"full_j1": [m(3, 3)], "full": [m(2, 2.9)], "screened": [m(3, 3.1)], "floor": [m(2, 2)]}}
+    missed = run_bench.report([row], {"bare": [0.1], "validate": [0.2]}, m(1, 1), 10_000)
+    # CPU 3/2 = 1.5 met; wall 2/2 = 1.0 met; screening 3.1/3 met; validate 2.0 met; 25 KB met; 100 MiB met
+    assert missed == []
+    row["json_bytes"] = 310_000
+    row["runs"]["full"] = [m(2.5, 2.9)]
+    missed = run_bench.report([row], None, None, 10_000)
+    assert [line.split(" =")[0].split(":")[0] for line in missed] == [
+        "wall, full (default jobs) / floor", "vendordd validate one.json / bare import", "results JSON per vendor",
+        "peak memory at 10,000 profiles"]
+    assert "MISSED" in capsys.readouterr().out
