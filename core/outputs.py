@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from .atomic import ProtectedPathError, check_not_protected, fsync_dir, is_same_path, new_file_mode
-from .lifecycle import sweep_stale
+from .lifecycle import OutputClosed, sweep_stale
 
-#: The JSON text is handed to the file in pieces of about this many characters.
-JSON_BATCH_CHARS = 1 << 20
+#: The JSON text is handed to the file in pieces of about this many bytes.
+JSON_BATCH_BYTES = 1 << 20
 
 
 class OutputError(Exception):
@@ -80,9 +80,7 @@ def write_outputs(results: dict[str, Any], outputs: Outputs, *,
             staged.append((_write_json_file(results, target, temp(target, "JSON results")), target))
         _commit(staged)
     if outputs.json == "-":
-        for chunk in json_batches(results):
-            sys.stdout.write(chunk)
-        sys.stdout.flush()
+        _write_stdout(results)
 
 
 def _check_targets(targets: Sequence[Path], protected: Sequence[str | os.PathLike[str]]) -> None:
@@ -130,31 +128,46 @@ def _write_json_file(results: Mapping[str, Any], target: Path, temp: Path) -> Pa
     return temp
 
 
+def _write_stdout(results: Mapping[str, Any]) -> None:
+    """The JSON to standard output: as bytes to its buffer (a replaced stdout may take text only)."""
+    sys.stdout.flush()
+    raw = getattr(sys.stdout, "buffer", None)
+    try:
+        for chunk in json_batches(results):
+            if raw is not None:
+                raw.write(chunk)
+            else:
+                sys.stdout.write(chunk.decode("utf-8"))
+        (raw or sys.stdout).flush()
+    except BrokenPipeError as exc:  # the buffer is not behind lifecycle's guard of sys.stdout
+        raise OutputClosed() from exc
+
+
 def dump_json(results: Mapping[str, Any], fh: IO[bytes]) -> None:
     """Write the bytes of ``json.dumps(results, indent=2, ensure_ascii=False) + "\\n"`` to ``fh``."""
     for chunk in json_batches(results):
-        fh.write(chunk.encode("utf-8"))
+        fh.write(chunk)
 
 
-def json_batches(results: Mapping[str, Any]) -> Iterator[str]:
-    """The JSON text of ``results`` and a final line feed, in pieces of about a megabyte.
+def json_batches(results: Mapping[str, Any]) -> Iterator[bytes]:
+    """The JSON text of ``results`` (UTF-8) and a final line feed, in pieces of about a megabyte.
 
     The whole text of a run over thousands of vendors is hundreds of
     megabytes, and its pieces several times that.
     """
-    from .vendor_store import iter_results_json
+    from .results_json import iter_results_json
 
-    batch: list[str] = []
+    batch: list[bytes] = []
     size = 0
-    for chunk in iter_results_json(results):
+    for chunk in iter_results_json(results, 2):
         batch.append(chunk)
         size += len(chunk)
-        if size >= JSON_BATCH_CHARS:
-            yield "".join(batch)
+        if size >= JSON_BATCH_BYTES:
+            yield b"".join(batch)
             batch.clear()
             size = 0
-    batch.append("\n")
-    yield "".join(batch)
+    batch.append(b"\n")
+    yield b"".join(batch)
 
 
 # --------------------------------------------------------------------------- temporaries and commit

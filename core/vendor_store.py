@@ -11,13 +11,12 @@ A store is a read-only :class:`~collections.abc.Sequence` of mappings,
 sorted by vendor id like the list: indexing and iterating decode a fresh
 ``dict`` each time (changing it changes nothing in the store), so readers
 should make one pass and keep only what they need. ``json`` cannot encode a
-store directly; :func:`iter_results_json` streams a results document that
-holds one.
+store directly; :func:`vendordd.results_json.iter_results_json` streams a
+results document that holds one.
 """
 
 from __future__ import annotations
 
-import json
 import pickle
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -82,37 +81,3 @@ class VendorStore(Sequence):
         for idx, vendor_id in enumerate(self._ids):
             if vendor_id in entries:
                 self._blobs[idx] = pack(entries[vendor_id])
-
-
-def iter_results_json(results: Mapping[str, Any]) -> Iterator[str]:
-    """The pieces of ``json.dumps(results, indent=2, ensure_ascii=False)``, joined.
-
-    Top-level lists (and ``results["vendors"]`` as a :class:`VendorStore`,
-    or any other Sequence) are encoded one item at a time, so the text of a
-    run's thousands of vendors never exists as one string.
-    """
-    if not results:
-        yield "{}"
-        return
-    for n, (key, value) in enumerate(results.items()):
-        yield ("{" if n == 0 else ",") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
-        if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
-            yield from _iter_list(value, "  ")
-        else:
-            yield _indented(value, "  ")
-    yield "\n}"
-
-
-def _iter_list(items: Sequence[Any], indent: str) -> Iterator[str]:
-    if not len(items):
-        yield "[]"
-        return
-    inner = indent + "  "
-    for n, item in enumerate(items):
-        yield ("[" if n == 0 else ",") + "\n" + inner + _indented(item, inner)
-    yield "\n" + indent + "]"
-
-
-def _indented(value: Any, indent: str) -> str:
-    # JSON strings hold no raw line feeds, so every "\n" of the text is layout.
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)

@@ -20,8 +20,9 @@ from vendordd import workers
 from vendordd.cli import cli
 from vendordd.outputs import dump_json
 from vendordd.pipeline import assess
+from vendordd.results_json import iter_results_json
 from vendordd.scorecard import write_scorecard
-from vendordd.vendor_store import VendorStore, iter_results_json, pack, unpack
+from vendordd.vendor_store import VendorStore, pack, unpack
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 AS_OF = "2026-06-01"
@@ -116,13 +117,15 @@ def test_store_is_a_read_only_sequence() -> None:
     assert unpack(pack(entries[0])) == entries[0]
 
 
+@pytest.mark.parametrize("indent", [None, 2, 4])
 @pytest.mark.parametrize("doc", [
     {}, {"a": []}, {"a": [1, [2, {"b": "x\ny"}]], "b": {"c": [], "d": {}}, "e": "ü"},
     {"vendors": [{"id": "a", "n": [1.5, None, True]}, {"id": "b"}], "errors": []},
 ])
-def test_results_json_is_json_dumps(doc: dict) -> None:
-    expected = json.dumps(doc, indent=2, ensure_ascii=False)
-    assert "".join(iter_results_json(doc)) == expected
+def test_results_json_is_json_dumps(doc: dict, indent: int | None) -> None:
+    options = {"indent": indent} if indent is not None else {"separators": (",", ":")}
+    expected = json.dumps(doc, ensure_ascii=False, **options).encode("utf-8")
+    assert b"".join(iter_results_json(doc, indent)) == expected
     if "vendors" in doc:
         store = VendorStore((v["id"], pack(v)) for v in doc["vendors"])
-        assert "".join(iter_results_json({**doc, "vendors": store})) == expected
+        assert b"".join(iter_results_json({**doc, "vendors": store}, indent)) == expected
