@@ -20,6 +20,7 @@ from .evidence import is_stale
 from .frozen import freeze
 from .host import RegisteredCheck
 from .loader import Document, InputError, Problem, describe_type, load_file
+from .model import USE_FIELDS, use_key
 from .results import CheckResult, SourceEntry, VendorEntry, check_result, vendor_entry
 from .runner import apply_override, check_weight, find_override, run_check, skipped_outcome
 from .scoring import aggregate, area_scores, top_risks
@@ -42,6 +43,10 @@ class Job:
     policy_changed: bool = False  # the buyer's policy differs from the baseline's
     packed: bool = False
     date_fields: DateFields | None = None  # where the run's schema puts dated facts (the as-of guard)
+    #: per vendor id, the distinct uses of its portfolio engagements (only with engagement-aware checks)
+    uses: Mapping[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+    #: ids of the engagement-aware checks (:func:`vendordd.model.takes_engagement`)
+    aware: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -58,6 +63,8 @@ class FileResult:
     got_worse: bool = False
     #: the checks that failed on this vendor: (check id, plugin, error, traceback lines)
     failed: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
+    #: the engagement-aware checks' results per use of the vendor (:func:`vendordd.model.use_key`)
+    in_use: dict[str, list[CheckResult]] = field(default_factory=dict)
 
 
 def read_profile(path: str | Path, validator: Any) -> tuple[Document | None, list[Problem]]:
@@ -103,7 +110,10 @@ def assess_one(path: str | Path, job: Job) -> FileResult:
     doc, problems = read_profile(path, job.validator)
     if doc is None:
         return FileResult(problems=problems)
-    entry = assess_vendor(doc, job.checks, job.policy, job.day, job.settings, job.screener, job.date_fields)
+    entry = assess_vendor(doc, job.checks, job.policy, job.day, job.settings, job.screener, job.date_fields,
+                          aware=job.aware)
+    uses = job.uses.get(entry["id"]) if job.aware else None
+    in_use = assess_in_use(doc, uses, job) if uses else {}
     got_worse = False
     if job.baseline is not None:
         entry["change"] = vendor_change(job.baseline.get(entry["id"]), entry, job.step, job.policy_changed)
@@ -111,7 +121,8 @@ def assess_one(path: str | Path, job: Job) -> FileResult:
     result = FileResult(vendor_id=entry["id"], name=doc.name, sha256=doc.sha256,
                         warnings=list(entry["warnings"]), got_worse=got_worse,
                         failed=[(c["id"], c["plugin"], c["error"] or "", list(c.get("traceback") or ()))
-                                for c in entry["checks"] if c["status"] == "error"])
+                                for c in [*entry["checks"], *(r for rs in in_use.values() for r in rs)]
+                                if c["status"] == "error"], in_use=in_use)
     if job.packed:
         result.blob = pack(entry)
     else:
@@ -121,12 +132,14 @@ def assess_one(path: str | Path, job: Job) -> FileResult:
 
 def assess_vendor(doc: Document, checks: list[RegisteredCheck], policy: Mapping[str, Any],
                   as_of: dt.date, settings: Mapping[str, Mapping[str, Any]],
-                  screening: Any = None, date_fields: DateFields | None = None) -> VendorEntry:
+                  screening: Any = None, date_fields: DateFields | None = None,
+                  aware: frozenset[str] = frozenset()) -> VendorEntry:
     """The results entry for one validated profile.
 
     ``screening``: the run's Screener or None; ``date_fields``: the run's
     dated fields (:class:`~vendordd.validation.DateFields`; default: the core
     schema's), facts after ``as_of`` in them are reported in the warnings.
+    ``aware``: ids of the engagement-aware checks, run here with ``engagement=None``.
     """
     profile = doc.data
     vendor_id = profile["vendor"]["id"]
@@ -138,23 +151,48 @@ def assess_vendor(doc: Document, checks: list[RegisteredCheck], policy: Mapping[
     results = []
     view = freeze(profile)  # read-only: one check cannot change what the next one sees
     for rc in checks:
-        enabled = ((policy.get("checks") or {}).get(rc.check.id) or {}).get("enabled", True)
-        said: list[str] = []
-        found = (run_check(rc, view, as_of, policy, settings[rc.check.id], screening, said) if enabled
-                 else skipped_outcome())
-        warnings.extend(f"{rc.check.id}: {line}" for line in said)
-        res = check_result(rc.check, rc.plugin, check_weight(rc, policy), found)
-        entry, warning = find_override(policy, vendor_id, rc.check.id, as_of)
-        if warning:
-            warnings.append(warning)
-        if entry is not None:
-            apply_override(res, entry, policy["bands"])
-        results.append(res)
+        results.append(_judge(rc, view, vendor_id, policy, as_of, settings, screening, warnings,
+                              None, rc.check.id in aware))
     plain = cast(list[dict[str, Any]], results)  # scoring reads (and fills) plain dicts
     overall = aggregate(plain, policy)
     return vendor_entry(profile, doc.name, overall=overall, areas=area_scores(plain, {*overall["missing_checks"], *overall["failed_checks"]}),
                         top_risks=top_risks(plain), checks=results, sources=_sources(profile, results, as_of, policy),
                         warnings=warnings)
+
+
+def _judge(rc: RegisteredCheck, view: Any, vendor_id: str, policy: Mapping[str, Any], as_of: dt.date,
+           settings: Mapping[str, Mapping[str, Any]], screening: Any, warnings: list[str],
+           engagement: Mapping[str, Any] | None, aware: bool) -> CheckResult:
+    """One check's results entry for the vendor (alone, or for one use), its override applied."""
+    enabled = ((policy.get("checks") or {}).get(rc.check.id) or {}).get("enabled", True)
+    said: list[str] = []
+    found = (run_check(rc, view, as_of, policy, settings[rc.check.id], screening, said,
+                       engagement=engagement, aware=aware) if enabled else skipped_outcome())
+    warnings.extend(f"{rc.check.id}: {line}" for line in said)
+    res = check_result(rc.check, rc.plugin, check_weight(rc, policy), found)
+    entry, warning = find_override(policy, vendor_id, rc.check.id, as_of)
+    if warning:
+        warnings.append(warning)
+    if entry is not None:
+        apply_override(res, entry, policy["bands"])
+    return res
+
+
+def assess_in_use(doc: Document, uses: Iterable[Mapping[str, Any]], job: Job) -> dict[str, list[CheckResult]]:
+    """The engagement-aware checks run again for each use of the vendor: their results by use key.
+
+    Only ``job.aware`` checks run (the others' findings do not depend on the use); what they
+    say with ``ctx.warn`` in these runs is not repeated (the run alone reported it).
+    """
+    view = freeze(doc.data)
+    vendor_id = doc.data["vendor"]["id"]
+    aware = [rc for rc in job.checks if rc.check.id in job.aware]
+    out: dict[str, list[CheckResult]] = {}
+    for use in uses:
+        context = freeze({k: use.get(k) for k in USE_FIELDS})
+        out[use_key(use)] = [_judge(rc, view, vendor_id, job.policy, job.day, job.settings, job.screener, [],
+                                    context, True) for rc in aware]
+    return out
 
 
 def _sources(profile: Mapping[str, Any], results: list[CheckResult], as_of: dt.date,

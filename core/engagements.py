@@ -31,7 +31,7 @@ from typing import Any
 
 from . import dates
 from .evidence import months_before
-from .model import RATINGS, rating_rank
+from .model import RATINGS, rating_rank, use_key
 from .scoring import aggregate
 from .verdicts import VERDICT_ORDER
 
@@ -73,13 +73,20 @@ def _months_after(day: dt.date, months: int) -> dt.date:
 
 
 def assess_engagement(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None,
-                      policy: Mapping[str, Any], as_of: dt.date) -> dict[str, Any]:
-    """The ``engagements[]`` entry for one engagement (``vendor``: its results entry, or None)."""
-    return _assess(eng, vendor, policy, as_of)[0]
+                      policy: Mapping[str, Any], as_of: dt.date,
+                      in_use: Mapping[str, list[Any]] | None = None) -> dict[str, Any]:
+    """The ``engagements[]`` entry for one engagement (``vendor``: its results entry, or None).
+
+    ``in_use``: the vendor's engagement-aware check results by use key
+    (:func:`vendordd.model.use_key`); those of this engagement's use replace the
+    vendor's results of the same checks, and their ids are listed as ``judged_for_use``.
+    """
+    return _assess(eng, vendor, policy, as_of, in_use)[0]
 
 
 def _assess(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None, policy: Mapping[str, Any],
-            as_of: dt.date) -> tuple[dict[str, Any], dict[str, Any] | None]:
+            as_of: dt.date, in_use: Mapping[str, list[Any]] | None = None
+            ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The engagement's entry and its whole ``overall`` block (None without a vendor entry)."""
     rules = engagement_policy(policy)
     crit, sens = eng.get("criticality", "medium"), eng.get("data_sensitivity", "internal")
@@ -103,9 +110,12 @@ def _assess(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None, policy: Ma
     profile_day = dates.earliest_day(vendor.get("profile_date"))
     if profile_day is not None and profile_day < months_before(as_of, months):
         out["overdue"] = True
+    for_use = {r["id"]: r for r in (in_use or {}).get(use_key(eng)) or ()}
+    if for_use:
+        out["judged_for_use"] = sorted(for_use)
     checks = []
     for res in vendor.get("checks", []):
-        res = copy.deepcopy(dict(res))
+        res = copy.deepcopy(dict(for_use.get(res["id"], res)))
         factor = applies.get(res["id"], 1)
         hard = bool((res.get("metrics") or {}).get("hard_rule"))
         if not factor and not hard:
@@ -133,18 +143,22 @@ def _assess(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None, policy: Ma
 
 
 def assess_engagements(results: Mapping[str, Any], portfolio: Mapping[str, Any],
-                       policy: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Every engagement of the portfolio, riskiest first."""
-    return [entry for entry, _overall in _assess_all(results, portfolio, policy)]
+                       policy: Mapping[str, Any],
+                       in_use: Mapping[str, Mapping[str, list[Any]]] | None = None) -> list[dict[str, Any]]:
+    """Every engagement of the portfolio, riskiest first (``in_use``: per vendor id, see
+    :func:`assess_engagement`)."""
+    return [entry for entry, _overall in _assess_all(results, portfolio, policy, in_use)]
 
 
-def _assess_all(results: Mapping[str, Any], portfolio: Mapping[str, Any],
-                policy: Mapping[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+def _assess_all(results: Mapping[str, Any], portfolio: Mapping[str, Any], policy: Mapping[str, Any],
+                in_use: Mapping[str, Mapping[str, list[Any]]] | None = None
+                ) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
     as_of = dt.date.fromisoformat(str(results.get("as_of") or policy.get("as_of")))
     wanted = {e.get("vendor") for e in portfolio.get("engagements") or ()}
     # Only the engaged vendors: results["vendors"] may be a VendorStore that decodes each entry when read.
     vendors = {v["id"]: v for v in results.get("vendors", []) if v["id"] in wanted}
-    out = [_assess(e, vendors.get(e.get("vendor")), policy, as_of) for e in portfolio.get("engagements") or ()]
+    out = [_assess(e, vendors.get(e.get("vendor")), policy, as_of, (in_use or {}).get(str(e.get("vendor"))))
+           for e in portfolio.get("engagements") or ()]
     out.sort(key=lambda pair: (tuple(-k for k in severity(pair[0])), str(pair[0]["vendor"]),
                                str(pair[0]["workload"])))
     return out
@@ -162,8 +176,8 @@ def severity(entry: Mapping[str, Any]) -> tuple[int, int, int, float]:
             rating_rank(inherent) if inherent in RATINGS else 0, -(score if score is not None else -1.0))
 
 
-def apply_engagements(results: dict[str, Any], portfolio: Mapping[str, Any],
-                      policy: Mapping[str, Any]) -> None:
+def apply_engagements(results: dict[str, Any], portfolio: Mapping[str, Any], policy: Mapping[str, Any],
+                      in_use: Mapping[str, Mapping[str, list[Any]]] | None = None) -> None:
     """Set ``results["engagements"]`` and judge each engaged vendor for its uses.
 
     A vendor with at least one engagement gets, as its ``overall``, the
@@ -172,8 +186,9 @@ def apply_engagements(results: dict[str, Any], portfolio: Mapping[str, Any],
     (the use), ``engagements`` (how many) and ``overdue`` (any of them). Its
     former ``overall``, the vendor judged alone, becomes ``unconditioned``.
     The checks' ``weighted_contribution`` stay those of the vendor alone.
+    ``in_use``: the engagement-aware checks' results per vendor and use (:func:`assess_engagement`).
     """
-    pairs = _assess_all(results, portfolio, policy)
+    pairs = _assess_all(results, portfolio, policy, in_use)
     results["engagements"] = [entry for entry, _overall in pairs]
     by_vendor: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
     for entry, overall in pairs:

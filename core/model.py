@@ -171,6 +171,16 @@ class Check:
     :class:`CheckContext` and returns a :class:`Finding`. It must not modify
     the profile (it gets a read-only view; a change fails the check), read
     the clock, or touch the network.
+
+    ``run(profile, ctx, engagement=None)``: a check whose ``run`` names a
+    parameter ``engagement`` (as a pluggy hook implementation names the
+    arguments it takes) is engagement-aware. It runs once with
+    ``engagement=None`` (the vendor alone) and, when the portfolio declares
+    engagements for the vendor, once more per distinct use, with a read-only
+    mapping of ``deployment`` (``hosted_api``, ``cloud_marketplace``,
+    ``self_hosted_weights``), ``hosting_provider``, ``data_sensitivity`` and
+    ``criticality``; those findings replace its finding in that engagement's
+    verdict (docs/plugins.md, "Engagement context"). Other checks run once.
     """
 
     id: str
@@ -184,3 +194,22 @@ class Check:
     doc: str = ""
     url: str | None = None
     settings_schema: Mapping[str, Any] | None = None
+
+
+#: The fields of an engagement a check sees (``run(profile, ctx, engagement)``).
+USE_FIELDS: tuple[str, ...] = ("deployment", "hosting_provider", "data_sensitivity", "criticality")
+
+
+def takes_engagement(run: Callable[..., Any]) -> bool:
+    """True when ``run`` has a parameter named ``engagement`` (an engagement-aware check)."""
+    import inspect
+
+    try:
+        return "engagement" in inspect.signature(run).parameters
+    except (TypeError, ValueError):  # a callable without a signature (some built-ins): not aware
+        return False
+
+
+def use_key(engagement: Mapping[str, Any]) -> str:
+    """A stable key of an engagement's use ("self_hosted_weights||internal|low")."""
+    return "|".join(str(engagement.get(k) or "") for k in USE_FIELDS)

@@ -24,6 +24,7 @@ from .diff import buyer_changed
 from .host import Host, RegisteredCheck
 from .inputs import load_baseline, load_overrides, load_portfolio
 from .loader import Document, InputError, Problem, expand_paths
+from .model import USE_FIELDS, takes_engagement, use_key
 from .outputs import Outputs, write_outputs
 from .policy import as_of_date, load_policy, unknown_references
 from .results import Results, VendorEntry, run_results
@@ -81,11 +82,12 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
         problems.extend(Problem(run.policy_path or "policy", w.split(": ", 1)[1], w.split(":", 1)[0][7:])
                         for w in dangling)
         dangling = []
+    in_use = {r.vendor_id: r.in_use for r in assessed if r.in_use and r.vendor_id}
     results = run.results(assessed, problems, job)
     if run.portfolio and run.portfolio.get("engagements"):
         # before the portfolio hooks, so that they see each engaged vendor's verdict in use
         from .engagements import apply_engagements
-        apply_engagements(cast(dict[str, Any], results), run.portfolio, run.policy)
+        apply_engagements(cast(dict[str, Any], results), run.portfolio, run.policy, in_use)
     results["portfolio"] = run.host.analyse_portfolio(results, run.portfolio, run.policy)
     failures = check_failures(assessed)
     results["warnings"] = [*run.host.problems, *run.screening_warnings, *dangling, *(f["line"] for f in failures),
@@ -151,6 +153,9 @@ class Run:
         job = Job(validator=self.validator, checks=self.checks, policy=self.policy, day=self.day,
                   settings=self.settings, screener=self.screener, packed=packed,
                   date_fields=self.date_fields)
+        job.aware = frozenset(rc.check.id for rc in self.checks if takes_engagement(rc.check.run))
+        if job.aware and self.portfolio:
+            job.uses = uses_by_vendor(self.portfolio)
         if self.baseline_doc is not None:
             job.baseline = {v["id"]: v for v in self.baseline_doc.data.get("vendors", [])}
             job.step = float(self.policy.get("diff_alert_step", 10))
@@ -242,6 +247,15 @@ def prepare(*, policy_path: str | None = None, portfolio_path: str | None = None
                screener=screener, screening_warnings=screening_warnings,
                policy_path=policy_path, policy_sha=policy_sha, portfolio_doc=portfolio_doc,
                baseline_doc=baseline_doc, overrides_doc=overrides_doc)
+
+
+def uses_by_vendor(portfolio: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
+    """Per vendor id, the distinct uses of its engagements (:data:`vendordd.model.USE_FIELDS`)."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for eng in portfolio.get("engagements") or ():
+        use = {k: eng.get(k) for k in USE_FIELDS}
+        out.setdefault(str(eng.get("vendor")), {})[use_key(use)] = use
+    return {vid: [uses[k] for k in sorted(uses)] for vid, uses in out.items()}
 
 
 def unique_vendors(assessed: Iterable[FileResult], problems: list[Problem]) -> list[FileResult]:

@@ -86,19 +86,23 @@ def skipped_outcome() -> CheckOutcome:
 
 def run_check(rc: RegisteredCheck, profile: Mapping[str, Any], as_of: dt.date,
               policy: Mapping[str, Any], settings: Mapping[str, Any],
-              screening: Any = None, warnings: list[str] | None = None) -> CheckOutcome:
+              screening: Any = None, warnings: list[str] | None = None,
+              engagement: Mapping[str, Any] | None = None, aware: bool = False) -> CheckOutcome:
     """Run one check; return what it found (status, score, rating, ...).
 
     ``screening`` (the run's Screener, or None) is passed to the check as
     ``ctx.screening``; what the check says with ``ctx.warn`` is appended to
     ``warnings``. A check that raises gives an ``error`` outcome whose
     ``traceback`` holds the last frames (for the plugin's author).
+    ``aware``: the check takes ``engagement`` (:func:`vendordd.model.takes_engagement`),
+    which is then passed (None: the vendor alone).
     """
     ctx = CheckContext(as_of=as_of, settings=settings, policy=policy, screening=screening)
     try:
         try:
             with time_limit(policy.get("check_timeout_seconds")):
-                finding = rc.check.run(profile, ctx)
+                finding = (rc.check.run(profile, ctx, engagement=engagement) if aware  # type: ignore[call-arg]
+                           else rc.check.run(profile, ctx))
         finally:
             if warnings is not None:
                 warnings.extend(ctx.warnings)

@@ -134,3 +134,17 @@ def test_the_methodology_sheet_checks_table_has_the_documented_columns():
     assert "Reads: /leadership/key_people" in lead[1] and "Settings:" in lead[1]  # needs and settings
     from vendordd.plugins import leadership_turnover
     assert " ".join(leadership_turnover.CHECK.doc.split())[:60] in lead[1]  # doc
+
+
+def test_the_readme_walks_through_the_sheets_in_workbook_order():
+    text = " ".join(_read("README.md").split("## Quickstart", 1)[1].split("## Commands", 1)[0].split())
+    said = {"summary": "the Summary sheet first", "input_errors": "an Input errors sheet",
+            "screening": "a Screening sheet",
+            "engagements": "an Engagements sheet", "vendor": "one sheet per vendor",
+            "findings": "the Findings and Evidence tables", "evidence": "the Findings and Evidence tables",
+            "plugins": "the plugins' sheets", "methodology": "the Methodology sheet"}
+    code = [spec.key for spec in sheet_specs() if spec.key != "portfolio"]  # a plugin's in practice
+    code.insert(next(i for i, k in enumerate(code) if k == "methodology"), "plugins")
+    assert sorted(said) == sorted(code)
+    positions = [text.index(said[key]) for key in code]
+    assert positions == sorted(positions), [k for k in code]
