@@ -181,12 +181,13 @@ def _judge(rc: RegisteredCheck, view: Any, vendor_id: str, policy: Mapping[str, 
 def assess_in_use(doc: Document, uses: Iterable[Mapping[str, Any]], job: Job) -> dict[str, list[CheckResult]]:
     """The engagement-aware checks run again for each use of the vendor: their results by use key.
 
-    Only ``job.aware`` checks run (the others' findings do not depend on the use); what they
+    Only the enabled ``job.aware`` checks run (the others' findings do not depend on the use); what they
     say with ``ctx.warn`` in these runs is not repeated (the run alone reported it).
     """
     view = freeze(doc.data)
     vendor_id = doc.data["vendor"]["id"]
-    aware = [rc for rc in job.checks if rc.check.id in job.aware]
+    aware = [rc for rc in job.checks if rc.check.id in job.aware
+             and ((job.policy.get("checks") or {}).get(rc.check.id) or {}).get("enabled", True)]
     out: dict[str, list[CheckResult]] = {}
     for use in uses:
         context = freeze({k: use.get(k) for k in USE_FIELDS})

@@ -225,18 +225,18 @@ def validate(profiles: tuple[str, ...], plugin_paths: tuple[str, ...], strict: b
     from .assessment import validate_one
     from .host import PluginError
     from .loader import InputError, expand_paths
-    from .pipeline import prepare, unique_vendors
+    from .pipeline import prepare_validation, unique_vendors
 
     try:
-        run = prepare(plugin_paths=plugin_paths, strict=strict, trace=_debug() or None)
+        host, validator = prepare_validation(plugin_paths=plugin_paths, strict=strict, trace=_debug() or None)
     except InputError as exc:
         raise Fail("\n".join(map(str, exc.problems))) from None
     except PluginError as exc:
         raise Fail(str(exc)) from None
     files, problems = expand_paths(profiles)
     # one profile at a time is held, however many there are
-    valid = unique_vendors((validate_one(path, run.validator) for path in files), problems)
-    for line in run.host.problems:
+    valid = unique_vendors((validate_one(path, validator) for path in files), problems)
+    for line in host.problems:
         _warn(line)
     _error_lines(problems)
     click.echo(f"{len(valid)} profile(s) valid, {len({p.file for p in problems})} file(s) with errors")

@@ -52,7 +52,7 @@ DEFAULT_ENGAGEMENT_POLICY: dict[str, Any] = {
     "applicability": {
         "hosted_api": {},
         "cloud_marketplace": {"api_stability": 0.5},
-        "self_hosted_weights": {"geopolitical_exposure": 0, "api_stability": 0},
+        "self_hosted_weights": {"api_stability": 0},
     },
 }
 
@@ -115,11 +115,11 @@ def _assess(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None, policy: Ma
         out["judged_for_use"] = sorted(for_use)
     checks = []
     for res in vendor.get("checks", []):
-        res = copy.deepcopy(dict(for_use.get(res["id"], res)))
+        res = dict(for_use.get(res["id"], res))  # aggregation sets top-level keys only: a shallow copy will do
         factor = applies.get(res["id"], 1)
         hard = bool((res.get("metrics") or {}).get("hard_rule"))
         if not factor and not hard:
-            res["status"] = "skipped"
+            res.update(status="skipped", rating=None)  # left out: not a reason either
         elif factor:
             res["weight"] = res["weight"] * float(factor)
         checks.append(res)

@@ -30,13 +30,26 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from jsonschema import Draft202012Validator
 
-try:  # the reference validator's own equality and uniqueness rules (bool is not 1)
-    from jsonschema._utils import equal as _equal
-    from jsonschema._utils import uniq as _uniq
-except ImportError:  # pragma: no cover - a future jsonschema moved them
-    _equal = _uniq = None
+# The reference validator's own equality and uniqueness rules (bool is not 1), imported on first
+# use (most values are strings, compared without them): each name is then rebound to
+# jsonschema's function. Should a future jsonschema move them, the ImportError makes the check
+# fail, and jsonschema decides (see validation.schema_problems).
+def _equal(one: Any, two: Any) -> bool:
+    global _equal
+    from jsonschema._utils import equal
+
+    _equal = equal
+    return bool(equal(one, two))
+
+
+def _uniq(values: Any) -> bool:
+    global _uniq
+    from jsonschema._utils import uniq
+
+    _uniq = uniq
+    return bool(uniq(values))
+
 
 Check = Callable[[Any], bool]
 
@@ -45,6 +58,15 @@ _SUPPORTED = {"$ref", "type", "enum", "const", "properties", "patternProperties"
               "required", "propertyNames", "minProperties", "maxProperties", "items", "minItems",
               "maxItems", "uniqueItems", "minLength", "maxLength", "pattern", "format", "minimum",
               "maximum", "exclusiveMinimum", "exclusiveMaximum", "allOf", "anyOf", "oneOf", "not"}
+#: Every validating keyword of Draft 2020-12 (jsonschema's ``Draft202012Validator.VALIDATORS``,
+#: written out so that compiling a check does not import jsonschema; tests/test_fastcheck.py
+#: compares the two).
+DRAFT_2020_12_KEYWORDS = frozenset({
+    "$dynamicRef", "$ref", "additionalProperties", "allOf", "anyOf", "const", "contains", "dependentRequired",
+    "dependentSchemas", "enum", "exclusiveMaximum", "exclusiveMinimum", "format", "if", "items", "maxItems",
+    "maxLength", "maxProperties", "maximum", "minItems", "minLength", "minProperties", "minimum", "multipleOf",
+    "not", "oneOf", "pattern", "patternProperties", "prefixItems", "properties", "propertyNames", "required",
+    "type", "unevaluatedItems", "unevaluatedProperties", "uniqueItems"})
 #: Keywords that are not validators but change how references resolve.
 _RESOLUTION = {"$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor", "$recursiveRef"}
 
@@ -135,7 +157,7 @@ class _Compiler:
         for key in schema:
             if key in _RESOLUTION and not (root and key == "$id"):
                 raise Unsupported(f"keyword {key!r}")
-            if key in Draft202012Validator.VALIDATORS and key not in _SUPPORTED:
+            if key in DRAFT_2020_12_KEYWORDS and key not in _SUPPORTED:
                 raise Unsupported(f"keyword {key!r}")
         checks: list[Check] = []
         if "$ref" in schema:
@@ -173,17 +195,13 @@ class _Compiler:
         return lambda x: any(t(x) for t in tests)
 
     def enum(self, values: Any) -> Check:
-        if _equal is None:
-            raise Unsupported("jsonschema's equality helper is unavailable")
         if all(isinstance(v, str) for v in values):
             allowed = frozenset(values)
             return lambda x: (x in allowed) if isinstance(x, str) else any(_equal(v, x) for v in values)
         return lambda x: any(_equal(v, x) for v in values)
 
     def const(self, value: Any) -> Check:
-        if _equal is None:
-            raise Unsupported("jsonschema's equality helper is unavailable")
-        return lambda x: _equal(x, value)
+        return lambda x: x is value or _equal(x, value)  # jsonschema's equal starts with `is` too
 
     def object(self, schema: Mapping[str, Any]) -> Check:
         props = {k: self.node(v) for k, v in (schema.get("properties") or {}).items()}
@@ -231,8 +249,6 @@ class _Compiler:
             items = None
         low, high = schema.get("minItems"), schema.get("maxItems")
         unique = bool(schema.get("uniqueItems"))
-        if unique and _uniq is None:
-            raise Unsupported("jsonschema's uniqueness helper is unavailable")
 
         def check(x: Any) -> bool:
             if not isinstance(x, list):

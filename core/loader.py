@@ -36,8 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 #: Largest profile/policy file read, in bytes (docs/security.md).
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Deepest nesting accepted.
@@ -93,71 +91,6 @@ class Document:
 
 class _DuplicateKey(ValueError):
     pass
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans, dates as text, duplicate keys refused."""
-
-
-def _strip_resolvers(cls: type[yaml.SafeLoader], tags: set[str]) -> None:
-    cls.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag not in tags]
-        for first, resolvers in cls.yaml_implicit_resolvers.items()
-    }
-
-
-_strip_resolvers(_StrictLoader, {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool",
-                                 "tag:yaml.org,2002:float"})
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"))
-# YAML 1.2 floats (3.0e24 is a number, as in JSON); .inf and .nan stay text,
-# so the schema refuses them instead of comparing NaN with a bound.
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
-    list("-+.0123456789"))
-
-
-def _key_kind(key: Any) -> str:
-    if isinstance(key, (list, dict)):
-        return "a list or mapping"
-    shown = "null" if key is None else str(key).lower() if isinstance(key, bool) else repr(key)
-    return f"{shown} (quote it)"
-
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    loader.flatten_mapping(node)
-    out: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if not isinstance(key, str):  # JSON Schema and JSON output only know text keys
-            raise yaml.constructor.ConstructorError(
-                None, None, f"a mapping key must be text, not {_key_kind(key)}", key_node.start_mark)
-        if key in out:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
-        out[key] = loader.construct_object(value_node, deep=deep)
-    return out
-
-
-def _construct_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool:
-    return loader.construct_scalar(node).lower() == "true"
-
-
-_StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_StrictLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
-
-try:  # the C parser is several times faster; same constructor and resolver rules
-    class _FastLoader(yaml.CSafeLoader):
-        pass
-
-    _FastLoader.yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
-    _FastLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-    _FastLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
-    _YAML_LOADER: type = _FastLoader
-except AttributeError:  # PyYAML built without libyaml
-    _YAML_LOADER = _StrictLoader
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -270,6 +203,26 @@ def _decode(raw: bytes, name: str) -> str:
                                   line=line)]) from None
 
 
+def _parse_yaml(text: str, name: str) -> Any:
+    """YAML text parsed with the strict loader (see :mod:`vendordd.yaml_loader`, imported only here)."""
+    import yaml
+
+    from .yaml_loader import YAML_LOADER
+
+    try:
+        return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        if "could not determine a constructor" in message:
+            message = "custom YAML tags are not allowed: " + message.rsplit(" ", 1)[-1]
+        raise InputError([Problem(name, f"invalid YAML: {message}",
+                                  line=mark.line + 1 if mark else None,
+                                  column=mark.column + 1 if mark else None)]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(name, f"invalid YAML: {' '.join(str(exc).split())}")]) from None
+
+
 def parse_text(text: str, kind: str, name: str) -> Any:
     """Parse ``text`` as ``kind`` (json, yaml, toml); raise InputError with the place."""
     if not text.strip():
@@ -281,23 +234,13 @@ def parse_text(text: str, kind: str, name: str) -> Any:
             import tomllib
 
             return tomllib.loads(text)
-        return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a SafeLoader subclass
+        return _parse_yaml(text, name)
     except _DuplicateKey as exc:
         line, column, pointer = _locate_duplicate(text, str(exc))
         raise InputError([Problem(name, f"duplicate key {str(exc)!r}", pointer, line, column)]) from None
     except json.JSONDecodeError as exc:
         raise InputError([Problem(name, f"invalid JSON: {exc.msg}", line=exc.lineno,
                                   column=exc.colno)]) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "invalid YAML"
-        if "could not determine a constructor" in message:
-            message = "custom YAML tags are not allowed: " + message.rsplit(" ", 1)[-1]
-        raise InputError([Problem(name, f"invalid YAML: {message}",
-                                  line=mark.line + 1 if mark else None,
-                                  column=mark.column + 1 if mark else None)]) from None
-    except yaml.YAMLError as exc:
-        raise InputError([Problem(name, f"invalid YAML: {' '.join(str(exc).split())}")]) from None
     except RecursionError:
         line, column = _nesting_place(text) if kind == "json" else (None, None)
         raise InputError([Problem(name, f"nested deeper than {MAX_DEPTH} levels", line=line,
@@ -583,11 +526,15 @@ def locate(doc: Document, pointer_parts: Iterable[Any],
     YAML and JSON (a YAML flow document) are composed into nodes with marks,
     once per document however many errors it has (kept in ``doc.extra``).
     """
+    import yaml
+
+    from .yaml_loader import StrictLoader
+
     if "nodes" not in doc.extra:
         try:
             raw = doc.extra["raw"] if "raw" in doc.extra else read_limited(doc.path, doc.name)[0]
             text = _decode(raw, doc.name)
-            doc.extra["nodes"] = yaml.compose(text, Loader=_StrictLoader)
+            doc.extra["nodes"] = yaml.compose(text, Loader=StrictLoader)
         except Exception:
             doc.extra["nodes"] = None
     node = doc.extra["nodes"]

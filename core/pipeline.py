@@ -258,6 +258,16 @@ def uses_by_vendor(portfolio: Mapping[str, Any]) -> dict[str, list[Mapping[str, 
     return {vid: [uses[k] for k in sorted(uses)] for vid, uses in out.items()}
 
 
+def prepare_validation(*, plugin_paths: Iterable[str] = (), strict: bool = False,
+                       trace: bool | None = None) -> tuple[Host, Any]:
+    """What checking profiles needs, and no more: the plugins (for their schema fragments) and the
+    compiled validator. ``vendordd validate`` uses it: no policy file, screening list or check
+    settings is read (an assessment needs them, a schema check does not), so it starts faster."""
+    policy, _ = load_policy(None)
+    host = build_host(policy, plugin_paths, strict, trace)
+    return host, compile_validator(profile_schema(host.schemas()))
+
+
 def unique_vendors(assessed: Iterable[FileResult], problems: list[Problem]) -> list[FileResult]:
     """The files that gave a vendor, sorted by vendor id, with every problem added to ``problems``.
 

@@ -19,15 +19,16 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
-
-from jsonschema import Draft202012Validator, FormatChecker
 
 from .dates import is_after
 from .dates import is_valid as is_valid_date
 from .fastcheck import compile_check
 from .loader import Document, Problem, escape_pointer, locate
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, FormatChecker
 
 _SCHEMA_FILES = {"profile": "vendor-profile.schema.json", "policy": "policy.schema.json",
                  "portfolio": "portfolio.schema.json", "results": "results.schema.json"}
@@ -44,28 +45,54 @@ def load_schema(kind: str) -> dict[str, Any]:
     return json.loads(schema_text(kind))
 
 
-def _format_checker() -> FormatChecker:
-    checker = FormatChecker(formats=())
+def _date(value: object) -> bool:
+    # YYYY, YYYY-MM or YYYY-MM-DD, a real day: one rule, in core/dates.py
+    return not isinstance(value, str) or is_valid_date(value)
 
-    @checker.checks("vendordd-date")
-    def _date(value: object) -> bool:
-        # YYYY, YYYY-MM or YYYY-MM-DD, a real day: one rule, in core/dates.py
-        return not isinstance(value, str) or is_valid_date(value)
 
-    @checker.checks("date", raises=ValueError)
-    def _full_date(value: object) -> bool:
-        if isinstance(value, str):
-            dt.date.fromisoformat(value)
-            return len(value) == 10
+def _full_date(value: object) -> bool:
+    if isinstance(value, str):
+        dt.date.fromisoformat(value)
+        return len(value) == 10
+    return True
+
+
+def _uri(value: object) -> bool:
+    if not isinstance(value, str):
         return True
+    parts = urlsplit(value)
+    return bool(parts.scheme) and bool(parts.netloc or parts.path) and " " not in value
 
-    @checker.checks("uri")
-    def _uri(value: object) -> bool:
-        if not isinstance(value, str):
+
+#: vendordd's format checks: format name -> (check, the exception that also means "no").
+FORMAT_RULES: dict[str, tuple[Callable[[object], bool], type[Exception] | tuple[()]]] = {
+    "vendordd-date": (_date, ()), "date": (_full_date, ValueError), "uri": (_uri, ())}
+
+
+class FormatRules:
+    """:data:`FORMAT_RULES` with what core/fastcheck.py asks of a format checker (``checkers``,
+    ``conforms``, answered as jsonschema's ``FormatChecker`` answers), without importing jsonschema."""
+
+    def __init__(self) -> None:
+        self.checkers = dict(FORMAT_RULES)
+
+    def conforms(self, instance: object, format: str) -> bool:
+        if format not in self.checkers:
             return True
-        parts = urlsplit(value)
-        return bool(parts.scheme) and bool(parts.netloc or parts.path) and " " not in value
+        func, raises = self.checkers[format]
+        try:
+            return bool(func(instance))
+        except raises:
+            return False
 
+
+def _format_checker() -> FormatChecker:
+    """jsonschema's ``FormatChecker`` with :data:`FORMAT_RULES`."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    for name, (func, raises) in FORMAT_RULES.items():
+        checker.checks(name, raises=raises)(func)
     return checker
 
 
@@ -91,14 +118,40 @@ def compile_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
     When the schema is within core/fastcheck.py's subset, a compiled check is
     kept beside it: :func:`schema_problems` then runs jsonschema only on
     documents that check rejects (it accepts exactly what jsonschema accepts).
+    jsonschema itself is imported and its validator made on first use
+    (:class:`LazyValidator`), so a run whose documents are all valid never
+    imports it.
     """
-    validator = Draft202012Validator(schema, format_checker=_format_checker())
-    fast = compile_check(schema, validator.format_checker)
+    fast = compile_check(schema, FormatRules())
+    validator = LazyValidator(schema)
     if fast is not None:
         key = id(validator)
         _FAST_CHECKS[key] = fast
         weakref.finalize(validator, _FAST_CHECKS.pop, key, None)
-    return validator
+    return cast("Draft202012Validator", validator)
+
+
+class LazyValidator:
+    """A Draft 2020-12 validator of ``schema`` with vendordd's format checker, made on first use.
+
+    Every attribute but ``schema`` is the real ``Draft202012Validator``'s.
+    """
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self.schema = schema
+        self._real: Any = None
+
+    def _validator(self) -> Any:
+        if self._real is None:
+            from jsonschema import Draft202012Validator
+
+            self._real = Draft202012Validator(self.schema, format_checker=_format_checker())
+        return self._real
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_real":
+            raise AttributeError(name)
+        return getattr(self._validator(), name)
 
 
 def _passes_fast_check(validator: Draft202012Validator, data: Any) -> bool:

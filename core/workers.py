@@ -14,7 +14,6 @@ parent never holds parsed profiles.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
@@ -32,7 +31,11 @@ _JOB: Job | None = None  # the run's Job, inherited by forked workers
 
 
 def can_fork() -> bool:
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    if not sys.platform.startswith("linux"):
+        return False
+    import multiprocessing  # only where workers may be started: it is slow to import
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def available_cpus() -> int:
@@ -65,6 +68,8 @@ def assess_files(files: Sequence[Path], job: Job, jobs: int = 1) -> Iterator[Fil
     global _JOB
     _JOB = job
     try:
+        import multiprocessing
+
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs, initializer=_ignore_interrupts, initargs=(os.getpid(),)) as pool:
             yield from pool.imap(_assess_in_worker, files, chunksize=4)

@@ -200,16 +200,36 @@ _WIDTH_TABLES = {bold: (1.0,) * 32 + widths + (1.0,) for bold, widths in
                  ((False, _CARLITO_REGULAR), (True, _CARLITO_BOLD))}
 
 
+class _CharWidths(dict[str, float]):
+    """Character -> width in digit widths; a character not seen before is measured once."""
+
+    def __init__(self, table: tuple[float, ...]) -> None:
+        super().__init__((chr(i), width) for i, width in enumerate(table))
+
+    def __missing__(self, ch: str) -> float:
+        width = 1.0 + _extra_width(ch)
+        if len(self) < _MAX_CHARS_KEPT:  # hostile text cannot make it grow without end
+            self[ch] = width
+        return width
+
+
+#: Distinct characters a width table keeps.
+_MAX_CHARS_KEPT = 50_000
+
+
+_CHAR_WIDTHS = {bold: _CharWidths(table) for bold, table in _WIDTH_TABLES.items()}
+
+
 def text_width(line: str, bold: bool = False) -> float:
     """Width of one line of text in the house font, in digit widths (the unit of a column width).
 
     ASCII characters are measured from the font; any other character counts
     one digit (two for wide East Asian ones), as :func:`display_width` does.
     """
-    table = _WIDTH_TABLES[bold]
     if line.isascii():
-        return sum(map(table.__getitem__, line.encode("ascii")))
-    return sum(table[ord(ch)] if ord(ch) < 128 else 1.0 + _extra_width(ch) for ch in line)
+        return sum(map(_WIDTH_TABLES[bold].__getitem__, line.encode("ascii")))
+    # the same widths summed in the same order as character by character, without a Python loop
+    return sum(map(_CHAR_WIDTHS[bold].__getitem__, line))
 
 
 def _extra_width(ch: str) -> int:

@@ -22,6 +22,16 @@ code. The score starts at 100 and loses points per component:
   a deduction per list and a review (docs/screening.md).
 
 Facts dated after the assessment date are ignored and named in the rationale.
+
+Engagement-aware (``run(profile, ctx, engagement=None)``, docs/plugins.md):
+for a ``self_hosted_weights`` use the weights run on the buyer's own
+infrastructure, so the vendor's government restrictions, headquarters,
+jurisdictions, data residency, ownership and compute supply do not reach the
+buyer. The use is judged on sanctions and screening (as above: a bound
+listing is still the hard rule), the licence jurisdiction clause of the
+vendor's open or gated weights (a clause in a restricted jurisdiction is a
+deduction) and export controls on those weights in the buyer's
+jurisdictions. Other deployments are judged as the vendor alone.
 """
 
 from __future__ import annotations
@@ -94,6 +104,11 @@ DEFAULTS: dict[str, Any] = {
     "screening_potential_bound_deduction": 15,
     "screening_potential_unbound_deduction": 5,
     "regions": DEFAULT_REGIONS,
+    # self-hosted weights (an engagement)
+    "licence_jurisdiction_deduction": 30,
+    "weights_export_control_deduction": 15,
+    # standard licences whose text has no governing-law or venue clause
+    "licences_without_jurisdiction_clause": ["Apache-2.0", "MIT", "BSD-2-Clause", "BSD-3-Clause"],
 }
 
 
@@ -668,8 +683,12 @@ def _regions(settings: Mapping[str, Any]) -> dict[str, list[str]]:
     return {_code(k): list(v) for k, v in regions.items() if isinstance(v, list)}
 
 
-def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
-    """Score the vendor's geopolitical exposure for the policy's buyer."""
+def assess(profile: Mapping[str, Any], ctx: CheckContext,
+           engagement: Mapping[str, Any] | None = None) -> Finding:
+    """Score the vendor's geopolitical exposure for the policy's buyer (for a self-hosted
+    engagement: that use's exposure, see the module docstring)."""
+    if engagement is not None and engagement.get("deployment") == "self_hosted_weights":
+        return assess_self_hosted(profile, ctx)
     vendor = _m if isinstance(_m := profile.get("vendor"), Mapping) else {}
     hq = _code(vendor["headquarters"]) if isinstance(vendor.get("headquarters"), str) \
         and vendor["headquarters"].strip() else None
@@ -733,6 +752,112 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
                    facts=work.facts)
 
 
+# -- self-hosted weights ----------------------------------------------------------------------------
+
+#: Completeness weights of a self-hosted use's inputs (docs: "Self-hosted weights").
+_SELF_HOSTED_WEIGHTS = {"sanctions": 0.5, "licence_jurisdiction": 0.3, "export_control": 0.2}
+
+
+def _weights_releases(profile: Mapping[str, Any], work: _Work) -> list[Mapping[str, Any]]:
+    """The vendor's released open or gated weights, dated by the as-of date."""
+    source = profile.get("open_source")
+    out = []
+    for rel in _entries(source.get("releases") if isinstance(source, Mapping) else None):
+        if rel.get("availability") not in ("open_weights", "gated_weights") \
+                or rel.get("status", "released") != "released":
+            continue
+        date = ev.parse_date(rel.get("date"))
+        if work.in_future(date, f"the release {rel.get('name')!r}"):
+            continue
+        out.append(rel)
+    return out
+
+
+def assess_self_hosted(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
+    """The exposure of a self-hosted weights use (module docstring; docs: "Self-hosted weights")."""
+    geo = _m if isinstance(_m := profile.get("geopolitics"), Mapping) else {}
+    bound, buyer_places, restricted, _required = _buyer(ctx.policy)
+    regions = _regions(ctx.settings)
+    work = _Work(settings=ctx.settings, as_of=ctx.as_of)
+    work.facts["_bound"] = bound
+    work.rationale.append("Self-hosted weights: judged on sanctions, the weights' licence jurisdiction and export "
+                          "controls on the weights; the vendor's government restrictions, headquarters, "
+                          "jurisdictions, data residency, ownership and compute supply do not reach weights run "
+                          "on the buyer's own infrastructure.")
+    _sanctions(geo, bound, work)
+    screened = _screening(profile, ctx, bound, work)
+    releases = _weights_releases(profile, work)
+    if not releases and not work.critical:
+        return Finding.insufficient(
+            "No open or gated weights release recorded: nothing the buyer could self-host.",
+            rationale=work.rationale,
+            recommendations=["Record the vendor's open-weights releases (open_source.releases) or judge "
+                             "this engagement as an API use."])
+    plain = set(_codes(ctx.settings.get("licences_without_jurisdiction_clause")
+                       if isinstance(ctx.settings.get("licences_without_jurisdiction_clause"), list)
+                       else DEFAULTS["licences_without_jurisdiction_clause"]))
+    known_clause, clause_hits, known_export, export_hits = 0, [], 0, []
+    for rel in releases:
+        name = str(rel.get("name") or "?")
+        if "license_jurisdiction" in rel or _code(rel.get("license") or "") in plain:
+            known_clause += 1
+            work.cite(rel, ev.parse_date(rel.get("date")))
+            place = rel.get("license_jurisdiction")
+            if isinstance(place, str) and any(covers(r, place, regions) for r in restricted):
+                clause_hits.append(f"{name} ({_code(place)})")
+        if isinstance(rel.get("export_controlled_in"), list):
+            known_export += 1
+            work.cite(rel, ev.parse_date(rel.get("date")))
+            places = _codes(rel.get("export_controlled_in"))
+            if any(covers(c, b, regions) or covers(b, c, regions) for c in places for b in buyer_places):
+                export_hits.append(f"{name} ({', '.join(places)})")
+    if clause_hits:
+        work.deduct("licence_jurisdiction", work.num("licence_jurisdiction_deduction"),
+                    "The licence of " + "; ".join(clause_hits) + " is governed by the law or courts of a "
+                    "jurisdiction the buyer restricts")
+        work.recommendations.append("Self-host only weights whose licence has no governing-law or venue clause "
+                                    "in a restricted jurisdiction, or have counsel clear the clause.")
+    if export_hits:
+        work.deduct("weights_export_control", work.num("weights_export_control_deduction"),
+                    "Export controls where the buyer operates cover " + "; ".join(export_hits))
+        work.recommendations.append("Check with trade compliance before moving or sharing these weights "
+                                    "across borders.")
+    if releases and known_clause < len(releases):
+        work.rationale.append(f"The licence jurisdiction clause of {len(releases) - known_clause} of "
+                              f"{len(releases)} weights release(s) is not recorded: lower confidence.")
+        work.recommendations.append("Read the governing-law and venue clauses of the weights' licence and "
+                                    "record them (open_source.releases[].license_jurisdiction).")
+    if "sanctions" not in geo and not screened:
+        work.recommendations.append("Screen the vendor and its affiliates against the lists you are bound "
+                                    "by and record the result.")
+    total = sum(points for _, points in work.deductions)
+    score = 0.0 if work.critical else round(ev.clamp(100.0 - total), 1)
+    arithmetic = " - ".join(["100", *(f"{p:g}" for _, p in work.deductions)])
+    work.rationale.append(f"Score = 0 (hard rule: {work.critical})." if work.critical
+                          else f"Score = {arithmetic} = {score:g} (clamped to 0-100).")
+    count = len(releases) or 1
+    completeness = (_SELF_HOSTED_WEIGHTS["sanctions"] * (screened or isinstance(geo.get("sanctions"), list))
+                    + _SELF_HOSTED_WEIGHTS["licence_jurisdiction"] * known_clause / count
+                    + _SELF_HOSTED_WEIGHTS["export_control"] * known_export / count)
+    confidence = ev.confidence(completeness, work.evidence, profile, ctx.as_of,
+                               int(ctx.policy.get("freshness_days", 365)))
+    work.facts.pop("_bound", None)
+    work.facts.update({"deployment": "self_hosted_weights", "weights_releases": len(releases),
+                       "licence_jurisdiction_known": known_clause, "export_control_known": known_export})
+    metrics = {"deductions_total": round(total, 1), "completeness": round(completeness, 3),
+               "hard_rule": bool(work.critical), **work.screening_metrics,
+               **{f"deduction.{label}": round(points, 2) for label, points in work.deductions}}
+    summary = (f"Critical: {work.critical}." if work.critical else
+               "Self-hosted weights: " + ("; ".join(f"{_label(k)} (-{p:g})" for k, p in work.deductions)
+                                          if work.deductions else "no exposure found for this use") + ".")
+    return Finding(status="ok", score=score, rating="critical" if work.critical else work.floor,
+                   confidence=confidence, summary=summary, rationale=work.rationale, metrics=metrics,
+                   sources=work.sources,
+                   recommendations=list(dict.fromkeys(([_critical_advice(work.critical)] if work.critical else [])
+                                                      + work.recommendations)),
+                   facts=work.facts)
+
+
 def _critical_advice(reason: str) -> str:
     """The first recommendation under the hard rule."""
     return (f"Do not contract: the vendor is {reason}. Refer to your trade-compliance function; any "
@@ -763,6 +888,8 @@ _LABELS = {
     "state_linked": "state links",
     "restricted_shareholders": "shareholders from restricted jurisdictions",
     "export_control": "export controls on its compute",
+    "licence_jurisdiction": "licence governed in a restricted jurisdiction",
+    "weights_export_control": "export controls on the weights",
 }
 
 

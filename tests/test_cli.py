@@ -178,6 +178,24 @@ def test_help_imports_no_heavy_module():
     assert out.stdout.strip().endswith("[]")
 
 
+def test_validate_of_good_json_imports_no_heavy_module(tmp_path):
+    """``vendordd validate`` of valid JSON needs neither jsonschema (the compiled check accepts
+    it), PyYAML, openpyxl nor multiprocessing; a bad profile still gets jsonschema's messages."""
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(minimal_profile()))
+    code = ("import sys; from vendordd.cli import main\n"
+            "try:\n    main(['validate', sys.argv[1]])\nexcept SystemExit as exc:\n    print('exit', exc.code)\n"
+            "print([m for m in ('openpyxl', 'jsonschema', 'yaml', 'multiprocessing', 'vendordd.screening')"
+            " if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code, str(good)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("exit 0\n[]"), out.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**minimal_profile(), "schema_version": 2}))
+    out = subprocess.run([sys.executable, "-c", code, str(bad)], capture_output=True, text=True, check=True)
+    assert "exit 2" in out.stdout and "'jsonschema'" in out.stdout
+    assert f"{bad}:" in out.stderr and "/schema_version" in out.stderr
+
+
 def test_overrides_file_is_applied_and_recorded(tmp_path):
     folder = _profiles(tmp_path, "alpha")
     register = tmp_path / "exceptions.yaml"

@@ -91,4 +91,4 @@ def test_the_docs_example_judges_a_self_hosted_use_on_its_own_terms():
     vendor = done.results["vendors"][0]
     alone = next(c for c in vendor["checks"] if c["id"] == "acme.residency")
     assert alone["score"] == 40
-    assert done.results["engagements"][0]["judged_for_use"] == ["acme.residency"]
+    assert "acme.residency" in done.results["engagements"][0]["judged_for_use"]

@@ -43,9 +43,23 @@ def test_inherent_risk_sets_the_cadence(crit, sens, inherent, months):
 
 
 def test_the_same_vendor_differs_by_deployment():
+    from vendordd.model import use_key
+
     api = assess_engagement(_eng(), _vendor(), DEFAULT_POLICY, AS_OF)
-    weights = assess_engagement(_eng(deployment="self_hosted_weights"), _vendor(), DEFAULT_POLICY, AS_OF)
+    # geopolitics judged the self-hosted use itself (an engagement-aware check): its finding for that use counts
+    use = _eng(deployment="self_hosted_weights")
+    in_use = {use_key(use): [_check("geopolitical_exposure", 100, "low")]}
+    weights = assess_engagement(use, _vendor(), DEFAULT_POLICY, AS_OF, in_use)
     assert api["recommendation"] == "reject" and weights["recommendation"] == "approve"
+    assert weights["not_applicable"] == ["api_stability"] and weights["judged_for_use"] == ["geopolitical_exposure"]
+    # without it, the vendor's finding alone counts
+    assert assess_engagement(use, _vendor(), DEFAULT_POLICY, AS_OF)["recommendation"] == "reject"
+
+
+def test_a_policy_can_still_leave_geopolitics_out_of_self_hosted_uses():
+    policy = {**DEFAULT_POLICY, "portfolio": {"applicability": {"self_hosted_weights": {"geopolitical_exposure": 0}}}}
+    weights = assess_engagement(_eng(deployment="self_hosted_weights"), _vendor(), policy, AS_OF)
+    assert weights["recommendation"] == "approve"
     assert weights["not_applicable"] == ["api_stability", "geopolitical_exposure"]
 
 
@@ -75,6 +89,11 @@ def test_the_worked_example_on_the_bundled_examples(tmp_path):
     assert deepseek["hosted_api"]["recommendation"] == "reject"
     assert deepseek["self_hosted_weights"]["recommendation"] != "reject"
     assert deepseek["self_hosted_weights"]["inherent_risk"] == "low"
+    # geopolitics judged the self-hosted use itself: the licence clause, not the app bans
+    hosted = deepseek["self_hosted_weights"]
+    assert "geopolitical_exposure" in hosted["judged_for_use"] and "geopolitical_exposure" not in hosted["not_applicable"]
+    assert any("license_jurisdiction" in c for c in hosted["conditions"])
+    assert not any("restricted jurisdiction" in r for r in hosted["reasons"])
 
 
 def _run_examples(tmp_path, region="us"):

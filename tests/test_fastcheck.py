@@ -269,3 +269,19 @@ def test_the_fast_check_goes_with_its_validator() -> None:
     assert key in _FAST_CHECKS
     del validator
     assert key not in _FAST_CHECKS
+
+
+def test_the_written_out_keywords_are_jsonschemas() -> None:
+    from vendordd.fastcheck import DRAFT_2020_12_KEYWORDS
+
+    assert set(Draft202012Validator.VALIDATORS) == DRAFT_2020_12_KEYWORDS
+
+
+def test_format_rules_answer_as_jsonschemas_format_checker() -> None:
+    from vendordd.validation import FormatRules, _format_checker
+
+    rules, reference = FormatRules(), _format_checker()
+    for fmt in ("vendordd-date", "date", "uri", "email"):
+        for value in ("2026-03-10", "2026-03", "2026-02-30", "2026", "20260310", "https://example.org/x",
+                      "example", "http://", "a b", 5, None, "", "mailto:x@example.org"):
+            assert rules.conforms(value, fmt) == reference.conforms(value, fmt), (fmt, value)

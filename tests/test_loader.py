@@ -154,15 +154,15 @@ def test_expand_paths_folders_globs_and_missing(tmp_path):
 
 
 def test_a_file_with_many_errors_is_parsed_for_lines_once(tmp_path, monkeypatch):
-    import vendordd.loader as loader
+    import yaml  # the loader imports it when it first needs it
 
     profile = minimal_profile()
     profile["sources"] = [{"id": f"s{i}", "title": "t", "url": "https://example.com", "kind": "nope"}
                           for i in range(50)]
     path = _write(tmp_path, "many.json", json.dumps(profile, indent=1))
     calls = []
-    real = loader.yaml.compose
-    monkeypatch.setattr(loader.yaml, "compose", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = yaml.compose
+    monkeypatch.setattr(yaml, "compose", lambda *a, **k: calls.append(1) or real(*a, **k))
     lines = _problems(path)
     assert len(lines) == 50 and all(f"{path}:" in line and "/kind: 'nope'" in line for line in lines)
     assert len(calls) == 1

@@ -160,9 +160,34 @@ def wrapped_lines(text: str, width: float, bold: bool) -> int:
     Words are measured with the house font's advance widths (:func:`vendordd.xlsx_text.text_width`,
     Carlito = Calibri metrics), so the estimate follows what is printed; it keeps a small margin,
     erring towards one line too many: a row slightly too tall beats clipped text.
+
+    Answers are remembered (a flat table repeats the same vendor names, kinds and labels in
+    every row), as are the widths of words.
     """
+    key = (text, width, bold)
+    lines = _LINES.get(key)
+    if lines is None:
+        lines = _wrapped_lines(text, width, bold)
+        if len(text) <= _MEMO_TEXT_CHARS:
+            if len(_LINES) >= _MEMO_ENTRIES:
+                _LINES.clear()
+            _LINES[key] = lines
+    return lines
+
+
+#: Remembered answers of :func:`wrapped_lines` (at most this many, texts up to this long).
+_LINES: dict[tuple[str, float, bool], int] = {}
+_MEMO_ENTRIES = 20_000
+_MEMO_TEXT_CHARS = 2_000
+#: Widths of words seen, per boldness (at most this many each; then no more are kept).
+_WORD_WIDTHS: dict[bool, dict[str, float]] = {False: {}, True: {}}
+_WORDS_KEPT = 100_000
+
+
+def _wrapped_lines(text: str, width: float, bold: bool) -> int:
     avail = max(1.0, (width - _PADDING) * _SAFETY)
     space = text_width(" ", bold)
+    known = _WORD_WIDTHS[bold]
     lines = 0
     for paragraph in text[:40000].split("\n"):
         if text_width(paragraph, bold) <= avail:
@@ -170,7 +195,11 @@ def wrapped_lines(text: str, width: float, bold: bool) -> int:
             continue
         used, count = 0.0, 1
         for word in paragraph.split(" "):
-            size = text_width(word, bold)
+            size = known.get(word)
+            if size is None:
+                size = text_width(word, bold)
+                if len(known) < _WORDS_KEPT:
+                    known[word] = size
             if used and used + space + size > avail:
                 count += 1
                 used = 0.0
@@ -180,6 +209,21 @@ def wrapped_lines(text: str, width: float, bold: bool) -> int:
                 used += size + (space if used else 0.0)
         lines += count
     return lines
+
+
+def surely_wider_than_a_line(estimate: float, width: float, text: str) -> bool:
+    """True when ``text``, about ``estimate`` digit widths wide (its characters' widths summed in
+    any order), certainly takes more than one line of a column ``width`` wide: ``wrapped_lines``
+    would say more than 1. False when that is not certain (then ask ``wrapped_lines``).
+
+    Laid out on one line, a text of one paragraph is exactly as wide as its characters; only a
+    line feed, leading spaces (dropped at the start of a line) or text beyond what
+    ``wrapped_lines`` reads make it differ, and those are left to ``wrapped_lines``. The margin
+    covers the rounding of a sum taken in another order.
+    """
+    if "\n" in text or text.startswith(" ") or len(text) > 40000:
+        return False
+    return estimate > max(1.0, (width - _PADDING) * _SAFETY) + 1e-6
 
 
 _BREAK_AFTER = re.compile(r"(?<=[/\-_?&=.,])")

@@ -26,11 +26,12 @@ from openpyxl.cell.cell import Cell
 
 from ...model import rating_for
 from ...verdicts import verdict_label
+from ...xlsx_text import text_width
 from .. import vendor_sections as sections
 from ..areas import area_label
 from ..book import Book
 from ..charts import score_bar_chart
-from ..layout import Col, Grid, wrapped_lines
+from ..layout import Col, Grid, surely_wider_than_a_line, wrapped_lines
 from ..openpyxl_internals import cell_range_anchor
 from ..registry import Run, SheetSpec
 from ..values import STATUS_LABELS, humanise, mapping, num, override_text, sorted_by_id
@@ -52,6 +53,7 @@ _COLS = [Col(12, 12), Col(10, 10), Col(7.5, 7.5), Col(73, 73), Col(65, 65), Col(
 PRINT_SCALE = 73
 _EVIDENCE_HEADERS = ["Published", "Kind", "Link", "Title", "URL", "Used by"]
 _URL_SCHEME = re.compile(r"^https?://(www\.)?", re.IGNORECASE)
+_SPACE = text_width(" ")
 #: Rows of the facts block beside the chart, at least, so that the chart is tall enough to read.
 _CHART_MIN_ROWS = 6
 
@@ -263,6 +265,10 @@ def _one_line(text: str, width: float) -> str:
     if wrapped_lines(text, width, False) <= 1:
         return text
     words = text[: int(width * 3)].split(" ")  # no line holds more (the narrowest glyph is 0.45 wide)
+    # Drop the words that certainly leave too much (a running estimate), then test word by word.
+    estimate = text_width(" ".join(words) + "…")
+    while len(words) > 1 and surely_wider_than_a_line(estimate, width, " ".join(words)):
+        estimate -= text_width(words.pop()) + _SPACE
     while len(words) > 1 and wrapped_lines(" ".join(words) + "…", width, False) > 1:
         words.pop()
     return " ".join(words).rstrip(",;:—- ") + "…"
@@ -276,6 +282,12 @@ def _short_url(url: str, width: float) -> str:
         return shown
     host, _, rest = shown.partition("/")
     tail = rest[-int(width * 3):]  # no line holds more (the narrowest glyph is 0.45 wide)
+    # Drop the characters that certainly leave too much (a running estimate), then test one by one.
+    estimate, cut = text_width(f"{host}/…/{tail}"), 0
+    while cut < len(tail) and surely_wider_than_a_line(estimate, width, f"{host}/…/{tail[cut:]}"):
+        estimate -= text_width(tail[cut])
+        cut += 1
+    tail = tail[cut:]
     while tail and wrapped_lines(f"{host}/…/{tail}", width, False) > 1:
         tail = tail[1:]
     return f"{host}/…/{tail}" if tail else _one_line(host, width)

@@ -1,0 +1,120 @@
+"""The workbook's measuring shortcuts give the answers of the plain computations they replace.
+
+Row heights, one-line cuts of titles and URLs decide bytes of the workbook,
+which must not change when they are computed faster: each shortcut is
+compared here with the straightforward form it replaced, on generated text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vendordd.scorecard import layout
+from vendordd.scorecard.layout import surely_wider_than_a_line, wrapped_lines
+from vendordd.scorecard.sheets import vendor
+from vendordd.xlsx_text import _WIDTH_TABLES, _extra_width, text_width
+
+# Words of several widths, separators that matter to wrapping, and non-ASCII characters
+# (bullets, dashes, wide CJK, combining marks).
+ALPHABET = st.sampled_from(list("aiIlmwMW0.,/-_?&=@ ") + ["\n", "•", "—", "…", "漢", "é", "\u0301", "👩"])
+TEXT = st.text(ALPHABET, max_size=160)
+WIDTH = st.sampled_from([3.0, 8.0, 11.0, 18.5, 24.0, 40.0, 60.0])
+
+
+def _plain_text_width(line: str, bold: bool = False) -> float:
+    """text_width as it was: character by character for non-ASCII text."""
+    table = _WIDTH_TABLES[bold]
+    if line.isascii():
+        return sum(map(table.__getitem__, line.encode("ascii")))
+    return sum(table[ord(ch)] if ord(ch) < 128 else 1.0 + _extra_width(ch) for ch in line)
+
+
+def _plain_lines(text: str, width: float, bold: bool) -> int:
+    """wrapped_lines without its memory of answers and word widths."""
+    avail = max(1.0, (width - layout._PADDING) * layout._SAFETY)
+    space = _plain_text_width(" ", bold)
+    lines = 0
+    for paragraph in text[:40000].split("\n"):
+        if _plain_text_width(paragraph, bold) <= avail:
+            lines += 1
+            continue
+        used, count = 0.0, 1
+        for word in paragraph.split(" "):
+            size = _plain_text_width(word, bold)
+            if used and used + space + size > avail:
+                count += 1
+                used = 0.0
+            if size > avail:
+                count, used = layout._long_word(word, bold, avail, count, used)
+            else:
+                used += size + (space if used else 0.0)
+        lines += count
+    return lines
+
+
+def _plain_one_line(text: str, width: float) -> str:
+    if _plain_lines(text, width, False) <= 1:
+        return text
+    words = text[: int(width * 3)].split(" ")
+    while len(words) > 1 and _plain_lines(" ".join(words) + "…", width, False) > 1:
+        words.pop()
+    return " ".join(words).rstrip(",;:—- ") + "…"
+
+
+def _plain_short_url(url: str, width: float) -> str:
+    shown = vendor._URL_SCHEME.sub("", url)
+    if _plain_lines(shown, width, False) <= 1:
+        return shown
+    host, _, rest = shown.partition("/")
+    tail = rest[-int(width * 3):]
+    while tail and _plain_lines(f"{host}/…/{tail}", width, False) > 1:
+        tail = tail[1:]
+    return f"{host}/…/{tail}" if tail else _plain_one_line(host, width)
+
+
+@given(TEXT, st.booleans())
+def test_text_width_is_the_character_by_character_sum(text: str, bold: bool) -> None:
+    assert text_width(text, bold) == _plain_text_width(text, bold)  # the same float, not just close
+
+
+@settings(max_examples=300)
+@given(TEXT, WIDTH, st.booleans())
+def test_wrapped_lines_with_memory_equals_the_plain_layout(text: str, width: float, bold: bool) -> None:
+    assert wrapped_lines(text, width, bold) == _plain_lines(text, width, bold)
+    assert wrapped_lines(text, width, bold) == _plain_lines(text, width, bold)  # remembered answer
+
+
+@settings(max_examples=300)
+@given(TEXT, WIDTH)
+def test_surely_wider_is_never_wrong(text: str, width: float) -> None:
+    if surely_wider_than_a_line(text_width(text), width, text):
+        assert _plain_lines(text, width, False) > 1
+
+
+@settings(max_examples=300)
+@given(TEXT, WIDTH)
+def test_one_line_cut_equals_the_word_by_word_cut(text: str, width: float) -> None:
+    assert vendor._one_line(text, width) == _plain_one_line(text, width)
+
+
+URL = st.builds(lambda host, path: f"https://{host}/{path}",
+                st.text(st.sampled_from(list("abcdexyz.-")), min_size=1, max_size=40),
+                st.text(st.sampled_from(list("abcdemwWI0/-_?&=.%é漢")), max_size=200))
+
+
+@settings(max_examples=300)
+@given(URL, WIDTH)
+def test_short_url_equals_the_character_by_character_cut(url: str, width: float) -> None:
+    assert vendor._short_url(url, width) == _plain_short_url(url, width)
+
+
+def test_the_cuts_on_long_real_shapes() -> None:
+    title = "Quarterly report on the model release and licence terms of the platform " * 4
+    url = "https://www.example.org/" + "/".join(f"section-{i}/page_{i}?q={i}&x=long" for i in range(30))
+    for width in (20.0, 34.0, 45.0, 60.0):
+        assert vendor._one_line(title, width) == _plain_one_line(title, width)
+        assert vendor._short_url(url, width) == _plain_short_url(url, width)
+    assert unicodedata.combining("\u0301")  # the alphabet's combining mark is one
