@@ -8,6 +8,7 @@ writing, the median seconds and the bytes per vendor:
 
 - ``vendordd``: :func:`vendordd.outputs.dump_json`, what ``vendordd run
   --json`` writes (its default layout);
+- ``vendordd indent=2``: the same with ``--json-indent 2``;
 - ``json indent=2``: ``json.dumps(results, indent=2, ensure_ascii=False)``
   of the in-memory document, what the results file held up to format 1.
 
@@ -80,13 +81,14 @@ def main(argv: list[str] | None = None) -> int:
 
         ways: dict[str, Callable[[IO[bytes]], None]] = {
             "vendordd": lambda fh: dump_json(results, fh),
+            "vendordd indent=2": lambda fh: dump_json(results, fh, 2),
             "json indent=2": lambda fh: fh.write(
                 (json.dumps(results, indent=2, ensure_ascii=False) + "\n").encode("utf-8")),
         }
-        print(f"{'way':<16} {'median s':>9} {'MB':>8} {'KB/vendor':>10}")
+        print(f"{'way':<18} {'median s':>9} {'MB':>8} {'KB/vendor':>10}")
         for name, write in ways.items():
             seconds, size = _time(write, work / "out.json", args.repeat)
-            print(f"{name:<16} {seconds:9.3f} {size / 1e6:8.2f} {size / n / 1e3:10.1f}")
+            print(f"{name:<18} {seconds:9.3f} {size / 1e6:8.2f} {size / n / 1e3:10.1f}")
 
         with (work / "out.json").open("wb") as fh:
             dump_json(results, fh)

@@ -82,6 +82,8 @@ def cli(debug: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the Excel scorecard here.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False),
               help="Write the JSON results here ('-' for standard output).")
+@click.option("--json-indent", "json_indent", type=click.IntRange(1, 8), metavar="N",
+              help="Indent the JSON results by N spaces per level, for people [default: compact].")
 @click.option("--policy", type=click.Path(dir_okay=False), help="Policy file (YAML, TOML or JSON).")
 @click.option("--portfolio", type=click.Path(dir_okay=False), help="Portfolio file (YAML or JSON).")
 @click.option("--baseline", type=click.Path(dir_okay=False), help="An earlier run's JSON results to compare with.")
@@ -103,7 +105,7 @@ def cli(debug: bool) -> None:
 def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, policy: str | None,
         portfolio: str | None, baseline: str | None, overrides: str | None, template: str | None, as_of: str | None, only: str | None,
         fail_on: str | None, vendor_sheets: int, plugin_paths: tuple[str, ...], strict: bool,
-        screening_lists: tuple[str, ...] = (), jobs: int | None = None) -> None:
+        screening_lists: tuple[str, ...] = (), jobs: int | None = None, json_indent: int | None = None) -> None:
     """Assess PROFILES (files, folders or globs) and write the scorecard."""
     from .host import PluginError
     from .loader import InputError
@@ -113,7 +115,8 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
     if as_of:
         _check_date(as_of)
     progress = _progress if sys.stderr.isatty() else None
-    outputs = Outputs(workbook=output, json=json_path, template=template, vendor_sheets=vendor_sheets)
+    outputs = Outputs(workbook=output, json=json_path, template=template, vendor_sheets=vendor_sheets,
+                      json_indent=json_indent)
     try:
         outcome = assess(profiles, policy_path=policy, portfolio_path=portfolio,
                          plugin_paths=plugin_paths, as_of=as_of,

@@ -23,11 +23,23 @@ def load_portfolio(path: str) -> Document:
 
 
 def load_baseline(path: str) -> Document:
-    """An earlier run's JSON results (checked against the results schema)."""
+    """An earlier run's JSON results, of any format this version reads (checked against the results
+    schema; format 1 differs from 2 only in what format 2 leaves out, which the schema never required)."""
+    from .results import FORMAT_VERSION, READABLE_FORMATS
+
     doc = load_file(path)
     if not isinstance(doc.data, dict):
         raise InputError([Problem(doc.name, "a baseline must be a vendordd results document", "/")])
-    problems = schema_problems(compile_validator(load_schema("results")), doc)
+    version = doc.data.get("format_version")
+    if isinstance(version, bool) or version not in READABLE_FORMATS:
+        readable = " and ".join(map(str, READABLE_FORMATS))
+        raise InputError([Problem(doc.name, f"results format_version {version!r} cannot be read: this "
+                                            f"vendordd reads results formats {readable} (docs/results.md)",
+                                  "/format_version")])
+    schema = load_schema("results")
+    if version != FORMAT_VERSION:
+        schema = {**schema, "properties": {**schema["properties"], "format_version": {"const": version}}}
+    problems = schema_problems(compile_validator(schema), doc)
     if problems:
         raise InputError(problems[:5])
     return doc

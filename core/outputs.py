@@ -41,12 +41,14 @@ class OutputError(Exception):
 
 @dataclass(frozen=True)
 class Outputs:
-    """Where a run writes: ``workbook`` (.xlsx), ``json`` (a path or ``-``), the workbook's options."""
+    """Where a run writes: ``workbook`` (.xlsx), ``json`` (a path or ``-``), the workbook's options,
+    ``json_indent`` (spaces per level for people; None: compact)."""
 
     workbook: str | None = None
     json: str | None = None
     template: str | None = None
     vendor_sheets: int = 250
+    json_indent: int | None = None
 
     def files(self) -> list[Path]:
         """The output files (not standard output)."""
@@ -77,10 +79,11 @@ def write_outputs(results: dict[str, Any], outputs: Outputs, *,
                                            protected, sections), target))
         if outputs.json and outputs.json != "-":
             target = Path(outputs.json)
-            staged.append((_write_json_file(results, target, temp(target, "JSON results")), target))
+            staged.append((_write_json_file(results, target, temp(target, "JSON results"), outputs.json_indent),
+                           target))
         _commit(staged)
     if outputs.json == "-":
-        _write_stdout(results)
+        _write_stdout(results, outputs.json_indent)
 
 
 def _check_targets(targets: Sequence[Path], protected: Sequence[str | os.PathLike[str]]) -> None:
@@ -117,10 +120,10 @@ def _write_workbook(results: dict[str, Any], outputs: Outputs, target: Path, tem
     return temp
 
 
-def _write_json_file(results: Mapping[str, Any], target: Path, temp: Path) -> Path:
+def _write_json_file(results: Mapping[str, Any], target: Path, temp: Path, indent: int | None) -> Path:
     try:
         with os.fdopen(os.open(temp, os.O_WRONLY | os.O_TRUNC), "wb") as fh:
-            dump_json(results, fh)
+            dump_json(results, fh, indent)
             fh.flush()
             os.fsync(fh.fileno())
     except (OSError, ValueError) as exc:
@@ -128,12 +131,12 @@ def _write_json_file(results: Mapping[str, Any], target: Path, temp: Path) -> Pa
     return temp
 
 
-def _write_stdout(results: Mapping[str, Any]) -> None:
+def _write_stdout(results: Mapping[str, Any], indent: int | None) -> None:
     """The JSON to standard output: as bytes to its buffer (a replaced stdout may take text only)."""
     sys.stdout.flush()
     raw = getattr(sys.stdout, "buffer", None)
     try:
-        for chunk in json_batches(results):
+        for chunk in json_batches(results, indent):
             if raw is not None:
                 raw.write(chunk)
             else:
@@ -143,23 +146,26 @@ def _write_stdout(results: Mapping[str, Any]) -> None:
         raise OutputClosed() from exc
 
 
-def dump_json(results: Mapping[str, Any], fh: IO[bytes]) -> None:
-    """Write the bytes of ``json.dumps(results, indent=2, ensure_ascii=False) + "\\n"`` to ``fh``."""
-    for chunk in json_batches(results):
+def dump_json(results: Mapping[str, Any], fh: IO[bytes], indent: int | None = None) -> None:
+    """Write the results file of ``results`` to ``fh``: the bytes of ``json.dumps(file_form(results),
+    ensure_ascii=False, indent=indent) + "\\n"`` (``indent`` None: compact, ``separators=(",", ":")``)."""
+    for chunk in json_batches(results, indent):
         fh.write(chunk)
 
 
-def json_batches(results: Mapping[str, Any]) -> Iterator[bytes]:
-    """The JSON text of ``results`` (UTF-8) and a final line feed, in pieces of about a megabyte.
+def json_batches(results: Mapping[str, Any], indent: int | None = None) -> Iterator[bytes]:
+    """The results file's text (:func:`vendordd.results.file_form` of ``results``, UTF-8) and a final
+    line feed, in pieces of about a megabyte.
 
     The whole text of a run over thousands of vendors is hundreds of
     megabytes, and its pieces several times that.
     """
+    from .results import file_form
     from .results_json import iter_results_json
 
     batch: list[bytes] = []
     size = 0
-    for chunk in iter_results_json(results, 2):
+    for chunk in iter_results_json(file_form(results), indent):
         batch.append(chunk)
         size += len(chunk)
         if size >= JSON_BATCH_BYTES:

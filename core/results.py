@@ -5,17 +5,29 @@ and plugins see what they always saw) and each is built by one constructor
 here; the runner, the assessment, the testing helpers, the CLI and the
 scorecard all use these. ``schemas/results.schema.json`` is the published
 contract; the key order below is the order of the JSON text.
+
+The results *file* (``--json``) is :func:`file_form` of the document: each
+vendor's sources there leave out the details the profile holds
+(:data:`SOURCE_DETAILS_IN_PROFILE`), which the profile's SHA-256 in
+``inputs`` pins. In memory (the scorecard, the plugins' hooks, the testing
+helpers) the sources keep them. docs/results.md describes the formats.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, NotRequired, TypedDict, cast
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NotRequired, TypedDict, cast, overload
 
 from .model import Check
 
-#: The results document's format (``format_version``).
-FORMAT_VERSION = 1
+#: The results document's format (``format_version``); docs/results.md says what changed when.
+FORMAT_VERSION = 2
+#: The formats ``vendordd diff`` and ``--baseline`` read.
+READABLE_FORMATS = (1, 2)
+#: A profile source's fields the results file leaves out (format 2): copies of the profile's text,
+#: pinned by its SHA-256 in ``inputs``. ``published`` and ``kind`` stay: they say why a source is
+#: stale and how much it weighs.
+SOURCE_DETAILS_IN_PROFILE = frozenset({"title", "url", "publisher"})
 
 
 class CheckOutcome(TypedDict):
@@ -164,3 +176,45 @@ def run_results(*, version: str, as_of: str, policy: dict[str, Any], plugins: li
         "errors": errors,
         "warnings": [],
     }
+
+
+def file_vendor_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A vendor entry as the results file holds it: its sources without :data:`SOURCE_DETAILS_IN_PROFILE`."""
+    out = dict(entry)
+    if isinstance(entry.get("sources"), list):
+        out["sources"] = [{k: v for k, v in source.items() if k not in SOURCE_DETAILS_IN_PROFILE}
+                          if isinstance(source, Mapping) else source for source in entry["sources"]]
+    return out
+
+
+def file_form(results: Mapping[str, Any]) -> dict[str, Any]:
+    """The results document as the file holds it; its vendor entries are made as they are read."""
+    out = dict(results)
+    if isinstance(out.get("vendors"), Sequence):
+        out["vendors"] = _FileVendors(out["vendors"])
+    return out
+
+
+class _FileVendors(Sequence[dict[str, Any]]):
+    """``vendors`` of :func:`file_form`: each entry through :func:`file_vendor_entry` when read
+    (a :class:`~vendordd.vendor_store.VendorStore` stays packed)."""
+
+    def __init__(self, vendors: Sequence[Mapping[str, Any]]) -> None:
+        self._vendors = vendors
+
+    def __len__(self) -> int:
+        return len(self._vendors)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [file_vendor_entry(v) for v in self._vendors[index]]
+        return file_vendor_entry(self._vendors[index])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (file_vendor_entry(v) for v in self._vendors)

@@ -44,13 +44,13 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _outputs(root: Path, tag: str, **options) -> tuple[bytes, bytes, object]:
+def _outputs(root: Path, tag: str, indent: int | None = None, **options) -> tuple[bytes, bytes, object]:
     outcome = assess([str(root / "profiles")], policy_path=str(EXAMPLES / "policy-us-buyer.yaml"),
                      portfolio_path=str(EXAMPLES / "portfolio.yaml"), baseline_path=str(root / "baseline.json"),
                      as_of=AS_OF, **options)
     json_path, xlsx_path = root / f"{tag}.json", root / f"{tag}.xlsx"
     with json_path.open("wb") as fh:
-        dump_json(outcome.results, fh)
+        dump_json(outcome.results, fh, indent)
     write_scorecard(outcome.results, xlsx_path, vendor_sheet_limit=4)
     return json_path.read_bytes(), xlsx_path.read_bytes(), outcome
 
@@ -75,6 +75,10 @@ def test_worker_processes_give_the_same_json_and_workbook(workspace: Path) -> No
     packed_json, packed_xlsx, _ = _outputs(workspace, "forked-packed", jobs=2, keep_as_objects=0)
     assert forked_json == plain_json == packed_json
     assert forked_xlsx == plain_xlsx == packed_xlsx
+    indented = [_outputs(workspace, f"indented-{jobs}", indent=2, jobs=jobs, keep_as_objects=keep)[0]
+                for jobs, keep in ((1, None), (2, 0))]
+    assert indented[0] == indented[1] == json.dumps(json.loads(plain_json), indent=2,
+                                                    ensure_ascii=False).encode("utf-8") + b"\n"
 
 
 @needs_fork
@@ -84,7 +88,7 @@ def test_cli_jobs_option(workspace: Path, tmp_path: Path) -> None:
     for jobs in ("1", "2"):
         out = tmp_path / f"j{jobs}.xlsx"
         done = runner.invoke(cli, ["run", str(EXAMPLES / "profiles"), "-o", str(out), "--json", str(out) + ".json",
-                                   "--as-of", AS_OF, "--jobs", jobs])
+                                   "--as-of", AS_OF, "--jobs", jobs, "--json-indent", "2"])
         assert done.exit_code == 0, done.output
         outs.append((out.read_bytes(), Path(str(out) + ".json").read_bytes()))
     assert outs[0] == outs[1]

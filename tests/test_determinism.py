@@ -60,7 +60,7 @@ def reference(tmp_path, examples, monkeypatch) -> tuple[bytes, bytes]:
 
 def test_reruns_in_the_same_process_are_identical(tmp_path, monkeypatch, reference):
     assert _run_here(tmp_path / "a", monkeypatch, ["profiles"]) == reference
-    assert b'"as_of": "2026-06-01"' in reference[1]
+    assert b'"as_of":"2026-06-01"' in reference[1]
 
 
 def test_files_created_in_reverse_order_give_identical_outputs(tmp_path, examples, monkeypatch, reference):

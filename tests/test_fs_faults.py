@@ -275,8 +275,8 @@ def test_both_outputs_are_replaced_together(ws, capsys):
 
 
 def test_a_failing_json_write_keeps_the_old_workbook_too(ws, capsys, monkeypatch):
-    def full_disk(results, fh):
-        fh.write(b'{"format_version": 1, ')
+    def full_disk(results, fh, indent=None):
+        fh.write(b'{"format_version":2,')
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(outputs, "dump_json", full_disk)

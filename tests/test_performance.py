@@ -28,29 +28,38 @@ from vendordd.validation import future_facts, semantic_problems
 def _big_results() -> dict[str, Any]:
     vendor = {"id": "v", "name": "Ünïcode ☃ \u2028 \"quoted\" \\ back", "scores": [1.5, None, True, 10**20],
               "nested": {"empty": {}, "list": [], "text": "x" * 5000}}
-    return {"format_version": 1, "vendors": [dict(vendor, id=f"v{i}") for i in range(400)]}
+    return {"format_version": 1, "vendors": [dict(vendor, id=f"v{i}") for i in range(500)]}
 
 
-def test_streamed_json_is_byte_for_byte_json_dumps() -> None:
+@pytest.mark.parametrize("indent", [None, 2])
+def test_streamed_json_is_byte_for_byte_json_dumps(indent: int | None) -> None:
     results = _big_results()
     out = io.BytesIO()
-    dump_json(results, out)
-    expected = (json.dumps(results, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+    dump_json(results, out, indent)
+    layout: dict[str, Any] = {"indent": indent} if indent else {"separators": (",", ":")}
+    expected = (json.dumps(results, ensure_ascii=False, sort_keys=False, **layout) + "\n").encode("utf-8")
     assert len(expected) > 2 << 20  # several batches were written
     assert out.getvalue() == expected
 
 
 def test_run_writes_the_same_json_as_before(tmp_path: Path) -> None:
+    """Compact by default; ``--json-indent N`` is json.dumps's indent=N of the same document."""
     from click.testing import CliRunner
 
     from vendordd.cli import cli
 
     examples = Path(__file__).resolve().parent.parent / "examples" / "profiles"
-    out = tmp_path / "r.json"
-    done = CliRunner().invoke(cli, ["run", str(examples), "--json", str(out), "--as-of", "2026-06-01"])
-    assert done.exit_code == 0, done.output
-    text = out.read_text("utf-8")
-    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+    texts = {}
+    for indent in (None, 2, 3):
+        out = tmp_path / f"r{indent}.json"
+        extra = ["--json-indent", str(indent)] if indent else []
+        done = CliRunner().invoke(cli, ["run", str(examples), "--json", str(out), "--as-of", "2026-06-01", *extra])
+        assert done.exit_code == 0, done.output
+        texts[indent] = out.read_text("utf-8")
+    doc = json.loads(texts[None])
+    assert texts[None] == json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert texts[2] == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    assert texts[3] == json.dumps(doc, indent=3, ensure_ascii=False) + "\n"
 
 
 def _nest(depth: int) -> Any:

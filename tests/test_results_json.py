@@ -98,17 +98,18 @@ def test_types_json_refuses_are_still_refused(value: Any) -> None:
         b"".join(iter_results_json({"vendors": [{"id": "a", "v": value}]}))
 
 
-def test_big_document_in_batches_is_json_dumps() -> None:
+@pytest.mark.parametrize("indent", [None, 2])
+def test_big_document_in_batches_is_json_dumps(indent: int | None) -> None:
     import io
 
     from vendordd.outputs import JSON_BATCH_BYTES, dump_json
 
     vendor = {"id": "v", "name": ODD_TEXT, "scores": [1.5, None, True, 10**20, 1e-06],
               "nested": {"empty": {}, "list": [], "text": "x" * 5000}}
-    doc = {"format_version": 1, "vendors": [dict(vendor, id=f"v{i}") for i in range(600)]}
+    doc = {"format_version": 1, "vendors": [dict(vendor, id=f"v{i}") for i in range(800)]}
     out = io.BytesIO()
-    dump_json(doc, out)
-    expected = _reference(doc, 2) + b"\n"
+    dump_json(doc, out, indent)
+    expected = _reference(doc, indent) + b"\n"
     assert len(expected) > 2 * JSON_BATCH_BYTES  # several batches were written
     assert out.getvalue() == expected
 
