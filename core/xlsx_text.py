@@ -200,6 +200,11 @@ _WIDTH_TABLES = {bold: (1.0,) * 32 + widths + (1.0,) for bold, widths in
                  ((False, _CARLITO_REGULAR), (True, _CARLITO_BOLD))}
 
 
+#: The widest ASCII character's width (regular or bold): no ASCII line of n characters is wider
+#: than n times this.
+WIDEST_ASCII = max(max(table) for table in _WIDTH_TABLES.values())
+
+
 class _CharWidths(dict[str, float]):
     """Character -> width in digit widths; a character not seen before is measured once."""
 

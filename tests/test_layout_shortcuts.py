@@ -118,3 +118,26 @@ def test_the_cuts_on_long_real_shapes() -> None:
         assert vendor._one_line(title, width) == _plain_one_line(title, width)
         assert vendor._short_url(url, width) == _plain_short_url(url, width)
     assert unicodedata.combining("\u0301")  # the alphabet's combining mark is one
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(ALPHABET, max_size=60), min_size=1, max_size=6), st.sampled_from([8.0, 14.0, 30.0]))
+def test_row_height_with_the_short_text_shortcut_equals_the_plain_one(texts: list[str], width: float) -> None:
+    from openpyxl import Workbook
+
+    from vendordd.scorecard.book import Book
+
+    book = Book(Workbook(write_only=True), {"as_of": "2026-01-01"}, __import__("datetime").date(2026, 1, 1), [], [])
+    ws = book.new_sheet("S", header_rows=None)
+    styles = ["wrap", "bold", "text", "verdict", "section"]
+    row = [book.text(ws, t, styles[i % len(styles)]) for i, t in enumerate(texts)]
+    widths = [width] * len(row)
+    fonts = layout.fonts_of(book.wb)
+    needed = 0.0
+    for cell in row:
+        value = cell.value
+        wraps, size, bold = fonts.of(cell)
+        if isinstance(value, str) and value and wraps:
+            needed = max(needed, _plain_lines(value, width * 11 / size, bold) * size * layout.LINE_HEIGHT)
+    expected = None if needed <= 15.5 else min(round(needed + 2), 409)
+    assert layout.row_height(row, widths, fonts) == expected

@@ -17,7 +17,7 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 
-from ..xlsx_text import display_width, text_width
+from ..xlsx_text import WIDEST_ASCII, display_width, text_width
 from .errors import ScorecardError
 from .limits import MAX_ROWS
 from .openpyxl_internals import FontInfo, FontLookup, RowWriter, cell_value, font_info, fonts_of, place_cells
@@ -146,7 +146,13 @@ def row_height(row: Sequence[Cell | None], widths: Sequence[float], fonts: FontL
         wraps, size, bold = fonts.of(cell) if fonts is not None else font_info(cell)
         if not wraps:
             continue
-        lines = wrapped_lines(value, width * 11 / size, bold)
+        column = width * 11 / size
+        # Short ASCII text without a line feed is one line, whatever its letters: no need to measure.
+        if len(value) * WIDEST_ASCII + 1e-6 <= (column - _PADDING) * _SAFETY and value.isascii() \
+                and "\n" not in value:
+            lines = 1
+        else:
+            lines = wrapped_lines(value, column, bold)
         needed = max(needed, lines * size * LINE_HEIGHT)
     if needed <= 15.5:
         return None
