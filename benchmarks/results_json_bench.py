@@ -10,7 +10,10 @@ writing, the median seconds and the bytes per vendor:
   --json`` writes (its default layout);
 - ``vendordd indent=2``: the same with ``--json-indent 2``;
 - ``json indent=2``: ``json.dumps(results, indent=2, ensure_ascii=False)``
-  of the in-memory document, what the results file held up to format 1.
+  of the in-memory document, what the results file held up to format 1;
+- ``format 1 writer``: the same bytes, streamed an entry at a time with the
+  ``json`` module, as vendordd wrote them up to format 1 (its code, kept
+  here as :func:`_format1_writer`).
 
 Usage::
 
@@ -45,6 +48,22 @@ def _time(write: Callable[[IO[bytes]], None], path: Path, repeat: int) -> tuple[
             write(fh)
         times.append(time.perf_counter() - start)
     return statistics.median(times), path.stat().st_size
+
+
+def _format1_writer(results: Any, fh: IO[bytes]) -> None:
+    """How format 1 was written (vendor_store.iter_results_json before format 2)."""
+    def indented(value: Any, indent: str) -> str:
+        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
+
+    for n, (key, value) in enumerate(results.items()):
+        fh.write((("{" if n == 0 else ",") + "\n  " + json.dumps(key, ensure_ascii=False) + ": ").encode())
+        if isinstance(value, list) and value:
+            for i, item in enumerate(value):
+                fh.write((("[" if i == 0 else ",") + "\n    " + indented(item, "    ")).encode())
+            fh.write(b"\n  ]")
+        else:
+            fh.write(indented(value, "  ").encode())
+    fh.write(b"\n}\n")
 
 
 def _compact(value: Any) -> int:
@@ -84,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             "vendordd indent=2": lambda fh: dump_json(results, fh, 2),
             "json indent=2": lambda fh: fh.write(
                 (json.dumps(results, indent=2, ensure_ascii=False) + "\n").encode("utf-8")),
+            "format 1 writer": lambda fh: _format1_writer(results, fh),
         }
         print(f"{'way':<18} {'median s':>9} {'MB':>8} {'KB/vendor':>10}")
         for name, write in ways.items():

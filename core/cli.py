@@ -114,6 +114,8 @@ def run(profiles: tuple[str, ...], output: str | None, json_path: str | None, po
 
     if as_of:
         _check_date(as_of)
+    if json_indent is not None and not json_path:
+        raise click.UsageError("--json-indent sets the layout of the JSON results: give --json FILE (or -) too")
     progress = _progress if sys.stderr.isatty() else None
     outputs = Outputs(workbook=output, json=json_path, template=template, vendor_sheets=vendor_sheets,
                       json_indent=json_indent)

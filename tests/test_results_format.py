@@ -154,3 +154,16 @@ def test_size_per_vendor_on_the_examples_is_well_below_format1(run: Any) -> None
     dump_json(run.results, compact)
     format1 = json.dumps({**run.results, "vendors": list(run.results["vendors"])}, indent=2, ensure_ascii=False)
     assert len(compact.getvalue()) < 0.6 * len(format1.encode("utf-8"))
+
+
+def test_json_indent_without_json_is_a_usage_error() -> None:
+    done = CliRunner().invoke(cli, ["run", TWO[0], "--json-indent", "2"])
+    assert done.exit_code == 2 and "--json-indent" in done.output and "--json FILE" in done.output
+
+
+def test_json_indent_to_standard_output(tmp_path: Path) -> None:
+    done = CliRunner().invoke(cli, ["run", TWO[0], "--as-of", "2026-11-29", "--json", "-", "--json-indent", "4"])
+    assert done.exit_code == 0, done.output
+    doc = json.loads(done.stdout)
+    assert done.stdout == json.dumps(doc, indent=4, ensure_ascii=False) + "\n"
+    assert doc["format_version"] == 2

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..engagements import DEPLOYMENT_WORDS
 from ..verdicts import VERDICT_ORDER
 from .values import humanise, mapping, num
 
@@ -171,6 +172,19 @@ def reason_lines(titles: Mapping[str, str], vendor: Mapping[str, Any], policy: M
         lines.insert(0, f"Score {whole(overall.get('score'))}, in the {tier} risk band" if tier
                      else "No check could score this vendor")
     return lines[:2] if brief else lines
+
+
+def use_judged(vendor: Mapping[str, Any]) -> str:
+    """" — riskiest use: self-hosted weights (alone: Reject)" after the verdict of a vendor judged for
+    its engagements (core/engagements.py); "" for a vendor judged alone."""
+    overall = overall_of(vendor)
+    use = mapping(overall.get("worst_engagement"))
+    if overall.get("basis") != "engagements" or not use:
+        return ""
+    deployment = DEPLOYMENT_WORDS.get(str(use.get("deployment")), str(use.get("deployment")).replace("_", " "))
+    alone = mapping(vendor.get("unconditioned")).get("recommendation")
+    differs = alone and alone != overall.get("recommendation")
+    return f" — riskiest use: {deployment}" + (f" (alone: {str(alone).replace('_', ' ')})" if differs else "")
 
 
 def action_lines(titles: Mapping[str, str], vendor: Mapping[str, Any], policy: Mapping[str, Any], *,

@@ -42,6 +42,7 @@ from ..wording import (
     is_stale,
     plain_rationale,
     reason_lines,
+    use_judged,
 )
 from .evidence import source_kind
 
@@ -99,7 +100,7 @@ def _write_vendor(book: Book, ws: Any, run: Run, vendor: Mapping[str, Any], inde
     reasons = reason_lines(book.check_titles, vendor, policy)
     actions = action_lines(book.check_titles, vendor, policy) or ["Nothing further: approve on the usual terms."]
     row("Verdict", book.rating(ws, overall.get("tier")), book.number(ws, overall.get("score"), "score_big_whole"),
-        text=verdict_label(overall.get("recommendation")), style="verdict",
+        text=verdict_label(overall.get("recommendation")) + use_judged(vendor), style="verdict",
         right=book.text(ws, "Conditions" if overall.get("recommendation") == "approve_with_conditions" else "What to do", "label"))
     for idx in range(max(len(reasons), len(actions))):
         row("Why" if idx == 0 else None, text=reasons[idx] if idx < len(reasons) else None,
