@@ -241,8 +241,13 @@ def _long_word(word: str, bold: bool, avail: float, count: int, used: float) -> 
     line count and the width used on the last line."""
     if used:
         count, used = count + 1, 0.0
+    known = _WORD_WIDTHS[bold]
     for piece in _BREAK_AFTER.split(word):
-        size = text_width(piece, bold)
+        size = known.get(piece)
+        if size is None:
+            size = text_width(piece, bold)
+            if len(known) < _WORDS_KEPT:
+                known[piece] = size
         if used and used + size > avail:
             count, used = count + 1, 0.0
         if size > avail:
