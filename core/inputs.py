@@ -22,12 +22,18 @@ def load_portfolio(path: str) -> Document:
     return doc
 
 
+#: Largest results file read as a baseline or by ``vendordd diff``: vendordd's own output, about
+#: 26 KB per vendor in format 2, so about 2,500 vendors; parsed, it takes about 4 times its size
+#: in memory (docs/security.md, "Limits").
+MAX_RESULTS_BYTES = 64 * 1024 * 1024
+
+
 def load_baseline(path: str) -> Document:
     """An earlier run's JSON results, of any format this version reads (checked against the results
     schema; format 1 differs from 2 only in what format 2 leaves out, which the schema never required)."""
     from .results import FORMAT_VERSION, READABLE_FORMATS
 
-    doc = load_file(path)
+    doc = load_file(path, limit=MAX_RESULTS_BYTES)
     if not isinstance(doc.data, dict):
         raise InputError([Problem(doc.name, "a baseline must be a vendordd results document", "/")])
     version = doc.data.get("format_version")

@@ -297,11 +297,12 @@ def kind_of(path: Path) -> str:
     return {".json": "json", ".toml": "toml", ".yaml": "yaml", ".yml": "yaml"}.get(suffix, "yaml")
 
 
-def load_file(path: str | os.PathLike, display: str | None = None) -> Document:
-    """Read and parse one file (see the module docstring for the guarantees)."""
+def load_file(path: str | os.PathLike, display: str | None = None, limit: int | None = None) -> Document:
+    """Read and parse one file (see the module docstring for the guarantees); ``limit``: its
+    largest size in bytes (default :data:`MAX_FILE_BYTES`)."""
     path = Path(path)
     name = display or str(path)
-    raw, regular = read_limited(path, name)
+    raw, regular = read_limited(path, name, limit)
     kind = kind_of(path)
     data = parse_text(_decode(raw, name), kind, name)
     if data is None:

@@ -914,10 +914,10 @@ CHECK = Check(
     title="Geopolitical exposure",
     category="geopolitics",
     run=assess,
-    version="1.0",
+    version="1.1",  # 1.1: judges a self-hosted weights engagement on its own terms
     weight=1.0,
     needs=("/vendor/headquarters", "/geopolitics", "/compute/supply_constraints", "/vendor/name",
-           "/vendor/legal_name", "/vendor/aliases", "/vendor/subsidiaries"),
+           "/vendor/legal_name", "/vendor/aliases", "/vendor/subsidiaries", "/open_source/releases"),
     defaults=DEFAULTS,
     settings_schema=schema_for_defaults(DEFAULTS),
     doc=("Judged against policy.buyer. Listed on a list the buyer is bound by: score 0, critical. "
@@ -927,7 +927,9 @@ CHECK = Check(
          "residency region not offered 15; state ownership up to 30, state links 10; restricted-country "
          "shareholders 15; export controls on compute 10. With screening lists: a strong name match on a "
          "bound list is the hard rule, on another list a listing (35); potential matches 15 per bound "
-         "list, 5 per other list."),
+         "list, 5 per other list. For a self-hosted weights engagement: sanctions and screening only, plus "
+         "a weights licence governed in a restricted jurisdiction 30 and weights export-controlled where the "
+         "buyer operates 15."),
 )
 
 

@@ -58,7 +58,7 @@ def listed(lst="US-BIS-ENTITY", status="listed", since="2025-01-16", **kw):
 
 def test_check_contract():
     assert CHECK.id == "geopolitical_exposure" and CHECK.category == "geopolitics"
-    assert CHECK.version == "1.0" and CHECK.weight == 1.0 and CHECK.doc
+    assert CHECK.version == "1.1" and CHECK.weight == 1.0 and CHECK.doc
     assert "/geopolitics" in CHECK.needs and "/vendor/headquarters" in CHECK.needs
     registered = []
     ge.register_checks(registered.append)

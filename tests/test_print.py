@@ -40,6 +40,12 @@ def printed(tmp_path_factory) -> dict[str, list[float]]:
     return _print(tmp_path_factory.mktemp("print"))
 
 
+@pytest.fixture(scope="module")
+def printed_a4(tmp_path_factory) -> dict[str, list[float]]:
+    """The same on A4 (the workbook names no paper size; LibreOffice's default here is Letter, taller)."""
+    return _print(tmp_path_factory.mktemp("print-a4"), paper=9)
+
+
 #: A plugin giving every vendor sheet the longest section the scorecard shows (issue 19).
 SECTION_PLUGIN = """
 from vendordd import hookimpl
@@ -66,13 +72,29 @@ def printed_with_sections(tmp_path_factory) -> dict[str, list[float]]:
     return _print(tmp, "--plugin", str(plugin))
 
 
-def _print(tmp: Path, *extra: str) -> dict[str, list[float]]:
+@pytest.fixture(scope="module")
+def printed_with_sections_a4(tmp_path_factory) -> dict[str, list[float]]:
+    """With sections, on A4."""
+    tmp = tmp_path_factory.mktemp("print-sections-a4")
+    plugin = tmp / "long_section.py"
+    plugin.write_text(SECTION_PLUGIN, encoding="utf-8")
+    return _print(tmp, "--plugin", str(plugin), paper=9)
+
+
+def _print(tmp: Path, *extra: str, paper: int | None = None) -> dict[str, list[float]]:
     root = Path(__file__).resolve().parent.parent / "examples"
     out = tmp / "scorecard.xlsx"
     result = CliRunner().invoke(cli, ["run", str(root / "profiles"), "--policy", str(root / "policy-us-buyer.yaml"),
                                       "--portfolio", str(root / "portfolio.yaml"), "--as-of", "2026-11-29",
                                       "-o", str(out), *extra])
     assert result.exit_code in (0, 1), result.output
+    if paper is not None:
+        from openpyxl import load_workbook
+
+        book = load_workbook(out)
+        for ws in book.worksheets:
+            ws.page_setup.paperSize = paper
+        book.save(out)
     subprocess.run(["soffice", f"-env:UserInstallation={(tmp / 'lo').as_uri()}", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp), str(out)], capture_output=True, timeout=240)
     pdf = tmp / "scorecard.pdf"
@@ -103,7 +125,9 @@ def test_the_summary_is_one_page_at_8_pt_or_more(printed):
     assert printed["Summary"][0] >= MIN_WORD_HEIGHT
 
 
-def test_each_vendor_sheet_is_at_most_two_pages_at_8_pt_or_more(printed):
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_each_vendor_sheet_is_at_most_two_pages_at_8_pt_or_more(request, paper):
+    printed = request.getfixturevalue("printed" if paper == "letter" else "printed_a4")
     vendors = _vendor_sheets(printed)
     assert len(vendors) == 10, sorted(printed)
     for name, pages in vendors.items():
@@ -116,9 +140,11 @@ def test_detail_sheets_print_readably_not_squeezed(printed):
         assert min(printed[name]) >= MIN_WORD_HEIGHT, (name, printed[name])
 
 
-def test_plugin_sections_keep_each_vendor_sheet_to_two_pages_at_8_pt_or_more(printed_with_sections):
-    vendors = _vendor_sheets(printed_with_sections)
-    assert len(vendors) == 10, sorted(printed_with_sections)
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_plugin_sections_keep_each_vendor_sheet_to_two_pages_at_8_pt_or_more(request, paper):
+    printed = request.getfixturevalue("printed_with_sections" if paper == "letter" else "printed_with_sections_a4")
+    vendors = _vendor_sheets(printed)
+    assert len(vendors) == 10, sorted(printed)
     for name, pages in vendors.items():
         assert len(pages) <= 2, (name, len(pages))
         assert min(pages) >= MIN_WORD_HEIGHT, (name, pages)

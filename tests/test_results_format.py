@@ -167,3 +167,25 @@ def test_json_indent_to_standard_output(tmp_path: Path) -> None:
     doc = json.loads(done.stdout)
     assert done.stdout == json.dumps(doc, indent=4, ensure_ascii=False) + "\n"
     assert doc["format_version"] == 2
+
+
+def test_results_files_have_their_own_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run's results pass the profiles' 5 MiB limit from about 200 vendors; diff reads them up to
+    MAX_RESULTS_BYTES, and refuses a larger file before reading it, naming both sizes."""
+    from vendordd import inputs, loader
+
+    doc = json.loads(FORMAT1.read_text("utf-8"))
+    template = doc["vendors"][0]
+    doc["vendors"] = [dict(template, id=f"v{i:04d}") for i in range(150)]
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(doc, indent=2), "utf-8")
+    size = big.stat().st_size
+    assert loader.MAX_FILE_BYTES < size < inputs.MAX_RESULTS_BYTES
+    done = CliRunner().invoke(cli, ["diff", str(big), str(big)])
+    assert done.exit_code == 0, done.output
+    assert "no vendor changed" in done.output
+    monkeypatch.setattr(inputs, "MAX_RESULTS_BYTES", size - 1)
+    with pytest.raises(InputError) as caught:
+        load_baseline(str(big))
+    assert str(caught.value.problems[0]).endswith(f"the file is {size:,} bytes; the limit is {size - 1:,} "
+                                                  f"bytes ({(size - 1) / 1048576:g} MiB)")

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 import pytest
 
+from vendordd.frozen import freeze
 from vendordd.results_json import dumps, encode, iter_results_json
 from vendordd.vendor_store import VendorStore, pack
 
@@ -44,6 +45,7 @@ CASES = [
     pytest.param(("a", 1, (2, 3)), id="tuples"),
     pytest.param({"text": "the version is 0.00001 or 1e-9"}, id="small-float lookalike in text"),
     pytest.param([True, False, None, 0, -1, ""], id="scalars"),
+    pytest.param(freeze({"facts": [{"name": "a", "n": 1.5}], "empty": {}}), id="read-only profile views"),
 ]
 
 
@@ -129,3 +131,17 @@ def test_orjson_writes_an_ordinary_vendor_entry(monkeypatch: pytest.MonkeyPatch,
 
     monkeypatch.setattr(results_json, "dumps", refuse)
     assert encode(entry, indent) == expected
+
+
+def test_standard_output_without_a_byte_buffer_gets_the_same_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replaced sys.stdout that takes text only (no ``buffer``) still gets the JSON, decoded."""
+    import io
+    import sys
+
+    from vendordd import outputs
+
+    doc = {"format_version": 2, "vendors": [{"id": "a", "name": ODD_TEXT}], "errors": []}
+    text_only = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", text_only)
+    outputs._write_stdout(doc, None)
+    assert text_only.getvalue() == _reference(doc, None).decode("utf-8") + "\n"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from openpyxl import Workbook
 
@@ -128,25 +126,49 @@ def _book():
     return book, wb.create_sheet("V")
 
 
+def _rows(book, ws, before: int, sources: int):
+    """A sheet of ``before`` one-line rows, then the evidence heading, header and ``sources`` rows."""
+    return vendor_sections.SheetRows(before=[[book.text(ws, f"row {i}")] for i in range(before)],
+                                     intro=[[book.text(ws, "Evidence")], [book.text(ws, "Published")]],
+                                     sources=[[book.text(ws, f"source {i}")] for i in range(sources)], after=[])
+
+
+def test_pages_lays_rows_out_whole_and_repeats_the_header():
+    assert vendor_sections.pages([100.0] * 7, page=300) == 3
+    assert vendor_sections.pages([100.0, 250.0], page=300) == 2       # a row never splits
+    assert vendor_sections.pages([100.0] * 6, page=300, repeat=(0, 100.0)) == 3
+    assert vendor_sections.pages([100.0] * 6, page=300, repeat=(0, 150.0)) == 4  # the header again on each page
+
+
 def test_fit_drops_sources_first_then_section_lines_and_never_sources_below_the_minimum():
     book, ws = _book()
     widths = [12, 10, 7.5, 73, 65, 14]
-    sources = [[book.text(ws, f"source {i}")] for i in range(10)]
-    laid = vendor_sections.lay_out(book, ws, [("p", VendorSection(title="T", rows=[f"r{i}" for i in range(6)]))],
-                                   widths)
-    kwargs = {"widths": widths, "cut_row": vendor_sections.cut_line(book, ws, 9),
+    rows_a_page = int(vendor_sections.PAGE // 15)
+
+    def laid():
+        return vendor_sections.lay_out(book, ws, [("p", VendorSection(title="T", rows=[f"r{i}" for i in range(6)]))],
+                                       widths)
+
+    kwargs = {"cut_row": vendor_sections.cut_line(book, ws, 9),
               "more_sources_row": vendor_sections.more_sources_line(book, ws, 9)}
     # room for everything: nothing dropped
-    keep, over = vendor_sections.fit(ws, used=1000, sources=sources, laid=laid, **kwargs)
-    assert (keep, over, len(laid[0].lines), laid[0].cut) == (10, 0, 6, 0)
-    # 4 rows too many: four sources less, and as many again as the line saying so takes
-    note = vendor_sections.height(ws, [kwargs["more_sources_row"]], widths)
-    keep, over = vendor_sections.fit(ws, used=1520 - 7 * 15 + 4 * 15, sources=sources, laid=laid, **kwargs)
-    assert (keep, over, len(laid[0].lines)) == (10 - math.ceil((4 * 15 + note) / 15), 0, 6)
+    sections = laid()
+    assert vendor_sections.fit(ws, _rows(book, ws, 20, 10), sections, widths, **kwargs) == (10, 1)
+    assert (len(sections[0].lines), sections[0].cut) == (6, 0)
+    # four rows too many for two pages: five sources less (four, and one for the line saying so)
+    sections = laid()
+    before = 2 * rows_a_page - 7 - 2 - 10 + 4
+    assert vendor_sections.fit(ws, _rows(book, ws, before, 10), sections, widths, **kwargs) == (5, 2)
+    assert len(sections[0].lines) == 6
     # far too long: sources down to the minimum, then the section's last lines
-    keep, over = vendor_sections.fit(ws, used=1520 - 7 * 15 + 10 * 15, sources=sources, laid=laid, **kwargs)
-    assert keep == vendor_sections.MIN_SOURCES and over == 0
-    assert 0 < len(laid[0].lines) < 6 and laid[0].cut == 6 - len(laid[0].lines)
+    sections = laid()
+    keep, pages = vendor_sections.fit(ws, _rows(book, ws, before + 6, 10), sections, widths, **kwargs)
+    assert keep == vendor_sections.MIN_SOURCES and pages == 2
+    assert 0 < len(sections[0].lines) < 6 and sections[0].cut == 6 - len(sections[0].lines)
+    # too long whatever is cut: everything cut, and the pages it still takes
+    sections = laid()
+    keep, pages = vendor_sections.fit(ws, _rows(book, ws, 3 * rows_a_page, 10), sections, widths, **kwargs)
+    assert (keep, pages, sections[0].lines, sections[0].cut) == (vendor_sections.MIN_SOURCES, 4, [], 6)
 
 
 @pytest.mark.parametrize("lines", [1, 2, 3])

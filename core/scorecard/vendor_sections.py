@@ -4,11 +4,11 @@ A section is laid out in the vendor sheet's own columns and styles: its title
 (and note) on one row, then one row per :class:`vendordd.sections.SectionRow`
 (label in A, rating in B, score in C, text in D, detail in E), each text cut
 to a few printed lines, at most :data:`vendordd.sections.MAX_SECTION_ROWS`
-rows. The vendor sheet prints on two pages (tests/test_print.py); sections
-must not change that, so :func:`fit` makes room within a page budget, first
-by listing fewer sources in the sheet's evidence table (the Evidence sheet
-lists every one), then by cutting sections' last rows, each cut said in a
-line of its own.
+rows. The vendor sheet prints on two pages, A4 or Letter (tests/test_print.py),
+with or without sections: :func:`fit` keeps it within a page budget, first by
+listing fewer sources in the sheet's evidence table (the Evidence sheet lists
+every one), then by cutting sections' last rows, each cut said in a line of
+its own.
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ from .openpyxl_internals import fonts_of
 
 Row = list[Cell | None]
 
-#: What two landscape Letter pages hold at the vendor sheet's 73 % scale, in the sheet's points
-#: as :func:`height` counts them (rows without an explicit height at 15 pt). Measured with
-#: LibreOffice on the example vendor sheets: page 1 + page 2 printed = 1,539 of these points for the
-#: fullest two-page sheet, whose estimate is 1,555 (estimates run 9-16 points over what prints,
-#: the room a page break leaves). 1,520 keeps a row's margin for the break between pages.
-TWO_PAGES = 1520.0
+#: What one landscape page holds at the vendor sheet's 73 % scale, in the sheet's points: A4 (shorter
+#: than Letter): 595 pt less the 0.3 in and 0.4 in margins = 545 printed points, / 0.73 = 746, less a
+#: margin. :func:`pages` lays rows out as LibreOffice does (a row that does not fit starts the next
+#: page) with rows of no set height at 15 pt, a little more than LibreOffice gives them; measured on
+#: the example sheets it finds the same page count as LibreOffice's PDF (DeepSeek's sheet: 3 pages on
+#: A4 before this budget, 2 after; tests/test_print.py checks A4 and Letter, sections or none).
+PAGE = 738.0
 DEFAULT_ROW = 15.0
 #: Printed lines a section's text (column D) and detail (column E) may take.
 TEXT_LINES, DETAIL_LINES = 3, 3
@@ -80,8 +81,8 @@ def cut_line(book: Book, ws: Any, count: int) -> Row:
 
 def more_sources_line(book: Book, ws: Any, count: int) -> Row:
     """The line that says ``count`` sources are listed on the Evidence sheet only."""
-    return [None, None, None, book.text(ws, f"… {count} more on the Evidence sheet (room made for the sections above)",
-                                  "note_wrap")]
+    return [None, None, None, book.text(ws, f"… {count} more on the Evidence sheet, left out so that this sheet "
+                                            f"prints on two pages", "note_wrap")]
 
 
 def height(ws: Any, rows: Sequence[Row], widths: Sequence[float], first_row: int | None = None) -> float:
@@ -96,33 +97,67 @@ def height(ws: Any, rows: Sequence[Row], widths: Sequence[float], first_row: int
     return total
 
 
-def fit(ws: Any, *, used: float, sources: list[Row], laid: list[Laid], widths: Sequence[float],
-        cut_row: Row, more_sources_row: Row, budget: float = TWO_PAGES) -> tuple[int, float]:
-    """Make the sections fit: how many ``sources`` rows to keep, and the points still over.
+def pages(heights: Sequence[float], *, repeat: tuple[int, float] | None = None, page: float = PAGE) -> int:
+    """How many pages rows of these ``heights`` print on (a row never splits across pages).
 
-    ``used`` is the sheet's height without sections (the source rows
-    included); with its sections it must stay within ``budget``. Sources are
-    dropped from the end (down to :data:`MIN_SOURCES`, plus one line
-    pointing at the Evidence sheet), then each section, last first, loses
-    its last lines (its ``cut`` grows; ``cut_row`` says so, as
-    ``more_sources_row`` does for the sources; both only measured here). Returns the sources
-    to keep and the points still over (0 when it fits; more only when the
-    sheet was too long for two pages before any section).
+    ``repeat``: ``(index, height)`` of a header row printed again at the top of each page that
+    starts after it (the evidence table's).
     """
-    cut_height, more_height = height(ws, [cut_row], widths), height(ws, [more_sources_row], widths)
-    extra = sum(height(ws, [s.head, *s.lines], widths) + (cut_height if s.cut else 0) for s in laid)
-    over = used + extra - budget
+    count, used = 1, 0.0
+    for idx, size in enumerate(heights):
+        if used and used + size > page:
+            count += 1
+            used = repeat[1] if repeat is not None and idx > repeat[0] else 0.0
+        used += size
+    return count
+
+
+@dataclass
+class SheetRows:
+    """The vendor sheet's rows around the sections, for :func:`fit`: every row's cells in order."""
+
+    before: list[Row]  # from row 1 to the last check row (already queued)
+    intro: list[Row]  # the evidence heading and the table header (the last one repeats on each page)
+    sources: list[Row]
+    after: list[Row]  # "The profile cites no sources."
+
+
+def fit(ws: Any, rows: SheetRows, laid: list[Laid], widths: Sequence[float], *, cut_row: Row,
+        more_sources_row: Row, max_pages: int = 2) -> tuple[int, int]:
+    """Keep the sheet within ``max_pages``: how many ``sources`` rows to keep, and its pages then.
+
+    Sources are dropped from the end (down to :data:`MIN_SOURCES`, plus
+    ``more_sources_row`` pointing at the Evidence sheet), then each section,
+    last first, loses its last lines (its ``cut`` grows; ``cut_row`` says
+    so). Both rows are only measured here. The pages returned are more than
+    ``max_pages`` only when the sheet is too long even so.
+    """
+    def sizes(items: Sequence[Row]) -> list[float]:
+        return [height(ws, [row], widths) for row in items]
+
+    before = [height(ws, [row], widths, first_row=idx) for idx, row in enumerate(rows.before, 1)]
+    intro, sources, after = sizes(rows.intro), sizes(rows.sources), sizes(rows.after)
+    cut_size, more_size = height(ws, [cut_row], widths), height(ws, [more_sources_row], widths)
+    section_sizes = [(height(ws, [s.head], widths), sizes(s.lines)) for s in laid]
     keep = len(sources)
-    while over > 0 and keep > MIN_SOURCES:
-        saved = height(ws, [sources[keep - 1]], widths) - (more_height if keep == len(sources) else 0)
+
+    def count() -> int:
+        middle = [size for s, (head, lines) in zip(laid, section_sizes, strict=True)
+                  for size in (head, *lines[:len(s.lines)], *([cut_size] if s.cut else []))]
+        tail = [*sources[:keep], *([more_size] if keep < len(sources) else []), *after]
+        header_at = len(before) + len(middle) + len(intro) - 1
+        return pages([*before, *middle, *intro, *tail], repeat=(header_at, intro[-1]) if intro else None)
+
+    total = count()
+    while total > max_pages and keep > MIN_SOURCES:
         keep -= 1
-        over -= saved
+        total = count()
     for section in reversed(laid):
-        while over > 0 and section.lines:
-            gone = section.lines.pop()
-            over -= height(ws, [gone], widths) - (0 if section.cut else cut_height)
+        while total > max_pages and section.lines:
+            section.lines.pop()
             section.cut += 1
-    return keep, max(over, 0.0)
+            total = count()
+    return keep, total
 
 
 def fit_lines(text: str, width: float, lines: int) -> str:

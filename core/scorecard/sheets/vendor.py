@@ -10,8 +10,10 @@ Layout (columns A-F, about 178 characters wide: one landscape page wide at 8 pt 
 * checks, worst first: a line per check (title, rating, score, finding, weight and
   contribution), then its rationale (plain words in D, arithmetic in E), what to do, the
   sources it relied on;
+* the plugins' sections (the ``vendor_sheet_section`` hook; vendor_sections.py);
 * the evidence table (an Excel table), whose header row repeats on every printed page after
-  the one it starts on.
+  the one it starts on. The sheet prints on two pages, A4 or Letter: when it would not, the
+  table lists fewer sources, with a line pointing at the Evidence sheet (vendor_sections.fit).
 """
 
 from __future__ import annotations
@@ -150,16 +152,15 @@ def _write_vendor(book: Book, ws: Any, run: Run, vendor: Mapping[str, Any], inde
     source_rows = [_source_row(book, ws, source, area_of) for source in sources]
     empty = [[book.text(ws, "The profile cites no sources.", "note")]] if not sources else []
 
-    # The plugins' sections (vendor_sheet_section), after the checks; room is made within two pages.
+    # The plugins' sections (vendor_sheet_section), after the checks. The sheet prints on two pages
+    # (A4 or Letter): when it would not, the evidence table lists fewer sources (the Evidence sheet
+    # has them all), then the sections lose their last lines.
     widths = [col.max for col in _COLS]
     laid = sections.lay_out(book, ws, sections.sections_of(run.sections, vendor), widths)
-    keep = len(source_rows)
-    if laid:
-        used = (sections.height(ws, grid.rows, widths, first_row=1)
-                + sections.height(ws, [intro, header, *source_rows, *empty], widths))
-        keep, _ = sections.fit(ws, used=used, sources=source_rows, laid=laid, widths=widths,
-                               cut_row=sections.cut_line(book, ws, 99),
-                               more_sources_row=sections.more_sources_line(book, ws, 99))
+    keep, _ = sections.fit(ws, sections.SheetRows(before=list(grid.rows), intro=[intro, header],
+                                                  sources=source_rows, after=empty),
+                           laid, widths, cut_row=sections.cut_line(book, ws, 99),
+                           more_sources_row=sections.more_sources_line(book, ws, 99))
     for section in laid:
         grid.add(section.head, measure=False)
         for line in section.lines:
