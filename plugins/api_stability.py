@@ -45,7 +45,6 @@ long notice.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -107,7 +106,16 @@ def notice_score(days: float, s: Mapping[str, Any]) -> float:
     return 100.0  # pragma: no cover - the loop always returns below the target
 
 
+def _median(values: Sequence[int]) -> float:
+    """``statistics.median``, imported when first needed (it pulls in decimal and fractions,
+    which every start-up of vendordd would otherwise pay)."""
+    import statistics
+
+    return statistics.median(values)
+
+
 # -- reading the profile -------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Retirement:
@@ -248,7 +256,7 @@ def observed_components(scored: Sequence[Retirement], promised: Component,
                           f"notice stands in -> {promised.score:g}.")
                 for name, label in (("shortest_notice", "Shortest notice given"),
                                     ("median_notice", "Median notice given"))]
-    shortest, median = min(notices), statistics.median(notices)
+    shortest, median = min(notices), _median(notices)
     return [Component("shortest_notice", notice_score(shortest, s),
                       f"Shortest notice given: {shortest} days -> {notice_score(shortest, s):g}."),
             Component("median_notice", notice_score(median, s),
@@ -416,7 +424,7 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext) -> Finding:
                  "scored_retirements": len(scored),
                  "known_notice": len(known),
                  "shortest_notice_days": min(notices) if notices else None,
-                 "median_notice_days": float(statistics.median(notices)) if notices else None,
+                 "median_notice_days": float(_median(notices)) if notices else None,
                  "promised_notice_days": (policy or {}).get("min_notice_days")
                  if (policy or {}).get("published") is not False else None,
                  "broken_promises": len(broken),
@@ -459,7 +467,7 @@ def _summary(scored: Sequence[Retirement], notices: Sequence[int], promised: Com
                else "no published minimum notice")
     if notices:
         return (f"{len(scored)} retirement(s) in {s['window_months']} months, shortest notice "
-                f"{min(notices)} days, median {statistics.median(notices):g}; {promise}.")
+                f"{min(notices)} days, median {_median(notices):g}; {promise}.")
     return f"No scored retirement in {s['window_months']} months; {promise}."
 
 

@@ -148,3 +148,28 @@ def test_the_readme_walks_through_the_sheets_in_workbook_order():
     assert sorted(said) == sorted(code)
     positions = [text.index(said[key]) for key in code]
     assert positions == sorted(positions), [k for k in code]
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/plugins.md", "docs/collect.md", "docs/screening.md"])
+def test_every_vendordd_command_in_the_docs_shell_examples_exists(doc):
+    """`vendordd examples`, `vendordd new-plugin`...: a shell example naming a command that is not there fails."""
+    from click import Group
+
+    from vendordd.cli import cli
+
+    blocks = re.findall(r"```(?:sh|bash|console)\n(.*?)```", _read(doc), re.DOTALL)
+    used = {m[1] for block in blocks for m in re.finditer(r"(?:^|[;&|(]\s*)vendordd (\w[\w-]*)", block, re.M)}
+    assert used, doc
+    for name in sorted(used):
+        assert name in cli.commands, f"{doc}: vendordd {name} is not a command"
+    groups = {name: cmd for name, cmd in cli.commands.items() if isinstance(cmd, Group)}
+    for block in blocks:
+        for m in re.finditer(r"vendordd (\w[\w-]*) (\w[\w-]*)", block):
+            if m[1] in groups and not m[2].startswith("-"):
+                assert m[2] in groups[m[1]].commands or m[1] == "collect", f"{doc}: {m[0]}"
+
+
+def test_the_tutorial_runs_the_venv_s_pytest_and_copies_the_examples_first():
+    tutorial = _read("docs/plugins.md").split("## Tutorial", 1)[1].split("\n## ", 1)[0]
+    assert "python -m pytest" in tutorial and not re.search(r"(?m)(^|&& )pytest\b", tutorial)
+    assert tutorial.index("vendordd examples\n") < tutorial.index("vendordd run examples/profiles")
