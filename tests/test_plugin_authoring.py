@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 
 from vendordd.cli import cli
 from vendordd.scaffold import placeholders, validate_plugin_name, write_plugin_package
-from vendordd.testing import minimal_profile, registered_plugin, run_check, validate_profile
+from vendordd.testing import minimal_profile, registered_plugin, run_assessment, run_check, validate_profile
 
 from .conftest import EXAMPLES
 
@@ -91,6 +91,7 @@ EXPECTED_FILES = [
     "src/vendordd_acme_check/check.py",
     "src/vendordd_acme_check/plugin.py",
     "src/vendordd_acme_check/schema.json",
+    "src/vendordd_acme_check/section.py",
     "tests/test_acme_check.py",
 ]
 
@@ -172,6 +173,14 @@ def test_the_generated_plugin_works_in_process(tmp_path, import_from):
     result = run_check(check, example, as_of="2026-06-01")
     assert (result["status"], result["score"], result["rating"]) == ("ok", 85.0, "low")
     assert run_check(check, minimal_profile())["status"] == "insufficient_data"
+    # the vendor_sheet_section example: the counted incident on the vendor's own sheet
+    done = run_assessment([example, minimal_profile("no-data")], plugins=[plugin], as_of="2026-06-01")
+    assert not done.warnings, done.warnings
+    rows = [row for row in done.workbook["Example Vendor (made up)"].iter_rows(values_only=True)]
+    head = next(i for i, row in enumerate(rows) if "Render probe: incidents counted" in row)
+    assert rows[head + 1][:5] == ("2026-03-01", "Medium", None, "Six-hour outage of the inference API", "major")
+    assert not any("Render probe: incidents counted" in row for row in done.workbook["No Data"].iter_rows(
+        values_only=True))
 
 
 # -- `vendordd new-plugin` ------------------------------------------------------------------------
@@ -206,7 +215,7 @@ def test_generated_package_installs_passes_its_tests_and_shows_up(tmp_path):
     tests = _run_subprocess([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
                             cwd=root, pythonpath=site)
     assert tests.returncode == 0, tests.stdout + tests.stderr
-    assert "8 passed" in tests.stdout
+    assert "10 passed" in tests.stdout
 
     checks = _run_subprocess([sys.executable, "-m", "vendordd", "checks", "--json"], cwd=tmp_path,
                              pythonpath=site)
