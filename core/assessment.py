@@ -63,6 +63,8 @@ class FileResult:
     got_worse: bool = False
     #: the checks that failed on this vendor: (check id, plugin, error, traceback lines)
     failed: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
+    #: the checks that found no data in this vendor's profile (status ``insufficient_data``)
+    no_data: list[str] = field(default_factory=list)
     #: the engagement-aware checks' results per use of the vendor (:func:`vendordd.model.use_key`)
     in_use: dict[str, list[CheckResult]] = field(default_factory=dict)
 
@@ -122,7 +124,8 @@ def assess_one(path: str | Path, job: Job) -> FileResult:
                         warnings=list(entry["warnings"]), got_worse=got_worse,
                         failed=[(c["id"], c["plugin"], c["error"] or "", list(c.get("traceback") or ()))
                                 for c in [*entry["checks"], *(r for rs in in_use.values() for r in rs)]
-                                if c["status"] == "error"], in_use=in_use)
+                                if c["status"] == "error"], in_use=in_use,
+                        no_data=[c["id"] for c in entry["checks"] if c["status"] == "insufficient_data"])
     if job.packed:
         result.blob = pack(entry)
     else:

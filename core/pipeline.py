@@ -21,7 +21,7 @@ from typing import Any, cast
 from . import __version__
 from .assessment import FileResult, Job, duplicate_ids
 from .diff import buyer_changed
-from .host import Host, RegisteredCheck
+from .host import Host, PluginInfo, RegisteredCheck
 from .inputs import load_baseline, load_overrides, load_portfolio
 from .loader import Document, InputError, Problem, expand_paths
 from .model import USE_FIELDS, takes_engagement, use_key
@@ -91,6 +91,7 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
     results["portfolio"] = run.host.analyse_portfolio(results, run.portfolio, run.policy)
     failures = check_failures(assessed)
     results["warnings"] = [*run.host.problems, *run.screening_warnings, *dangling, *(f["line"] for f in failures),
+                           *no_data_everywhere(assessed, run.host),
                            *(f"{r.vendor_id}: {w}" for r in assessed for w in r.warnings)]
     outcome = Outcome(results=results, input_problems=problems,
                       warnings=list(results["warnings"]), host=run.host, policy=run.policy,
@@ -306,6 +307,42 @@ def check_failures(assessed: Iterable[FileResult]) -> list[dict[str, Any]]:
                          f"{entry['error']}")
         out.append(entry)
     return out
+
+
+def no_data_everywhere(assessed: Sequence[FileResult], host: Host) -> list[str]:
+    """One warning line per extra check that had no data (``insufficient_data``) for every vendor.
+
+    Fail-closed makes each of those vendors incomplete (``needs_evidence``);
+    when it is every vendor, the usual cause is a plugin installed before
+    anyone entered its data, so the run says so once, with the way out.
+    Extra checks only (entry-point and local plugins): a built-in check the
+    profiles lack is the documented fail-closed case and is listed on each
+    vendor's sheet. Only for two or more vendors: with one, its own sheet
+    already lists the missing check.
+    """
+    if len(assessed) < 2:
+        return []
+    everywhere = set(assessed[0].no_data).intersection(*(r.no_data for r in assessed[1:]))
+    checks = host.checks()
+    out = []
+    for check_id in sorted(everywhere):
+        plugin = checks[check_id].plugin if check_id in checks else None
+        info = host.plugins.get(plugin) if plugin else None
+        if info is None or info.origin == "builtin":
+            continue
+        out.append(f"check {check_id!r} had no data for any of the {len(assessed)} vendors: every vendor "
+                   f"is incomplete; enter its data in the profiles or {_way_out(info)}")
+    return out
+
+
+def _way_out(info: PluginInfo) -> str:
+    """How to stop running a plugin's checks, worded for where the plugin came from."""
+    if info.origin == "entry_point":
+        return (f"remove the plugin {info.name!r} (pip uninstall {info.where.split(' ')[0]}, "
+                "or list it in the policy's plugins.disable)")
+    if info.where == "in-process":
+        return f"remove the plugin {info.name!r}"
+    return f"remove the plugin {info.name!r} (drop --plugin {info.where} or its policy plugins.paths entry)"
 
 
 def _assess_all(files: Sequence[Path], job: Job, jobs: int,

@@ -231,3 +231,47 @@ def test_debug_traces_hook_calls(tmp_path):
     result = _invoke("--debug", "run", str(_profiles(tmp_path, "alpha")), "--as-of", "2026-06-01")
     assert result.exit_code == 0
     assert "vendordd trace: register_checks -> vendordd.plugins.leadership_turnover" in result.stderr
+
+
+_CERTIFICATIONS = """
+    from vendordd import Check, Finding, hookimpl
+
+    def _run(profile, ctx):
+        if profile["vendor"]["id"] != "gamma":
+            return Finding.insufficient("no certifications entered")
+        return Finding(score=80, rating="low", confidence=0.8, summary="SOC 2 seen")
+
+    @hookimpl
+    def register_checks(register):
+        register(Check(id="certifications", title="Certifications", category="security", run=_run))
+"""
+
+
+def test_an_extra_check_with_no_data_for_every_vendor_is_one_warning(tmp_path, write_plugin):
+    from openpyxl import load_workbook
+
+    plugin = write_plugin("certs", _CERTIFICATIONS)
+    out, book = tmp_path / "r.json", tmp_path / "r.xlsx"
+    result = _invoke("run", str(_profiles(tmp_path, "alpha", "beta")), "--plugin", str(plugin),
+                     "--json", str(out), "-o", str(book), "--as-of", "2026-06-01")
+    line = (f"check 'certifications' had no data for any of the 2 vendors: every vendor is incomplete; "
+            f"enter its data in the profiles or remove the plugin 'certs' (drop --plugin {plugin} or its "
+            "policy plugins.paths entry)")
+    assert result.stderr.count("had no data for any") == 1
+    assert f"vendordd: warning: {line}" in result.stderr
+    data = json.loads(out.read_text())
+    assert data["warnings"].count(line) == 1
+    assert all(v["overall"]["recommendation"] != "approve" for v in data["vendors"])
+    cells = [c for row in load_workbook(book)["Methodology"].iter_rows(values_only=True) for c in row]
+    assert line in cells
+    # built-in checks the minimal profiles lack are not named: that is the documented fail-closed case
+    assert "'api_stability' had no data" not in result.stderr
+
+
+def test_no_such_warning_when_one_vendor_has_the_extra_checks_data(tmp_path, write_plugin):
+    plugin = write_plugin("certs", _CERTIFICATIONS)
+    out = tmp_path / "r.json"
+    result = _invoke("run", str(_profiles(tmp_path, "alpha", "gamma")), "--plugin", str(plugin),
+                     "--json", str(out), "--as-of", "2026-06-01")
+    assert "had no data for any" not in result.stderr
+    assert not [w for w in json.loads(out.read_text())["warnings"] if "had no data" in w]

@@ -68,9 +68,11 @@ def _write(book: Book, ws: Any, run: Run, order: Sequence[int], titles: Sequence
     first_area_col = 7 + int(changes) + int(uses)
     area_cols = [Col(6, 6) for _ in areas]  # their headers read upwards
     # With the Use column, the vendor names, reasons and actions give up its width: the page keeps
-    # its print scale (tests/test_print.py).
-    cols = [Col(14, 18 if uses else 22), Col(13, 13), Col(9, 9), Col(7, 7), *([Col(12, 12)] if changes else []),
-            *([Col(14, 14)] if uses else []), Col(48, 48), Col(*[37 if uses else 40] * 2),
+    # its print scale (tests/test_print.py). A name is a link, which LibreOffice draws on one line
+    # (Excel wraps it): 19.5 keeps names such as "Alibaba Cloud (Qwen)" off the Verdict column.
+    name_width = 19.5 if uses else 22
+    cols = [Col(14, name_width), Col(13, 13), Col(9, 9), Col(7, 7), *([Col(12, 12)] if changes else []),
+            *([Col(14, 14)] if uses else []), Col(*[46.5 if uses else 48] * 2), Col(*[37 if uses else 40] * 2),
             *area_cols, Col(10.5, 10.5)]
     grid = Grid(ws, cols)
     tool = mapping(results.get("tool"))
