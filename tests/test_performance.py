@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 from vendordd.cli import _no_full_collections
-from vendordd.loader import MAX_DEPTH, Document, InputError, _check_shape, _shape_is_fine
+from vendordd.data_shape import MAX_DEPTH, check_shape, shape_is_fine
+from vendordd.loader import Document, InputError
 from vendordd.outputs import dump_json
 from vendordd.validation import future_facts, semantic_problems
 
@@ -85,12 +86,12 @@ SHAPES = [
 @pytest.mark.parametrize("case", SHAPES, ids=[c[0] for c in SHAPES])
 def test_fast_shape_pass_refuses_what_the_precise_walk_refuses(case: tuple[str, Any, str | None]) -> None:
     _, data, message = case
-    assert _shape_is_fine(data) is (message is None)
+    assert shape_is_fine(data) is (message is None)
     if message is None:
-        _check_shape(data, "f.yaml")
+        check_shape(data, "f.yaml")
         return
     with pytest.raises(InputError) as info:
-        _check_shape(data, "f.yaml")
+        check_shape(data, "f.yaml")
     problem = info.value.problems[0]
     assert message in problem.message
     if case[0] == "infinity":
