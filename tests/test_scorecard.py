@@ -105,7 +105,7 @@ def test_summary_rows_are_typed_and_linked(book):
     assert [ws.cell(r, 3).value for r in rows] == ["Critical", "Medium", "Medium"]
     assert ws.cell(header + 1, 3).fill.fgColor.rgb.endswith("C00000")
     assert [ws.cell(r, 4).value for r in rows] == [38.33, 54.33, 72.5]
-    assert all(ws.cell(r, 4).number_format == "0" for r in rows)
+    assert all(ws.cell(r, 4).number_format == "[=100]0;0.0" for r in rows)
     why = [ws.cell(r, 5).value for r in rows]
     assert why[0].startswith("• Raised to at least critical by Geopolitical exposure")
     assert "No evidence scored for Compute concentration" in why[1]  # the reason for escalating
@@ -274,7 +274,7 @@ def test_methodology_records_versions_policy_overrides_and_inputs(book):
     assert f"vendordd {__version__}" in text
     assert "2026-11-29" in text
     assert "vendordd.plugins.leadership" in text
-    assert "Key roles: CEO, CTO, Chief Scientist\nWindow months: 12" in text  # settings in words, not JSON
+    assert "key_roles: CEO, CTO, Chief Scientist\nwindow_months: 12" in text  # as the policy spells them, not JSON
     assert "Bands › Low" in text and "Freshness days" in text and "Buyer › Restricted jurisdictions" in text
     assert "Raises the tier to at least" in text and "Caps" not in text
     assert "Ownership restructuring completed" in text
