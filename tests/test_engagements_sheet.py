@@ -21,9 +21,17 @@ def test_the_examples_engagements_sheet_lists_each_use_worst_first(examples, tmp
     body = rows[header + 1:]
     verdicts = [r[4] for r in body]
     assert verdicts[0] == "Reject" and verdicts[-1] == "Approve with conditions"
-    deepseek = {str(r[1]).split("\n")[0]: r[4] for r in body if r[0] == "DeepSeek"}
-    assert deepseek == {"Hosted API": "Reject", "Self hosted weights": "Escalate"}
+    deepseek = {tuple(str(r[1]).split("\n")[:2]): r[4] for r in body if r[0] == "DeepSeek"}
+    assert deepseek == {("contract-review", "Hosted API"): "Reject",
+                        ("ticket-tagging", "Self hosted weights"): "Escalate"}
     assert all(not str(r[5]).startswith("• Inherent risk") for r in body)
+    # every use names its workload; conditions of ordinary length are shown whole, none cut
+    assert all(r[1] and not str(r[1]).startswith(("Hosted", "Self", "Cloud")) for r in body)
+    assert all(not line.endswith("…") for r in body for line in str(r[6]).split("\n"))
+    # Why and Conditions use the landscape page: wider than the 24 characters they had
+    sheet = book["Engagements"]
+    assert sheet.column_dimensions["F"].width > 40 and sheet.column_dimensions["G"].width > 40
+    assert sum(sheet.column_dimensions[c].width for c in "ABCDEFGH") <= 190  # one page wide at 75 %
 
 
 def test_no_engagements_sheet_without_a_portfolio(examples, tmp_path):

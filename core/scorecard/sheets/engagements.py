@@ -41,7 +41,8 @@ def _order(eng: Mapping[str, Any]) -> tuple[int, int, int, str]:
 
 def _write_engagements(book: Book, ws: Any, run: Run) -> None:
     names = {str(v.get("id")): str(v.get("name") or v.get("id")) for v in run.vendors}
-    cols = [Col(13, 14), Col(17, 17), Col(8, 8), Col(8, 8), Col(10, 10), Col(24, 24), Col(24, 24), Col(10, 10)]
+    # Why and Conditions take the rest of the landscape page (one page wide at print_scale 75)
+    cols = [Col(13, 14), Col(17, 17), Col(8, 8), Col(8, 8), Col(10, 10), Col(24, 50), Col(24, 50), Col(10, 10)]
     grid = Grid(ws, cols)
     grid.add([book.text(ws, "Engagements: each use of a vendor, judged for that use", "title")], measure=False)
     # two lines: one line of subtitle runs past the printed page
@@ -53,8 +54,10 @@ def _write_engagements(book: Book, ws: Any, run: Run) -> None:
     header = grid.add([book.text(ws, h, "header") for h in _HEADERS], measure=False)
     for eng in sorted(_engagements(run), key=_order):
         # the inherent-risk line is in its own columns; the score line says less than the rest
-        reasons = [str(r) for r in eng.get("reasons") or ()
-                   if r and not str(r).startswith(("Inherent risk", "Weighted score"))]
+        # what is not applicable to the deployment is the least telling of the rest: last
+        reasons = sorted((str(r) for r in eng.get("reasons") or ()
+                          if r and not str(r).startswith(("Inherent risk", "Weighted score"))),
+                         key=lambda r: r.startswith("Not applicable to"))
         conditions = [str(c) for c in eng.get("conditions") or () if c]
         deployment = humanise(eng.get("deployment"))
         if eng.get("hosting_provider"):
@@ -69,8 +72,8 @@ def _write_engagements(book: Book, ws: Any, run: Run) -> None:
             book.rating(ws, eng.get("inherent_risk")),
             book.rating(ws, eng.get("tier")),
             book.text(ws, verdict_label(eng.get("recommendation")), "bold"),
-            book.text(ws, "\n".join(f"• {clip(r, 150)}" for r in reasons[:2]), "wrap"),
-            book.text(ws, "\n".join(f"• {clip(c, 150)}" for c in conditions[:2]) or "-", "wrap"),
+            book.text(ws, "\n".join(f"• {clip(r, 320)}" for r in reasons[:2]), "wrap"),
+            book.text(ws, "\n".join(f"• {clip(c, 320)}" for c in conditions[:3]) or "-", "wrap"),
             book.text(ws, review, "alert" if eng.get("overdue") else "wrap"),
         ])
     last = grid.next_row - 1
