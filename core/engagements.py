@@ -131,8 +131,10 @@ def _assess(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None, policy: Ma
     reasons = [f"Inherent risk {inherent} ({crit} criticality, {sens} data): approval needs confidence "
                f"{local['min_confidence']:.0%}; review every {months} months."]
     if out["not_applicable"]:
-        reasons.append(f"Not applicable to {deployment}: " + ", ".join(out["not_applicable"])
-                       + " (policy portfolio.applicability).")
+        titles = {str(r.get("id")): str(r.get("title") or r.get("id")) for r in vendor.get("checks", [])}
+        reasons.append(f"Not applicable to {DEPLOYMENT_WORDS.get(str(deployment), str(deployment))}: "
+                       + ", ".join(titles.get(c, c) for c in out["not_applicable"])
+                       + " (set in the policy's portfolio applicability).")
     if out["overdue"]:
         reasons.append(f"Overdue: the profile is dated {vendor.get('profile_date')}, older than the "
                        f"{months}-month cadence allows.")

@@ -175,6 +175,12 @@ def aggregate(checks: list[dict[str, Any]], policy: Mapping[str, Any]) -> dict[s
                 conditions.append(f"Strengthen the evidence for {res['title']} (confidence "
                                   f"{res['confidence']:.0%}): recent primary sources or the vendor's own "
                                   "written answers.")
+    serious = sorted(r["title"] for r in enabled
+                     if r["id"] not in missing and rating_rank(r.get("rating") or "low") >= rating_rank("high"))
+    if recommendation == "approve" and serious:
+        recommendation = "approve_with_conditions"
+        reasons.append(f"Approval with conditions, not plain approval: {', '.join(serious)} rated high or "
+                       "critical; its conditions must be agreed first.")
     conditions = [c for _, c in blocking] + conditions
     if recommendation == "approve_with_conditions":
         for res in sorted(enabled, key=lambda r: (-rating_rank(r.get("rating") or "low"), r["id"])):

@@ -720,12 +720,7 @@ def assess(profile: Mapping[str, Any], ctx: CheckContext,
         work.recommendations.append("Screen the vendor and its affiliates against the lists you are bound "
                                     "by (e.g. the US Consolidated Screening List) and record the result.")
 
-    total = sum(p for _, p in work.deductions)
-    score = 0.0 if work.critical else round(ev.clamp(100.0 - total), 1)
-    arithmetic = " - ".join(["100", *(f"{p:g}" for _, p in work.deductions)])
-    work.rationale.append(f"Score = 0 (hard rule: {work.critical}); the other deductions ({total:g}) are "
-                          "shown for information." if work.critical
-                          else f"Score = {arithmetic} = {score:g} (clamped to 0-100).")
+    score, total = _score(work, with_total=True)
     completeness = _completeness(hq, geo, bool(required), "ownership" in work.facts, screened)
     confidence = ev.confidence(completeness, work.evidence, profile, ctx.as_of,
                                int(ctx.policy.get("freshness_days", 365)))
@@ -830,11 +825,7 @@ def assess_self_hosted(profile: Mapping[str, Any], ctx: CheckContext) -> Finding
     if "sanctions" not in geo and not screened:
         work.recommendations.append("Screen the vendor and its affiliates against the lists you are bound "
                                     "by and record the result.")
-    total = sum(points for _, points in work.deductions)
-    score = 0.0 if work.critical else round(ev.clamp(100.0 - total), 1)
-    arithmetic = " - ".join(["100", *(f"{p:g}" for _, p in work.deductions)])
-    work.rationale.append(f"Score = 0 (hard rule: {work.critical})." if work.critical
-                          else f"Score = {arithmetic} = {score:g} (clamped to 0-100).")
+    score, total = _score(work, with_total=False)
     count = len(releases) or 1
     completeness = (_SELF_HOSTED_WEIGHTS["sanctions"] * (screened or isinstance(geo.get("sanctions"), list))
                     + _SELF_HOSTED_WEIGHTS["licence_jurisdiction"] * known_clause / count
@@ -856,6 +847,23 @@ def assess_self_hosted(profile: Mapping[str, Any], ctx: CheckContext) -> Finding
                    recommendations=list(dict.fromkeys(([_critical_advice(work.critical)] if work.critical else [])
                                                       + work.recommendations)),
                    facts=work.facts)
+
+
+def _score(work: _Work, *, with_total: bool) -> tuple[float, float]:
+    """The score, 100 less the deductions (0 under a hard rule), and the deductions' total; the
+    arithmetic is added to the rationale.
+
+    ``with_total`` adds, under a hard rule, the deductions that are shown for information only.
+    """
+    total = sum(points for _, points in work.deductions)
+    score = 0.0 if work.critical else round(ev.clamp(100.0 - total), 1)
+    if work.critical:
+        extra = f"; the other deductions ({total:g}) are shown for information" if with_total else ""
+        work.rationale.append(f"Score = 0 (hard rule: {work.critical}){extra}.")
+    else:
+        arithmetic = " - ".join(["100", *(f"{p:g}" for _, p in work.deductions)])
+        work.rationale.append(f"Score = {arithmetic} = {score:g} (clamped to 0-100).")
+    return score, total
 
 
 def _critical_advice(reason: str) -> str:

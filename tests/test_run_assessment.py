@@ -55,3 +55,29 @@ def test_registered_plugin_refuses_a_built_in_check_id():
     with (pytest.raises(PluginError, match="already registered by plugin 'vendordd.plugins.leadership_turnover'"),
           registered_plugin(Impostor(), host=Host().load(entry_points=False))):
         pass
+
+
+class _NoCertifications:
+    @hookimpl
+    def register_checks(self, register):
+        register(Check(id="certifications", title="Certifications", category="security",
+                       run=lambda profile, ctx: Finding.insufficient("no certifications entered")))
+
+
+def test_an_installed_plugin_without_data_for_any_vendor_names_pip_uninstall(tmp_path):
+    import json
+
+    from vendordd.pipeline import assess
+
+    for vid in ("alpha", "beta", "gamma"):
+        (tmp_path / f"{vid}.json").write_text(json.dumps(minimal_profile(vid)), "utf-8")
+    host = Host().load(entry_points=False)
+    host.register_object(_NoCertifications(), "certs", origin="entry_point", where="vendordd-certs 1.2")
+    outcome = assess([str(tmp_path)], host=host, as_of="2026-06-01")
+    assert [w for w in outcome.warnings if "had no data" in w] == [
+        "check 'certifications' had no data for any of the 3 vendors: every vendor is incomplete; enter its "
+        "data in the profiles or remove the plugin 'certs' (pip uninstall vendordd-certs, or list it in the "
+        "policy's plugins.disable)"]
+    assert outcome.results["warnings"] == outcome.warnings
+    assert {v["overall"]["recommendation"] for v in outcome.results["vendors"]} <= {"needs_evidence", "escalate",
+                                                                                    "reject"}

@@ -105,7 +105,7 @@ def test_summary_rows_are_typed_and_linked(book):
     assert [ws.cell(r, 3).value for r in rows] == ["Critical", "Medium", "Medium"]
     assert ws.cell(header + 1, 3).fill.fgColor.rgb.endswith("C00000")
     assert [ws.cell(r, 4).value for r in rows] == [38.33, 54.33, 72.5]
-    assert all(ws.cell(r, 4).number_format == "0" for r in rows)
+    assert all(ws.cell(r, 4).number_format == "[=100]0;0.0" for r in rows)
     why = [ws.cell(r, 5).value for r in rows]
     assert why[0].startswith("• Raised to at least critical by Geopolitical exposure")
     assert "No evidence scored for Compute concentration" in why[1]  # the reason for escalating

@@ -261,3 +261,17 @@ def test_an_area_never_shows_a_score_the_verdict_counted_as_missing():
     checks = [_res("a", 97.6, "low", category="compute"), _res("b", 40, "high", category="people")]
     assert area_scores(checks) == {"compute": 97.6, "people": 40.0}
     assert area_scores(checks, {"a"}) == {"compute": None, "people": 40.0}
+
+
+def test_a_low_tier_with_a_critical_finding_is_approved_only_with_its_conditions():
+    """A plugin check can lift a vendor into the low band while another check stays critical:
+    never a plain approve, and the critical check's advice is a condition (user trial)."""
+    checks = [_res("a", 100, "low"), _res("b", 100, "low"), _res("c", 100, "low"),
+              {**_res("open", 18, "critical"), "recommendations": ["Confirm the open roadmap."]}]
+    overall = aggregate(checks, _policy(gates=[]))
+    assert overall["tier"] == "low"
+    assert overall["recommendation"] == "approve_with_conditions"
+    assert "Open (critical): Confirm the open roadmap." in overall["conditions"]
+    assert any("rated high or critical" in r for r in overall["reasons"])
+    checks[-1] = _res("open", 80, "low")
+    assert aggregate(checks, _policy(gates=[]))["recommendation"] == "approve"

@@ -52,6 +52,8 @@ STYLE_SPECS: Mapping[str, Mapping[str, Any]] = {
     "wrap": {"font": Font(name=FONT, size=11), "alignment": _TOP_WRAP},
     "bold": {"font": Font(name=FONT, size=11, bold=True), "alignment": _TOP_WRAP},
     "score": {"font": Font(name=FONT, size=11), "alignment": _NUMBER, "number_format": "0.0"},
+    # one decimal, but 100 as "100": "100.0" does not fit the Summary's narrow area columns
+    "score_narrow": {"font": Font(name=FONT, size=11), "alignment": _NUMBER, "number_format": "[=100]0;0.0"},
     "score_big": {"font": Font(name=FONT, size=12, bold=True), "alignment": Alignment(vertical="top", horizontal="left"),
                   "number_format": "0.0"},
     "pct": {"font": Font(name=FONT, size=11), "alignment": _NUMBER, "number_format": "0%"},
@@ -81,7 +83,7 @@ STYLE_SPECS: Mapping[str, Mapping[str, Any]] = {
                   "fill": PatternFill("solid", fgColor=NAVY),
                   "alignment": Alignment(vertical="bottom", horizontal="center", text_rotation=90),
                   "border": Border(bottom=_THIN)},
-    "score_big_whole": {"font": Font(name=FONT, size=14, bold=True), "alignment": _NUMBER, "number_format": "0"},
+    "score_big_one": {"font": Font(name=FONT, size=14, bold=True), "alignment": _NUMBER, "number_format": "0.0"},
     "verdict": {"font": Font(name=FONT, size=14, bold=True, color=NAVY), "alignment": _TOP},
     "label_right": {"font": Font(name=FONT, size=11, bold=True, color="404040"), "alignment": _NUMBER},
     "label_small": {"font": Font(name=FONT, size=11, bold=True, color=GREY), "alignment": _TOP},

@@ -4,7 +4,7 @@ One place for the sentences a reader sees, so that the Summary and the vendor
 sheets say the same thing. The wording rules (docs/methodology.md): a gate
 "raises the tier to at least X", never "caps" it; one line per gate cause
 (per check, its strongest gate); names, never raw ids, where a name exists;
-whole-number scores in headlines.
+scores with their one decimal in headlines (a whole number could cross a band's bound).
 
 Result fields added by later versions of the results format are used when
 present and never required: ``overall.conditions``, ``overall.incomplete``,
@@ -31,10 +31,13 @@ def overall_of(vendor: Mapping[str, Any]) -> Mapping[str, Any]:
     return mapping(vendor.get("overall"))
 
 
-def whole(score: Any) -> str:
-    """A score as a whole number ("43"), or "n/a"."""
+def score_text(score: Any) -> str:
+    """A score with the one decimal the results keep ("74.9"), or "n/a".
+
+    Never a whole number: 74.9 shown as 75 would read as the low band's lower bound.
+    """
     value = num(score)
-    return "n/a" if value is None else f"{value:.0f}"
+    return "n/a" if value is None else f"{value:.1f}"
 
 
 def severity_key(vendor: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -169,7 +172,7 @@ def reason_lines(titles: Mapping[str, str], vendor: Mapping[str, Any], policy: M
         lines.append(f"{check.get('title') or check.get('id')} rated {check.get('rating')}: {summary}")
     tier = overall.get("tier")
     if not lines or (tier in ("low", "medium") and not overall.get("gates") and not missing and not shortfall):
-        lines.insert(0, f"Score {whole(overall.get('score'))}, in the {tier} risk band" if tier
+        lines.insert(0, f"Score {score_text(overall.get('score'))}, in the {tier} risk band" if tier
                      else "No check could score this vendor")
     return lines[:2] if brief else lines
 

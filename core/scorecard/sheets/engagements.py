@@ -44,10 +44,11 @@ def _write_engagements(book: Book, ws: Any, run: Run) -> None:
     cols = [Col(13, 14), Col(17, 17), Col(8, 8), Col(8, 8), Col(10, 10), Col(24, 24), Col(24, 24), Col(10, 10)]
     grid = Grid(ws, cols)
     grid.add([book.text(ws, "Engagements: each use of a vendor, judged for that use", "title")], measure=False)
-    grid.add([book.text(ws, "Worst verdict first. Inherent risk comes from criticality and data sensitivity "
-                            "(the policy's matrix); it sets the evidence an approval needs and the review "
-                            "cadence. Checks that do not apply to a deployment are left out of its verdict.",
-                        "subtitle")], measure=False)
+    # two lines: one line of subtitle runs past the printed page
+    for line in ("Worst verdict first. Inherent risk comes from criticality and data sensitivity (the policy's "
+                 "matrix);", "it sets the evidence an approval needs and the review cadence. Checks that do not "
+                 "apply to a deployment are left out of its verdict."):
+        grid.add([book.text(ws, line, "subtitle")], measure=False)
     grid.blank()
     header = grid.add([book.text(ws, h, "header") for h in _HEADERS], measure=False)
     for eng in sorted(_engagements(run), key=_order):

@@ -117,12 +117,12 @@ def _write(book: Book, ws: Any, run: Run, order: Sequence[int], titles: Sequence
             book.goto(ws, name, title, style="link_bold", plain="bold"),
             book.text(ws, verdict_label(overall.get("recommendation")), "bold"),
             book.rating(ws, tier),
-            book.number(ws, overall.get("score"), "score_whole"),
+            book.number(ws, overall.get("score"), "score_narrow"),
             *([book.text(ws, _change_text(vendor.get("change")), "center")] if changes else []),
             *([book.text(ws, use_text(vendor), "wrap")] if uses else []),
             book.text(ws, bullets(reason_lines(book.check_titles, vendor, policy, brief=True)), "wrap"),
             book.text(ws, bullets(action_lines(book.check_titles, vendor, policy, limit=2, width=80)), "wrap"),
-            *[book.number(ws, vendor_areas.get(a), "score_whole") for a in areas],
+            *[book.number(ws, vendor_areas.get(a), "score_narrow") for a in areas],
             book.text(ws, "\n".join([profile, *flags]), "warn" if flags else "wrap"),
         ])
         if len(labels) < SUMMARY_CHART_LIMIT:
@@ -133,11 +133,11 @@ def _write(book: Book, ws: Any, run: Run, order: Sequence[int], titles: Sequence
     if not vendors:
         grid.add([book.text(ws, "No vendor was assessed.", "note")], measure=False)
     grid.blank()
-    for note in ("Scores run from 0 to 100, higher is safer (whole numbers here; the vendor sheets explain each). "
+    for note in ("Scores run from 0 to 100, higher is safer (the vendor sheets explain each). "
                  "n/a: no check in that area had enough evidence. Click a vendor's name to open its sheet.",
                  "Colours show the risk tier (area scores: the band of the score); a gate can raise a tier above "
                  f"its score's band. Stale: the profile is older than the policy's {_freshness(policy)} days"
-                 + ("; overdue: than an engagement's review cadence." if uses else ".")):
+                 + ("; overdue: older than an engagement's review cadence allows." if uses else ".")):
         grid.add([book.text(ws, note, "note")], measure=False)
     print_last = grid.next_row - 1
     chart_height = _summary_chart_height(len(labels))

@@ -99,7 +99,7 @@ def _write_vendor(book: Book, ws: Any, run: Run, vendor: Mapping[str, Any], inde
     # The verdict: why on the left (D), what to do on the right (E).
     reasons = reason_lines(book.check_titles, vendor, policy)
     actions = action_lines(book.check_titles, vendor, policy) or ["Nothing further: approve on the usual terms."]
-    row("Verdict", book.rating(ws, overall.get("tier")), book.number(ws, overall.get("score"), "score_big_whole"),
+    row("Verdict", book.rating(ws, overall.get("tier")), book.number(ws, overall.get("score"), "score_big_one"),
         text=verdict_label(overall.get("recommendation")) + use_judged(vendor), style="verdict",
         right=book.text(ws, "Conditions" if overall.get("recommendation") == "approve_with_conditions" else "What to do", "label"))
     for idx in range(max(len(reasons), len(actions))):
