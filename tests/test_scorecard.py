@@ -274,7 +274,7 @@ def test_methodology_records_versions_policy_overrides_and_inputs(book):
     assert f"vendordd {__version__}" in text
     assert "2026-11-29" in text
     assert "vendordd.plugins.leadership" in text
-    assert "Key roles: CEO, CTO, Chief Scientist\nWindow months: 12" in text  # settings in words, not JSON
+    assert "key_roles: CEO, CTO, Chief Scientist\nwindow_months: 12" in text  # as the policy spells them, not JSON
     assert "Bands › Low" in text and "Freshness days" in text and "Buyer › Restricted jurisdictions" in text
     assert "Raises the tier to at least" in text and "Caps" not in text
     assert "Ownership restructuring completed" in text

@@ -132,7 +132,8 @@ def readable(value: Any) -> str:
 
 
 def settings_text(settings: Any) -> str:
-    """A check's settings, one "Name: value" line each, names sorted."""
+    """A check's settings, one "key: value" line each, keys sorted and as the policy spells them
+    (``checks.<id>.settings.<key>``), so an auditor can copy one into a policy."""
     if not isinstance(settings, Mapping) or not settings:
         return "—"
-    return "\n".join(f"{humanise(key)}: {readable(value)}" for key, value in sorted(settings.items(), key=lambda kv: str(kv[0])))
+    return "\n".join(f"{key}: {readable(value)}" for key, value in sorted(settings.items(), key=lambda kv: str(kv[0])))
