@@ -113,6 +113,7 @@ def _assess(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None, policy: Ma
     for_use = {r["id"]: r for r in (in_use or {}).get(use_key(eng)) or ()}
     if for_use:
         out["judged_for_use"] = sorted(for_use)
+        out["use_findings"] = [use_finding(for_use[cid]) for cid in sorted(for_use)]
     checks = []
     for res in vendor.get("checks", []):
         res = dict(for_use.get(res["id"], res))  # aggregation sets top-level keys only: a shallow copy will do
@@ -135,13 +136,56 @@ def _assess(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None, policy: Ma
         reasons.append(f"Not applicable to {DEPLOYMENT_WORDS.get(str(deployment), str(deployment))}: "
                        + ", ".join(titles.get(c, c) for c in out["not_applicable"])
                        + " (set in the policy's portfolio applicability).")
+    alone = {str(r.get("id")): r for r in vendor.get("checks", [])}
+    use_reasons = [use_finding_reason(f, str(deployment), alone.get(f["id"])) for f in out.get("use_findings", ())
+                   if f["not_applied"] or _differs(f, alone.get(f["id"]))]
+    reasons += use_reasons
     if out["overdue"]:
         reasons.append(f"Overdue: the profile is dated {vendor.get('profile_date')}, older than the "
                        f"{months}-month cadence allows.")
         out["conditions"].insert(0, f"Refresh the vendor profile (dated {vendor.get('profile_date')}): "
                                     f"the {months}-month review is overdue.")
     out["reasons"] = reasons + list(overall["reasons"])
+    overall["_use_reasons"] = use_reasons  # for the vendor's worst_engagement (judged_in_use)
     return out, overall
+
+
+def use_finding(result: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``use_findings[]`` entry of an engagement-aware check's result for one use: id, title,
+    status, score, rating, confidence, summary, its rationale and what it did not apply
+    (the finding's ``facts.not_applied``, words)."""
+    facts = result.get("facts") if isinstance(result.get("facts"), Mapping) else {}
+    return {"id": result.get("id"), "title": result.get("title") or result.get("id"),
+            "status": result.get("status"), "score": result.get("score"), "rating": result.get("rating"),
+            "confidence": result.get("confidence"), "summary": result.get("summary"),
+            "rationale": [str(line) for line in result.get("rationale") or ()],
+            "not_applied": [str(w) for w in (facts or {}).get("not_applied") or ()]}
+
+
+def _differs(found: Mapping[str, Any], alone: Mapping[str, Any] | None) -> bool:
+    """Whether the finding for the use says something the vendor's own finding does not."""
+    return alone is None or any(found.get(k) != alone.get(k) for k in ("status", "score", "rating", "summary"))
+
+
+def use_finding_reason(found: Mapping[str, Any], deployment: str, alone: Mapping[str, Any] | None) -> str:
+    """"Geopolitical exposure for self-hosted weights: medium (90, confidence 45%): <summary>. Not
+    applied to this use: ...; the vendor alone rates it critical (40)." """
+    use = DEPLOYMENT_WORDS.get(deployment, deployment.replace("_", " "))
+    if found.get("status") == "ok":
+        score = found.get("score")
+        head = (f"{found['title']} for {use}: {found.get('rating') or 'no rating'} "
+                f"({'no score' if score is None else f'{score:g}'}, confidence {float(found.get('confidence') or 0):.0%})")
+    else:
+        head = f"{found['title']} for {use}: {str(found.get('status')).replace('_', ' ')}"
+    text = f"{head}: {str(found.get('summary') or '').rstrip('.')}."
+    if found.get("not_applied"):
+        why = " (the buyer runs the weights itself)" if deployment == "self_hosted_weights" else ""
+        text += f" Not applied to this use{why}: {', '.join(found['not_applied'])}"
+        if alone is not None and alone.get("status") == "ok" and alone.get("rating"):
+            text += (f"; with them, the vendor alone is rated {alone['rating']} "
+                     f"({alone.get('score') if alone.get('score') is None else format(alone['score'], 'g')})")
+        text += "."
+    return text
 
 
 def assess_engagements(results: Mapping[str, Any], portfolio: Mapping[str, Any],
@@ -214,6 +258,7 @@ def judged_in_use(vendor: Mapping[str, Any],
     entry, worst = max(engaged, key=lambda pair: severity(pair[0]))
     alone = vendor["overall"]
     overall = copy.deepcopy(worst)
+    use_reasons = overall.pop("_use_reasons", [])
     use = use_label(entry)
     lead = (f"Judged for its riskiest use of {len(engaged)} in the portfolio: {use}. The vendor alone "
             f"(every check at its policy weight): {str(alone.get('recommendation')).replace('_', ' ')}, "
@@ -230,6 +275,9 @@ def judged_in_use(vendor: Mapping[str, Any],
                    worst_engagement={k: entry.get(k) for k in (
                        "workload", "deployment", "hosting_provider", "data_sensitivity", "criticality",
                        "inherent_risk", "overdue")})
+    if entry.get("judged_for_use"):
+        overall["worst_engagement"]["judged_for_use"] = list(entry["judged_for_use"])
+        overall["worst_engagement"]["use_reasons"] = use_reasons
     return {**vendor, "overall": overall, "unconditioned": alone}
 
 

@@ -834,7 +834,8 @@ def assess_self_hosted(profile: Mapping[str, Any], ctx: CheckContext) -> Finding
                                int(ctx.policy.get("freshness_days", 365)))
     work.facts.pop("_bound", None)
     work.facts.update({"deployment": "self_hosted_weights", "weights_releases": len(releases),
-                       "licence_jurisdiction_known": known_clause, "export_control_known": known_export})
+                       "licence_jurisdiction_known": known_clause, "export_control_known": known_export,
+                       "not_applied": _not_applied(profile, restricted, regions)})
     metrics = {"deductions_total": round(total, 1), "completeness": round(completeness, 3),
                "hard_rule": bool(work.critical), **work.screening_metrics,
                **{f"deduction.{label}": round(points, 2) for label, points in work.deductions}}
@@ -847,6 +848,21 @@ def assess_self_hosted(profile: Mapping[str, Any], ctx: CheckContext) -> Finding
                    recommendations=list(dict.fromkeys(([_critical_advice(work.critical)] if work.critical else [])
                                                       + work.recommendations)),
                    facts=work.facts)
+
+
+def _not_applied(profile: Mapping[str, Any], restricted: list[str],
+                 regions: Mapping[str, list[str]]) -> list[str]:
+    """In words, the vendor-level exposures a self-hosted weights use leaves out (the buyer runs the
+    weights itself), the headquarters first, named with its restriction when the buyer restricts it."""
+    vendor = _m if isinstance(_m := profile.get("vendor"), Mapping) else {}
+    hq = _code(vendor["headquarters"]) if isinstance(vendor.get("headquarters"), str) \
+        and vendor["headquarters"].strip() else None
+    out = []
+    if hq:
+        hit = any(covers(r, hq, regions) for r in restricted)
+        out.append(f"headquarters in {hq}" + (" (restricted by the buyer)" if hit else ""))
+    return out + ["government restrictions such as app bans", "data residency", "ownership",
+                  "export controls on its compute"]
 
 
 def _score(work: _Work, *, with_total: bool) -> tuple[float, float]:

@@ -122,6 +122,48 @@ def test_an_engaged_vendor_takes_the_verdict_of_its_worst_use_and_keeps_its_own(
     assert "unconditioned" not in vendors["anthropic"] and "basis" not in vendors["anthropic"]["overall"]
 
 
+def test_the_deciding_per_use_finding_is_in_the_json_and_said_in_words(tmp_path):
+    """Qwen self-hosted for a US buyer restricting CN: the geopolitics finding for that use is in the
+    engagement entry, and the reasons say what it left out (the CN headquarters) and why."""
+    results = _run_examples(tmp_path)
+    qwen = next(v for v in results["vendors"] if v["id"] == "alibaba-qwen")
+    alone = next(c for c in qwen["checks"] if c["id"] == "geopolitical_exposure")
+    use = next(e for e in results["engagements"]
+               if e["vendor"] == "alibaba-qwen" and e["workload"] == qwen["overall"]["worst_engagement"]["workload"])
+    found = {f["id"]: f for f in use["use_findings"]}["geopolitical_exposure"]
+    assert sorted(f["id"] for f in use["use_findings"]) == use["judged_for_use"]
+    assert found["rating"] != alone["rating"] == "critical" and found["score"] > alone["score"]
+    assert found["rationale"] and 0 < found["confidence"] <= 1
+    assert "headquarters in CN (restricted by the buyer)" in found["not_applied"]
+    line = next(r for r in use["reasons"] if r.startswith("Geopolitical exposure for self-hosted weights: "))
+    assert f"{found['rating']} ({found['score']:g}, confidence {found['confidence']:.0%})" in line
+    assert "Not applied to this use (the buyer runs the weights itself): headquarters in CN" in line
+    assert f"the vendor alone is rated critical ({alone['score']:g})" in line
+    assert line in qwen["overall"]["reasons"]  # the vendor's reasons come from its worst use
+    assert qwen["overall"]["worst_engagement"]["use_reasons"] == [line]
+    # a hosted use whose finding equals the vendor's own gets no extra line
+    openai = next(e for e in results["engagements"] if e["vendor"] == "openai")
+    assert openai["use_findings"] and not any(r.startswith("Geopolitical exposure for") for r in openai["reasons"])
+
+
+def test_the_summary_and_vendor_sheet_explain_the_per_use_finding(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "us.xlsx"
+    result = CliRunner().invoke(cli, ["run", str(ROOT / "examples" / "profiles"), "--policy",
+                                      str(ROOT / "examples" / "policy-us-buyer.yaml"), "--portfolio",
+                                      str(ROOT / "examples" / "portfolio.yaml"), "--as-of", "2026-11-29",
+                                      "-o", str(out)])
+    assert result.exit_code in (0, 1), result.stderr
+    book = load_workbook(out)
+    summary = "\n".join(str(c.value) for row in book["Summary"].iter_rows() for c in row if c.value)
+    assert "Geopolitical exposure for self-hosted weights: low (90); headquarters in CN not applied" in summary
+    sheet = next(book[n] for n in book.sheetnames if "Qwen" in n or "alibaba" in n.lower())
+    text = "\n".join(str(c.value) for row in sheet.iter_rows(max_row=20) for c in row if c.value)
+    assert "Not applied to this use (the buyer runs the weights itself): headquarters in CN" in text
+    assert "Geopolitical exposure rated critical" not in text  # the vendor-alone finding is not the Why
+
+
 def test_without_a_portfolio_the_verdicts_are_those_of_the_vendors_alone(tmp_path):
     with_portfolio = {v["id"]: v for v in _run_examples(tmp_path)["vendors"]}
     out = tmp_path / "alone.json"
@@ -198,3 +240,4 @@ def test_a_fallback_must_be_approvable_for_the_workloads_sensitivity():
     high = {"deployment": "hosted_api", "data_sensitivity": "restricted", "criticality": "critical"}
     assert _fallbacks(thin, low, {"min_confidence": 0.2}) == ["thin"]
     assert _fallbacks(thin, high, {"min_confidence": 0.2}) == []
+

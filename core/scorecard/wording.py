@@ -156,6 +156,9 @@ def reason_lines(titles: Mapping[str, str], vendor: Mapping[str, Any], policy: M
     overall = overall_of(vendor)
     lines = list(gate_causes(titles, overall, deciding_only=brief,
                              because=gate_reasons(vendor, 60 if brief else 300)))
+    use = mapping(overall.get("worst_engagement")) if overall.get("basis") == "engagements" else {}
+    judged_for_use = {str(c) for c in use.get("judged_for_use") or ()}
+    lines += [brief_use_reason(str(line)) if brief else str(line) for line in use.get("use_reasons") or ()]
     missing = missing_evidence(titles, vendor)
     if missing:
         lines.append("No evidence scored for " + ", ".join(missing))
@@ -165,9 +168,10 @@ def reason_lines(titles: Mapping[str, str], vendor: Mapping[str, Any], policy: M
     if shortfall:
         lines.append(shortfall)
     gated = {str(g.get("check")) for g in overall.get("gates") or () if isinstance(g, Mapping)}
-    for check in worst_findings(vendor):
+    for check in [c for c in worst_findings(vendor, 2 + len(judged_for_use))
+                  if str(c.get("id")) not in judged_for_use][:2]:
         if str(check.get("id")) in gated:
-            continue  # its gate line says it
+            continue  # its gate line says it, or the use's finding replaced it
         summary = clip(check.get("summary"), 55 if brief else 400)
         lines.append(f"{check.get('title') or check.get('id')} rated {check.get('rating')}: {summary}")
     tier = overall.get("tier")
@@ -175,6 +179,20 @@ def reason_lines(titles: Mapping[str, str], vendor: Mapping[str, Any], policy: M
         lines.insert(0, f"Score {score_text(overall.get('score'))}, in the {tier} risk band" if tier
                      else "No check could score this vendor")
     return lines[:2] if brief else lines
+
+
+_USE_REASON = re.compile(r"^(?P<head>.+? \((?:no score|[0-9.]+)), confidence [0-9]+%\): ")
+_NOT_APPLIED = re.compile(r" Not applied to this use[^:]*: (?P<left>[^,;]+)")
+
+
+def brief_use_reason(line: str) -> str:
+    """An engagement's use-finding reason (core/engagements.py) for the Summary, two short lines at most:
+    "Geopolitical exposure for self-hosted weights: low (90); headquarters in CN not applied"."""
+    found = _USE_REASON.match(line)
+    if not found:
+        return clip(line, 90)
+    left = _NOT_APPLIED.search(line)  # the first thing left out (the headquarters), its gloss dropped
+    return found["head"] + ")" + (f"; {re.sub(r' [(].*', '', left['left'])} not applied" if left else "")
 
 
 def use_judged(vendor: Mapping[str, Any]) -> str:
