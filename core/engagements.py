@@ -103,8 +103,10 @@ def _assess(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None, policy: Ma
         "tier": None, "recommendation": "escalate", "conditions": [], "reasons": [],
         "not_applicable": sorted(k for k, v in applies.items() if not v),
     }
-    if vendor is None:
-        out["reasons"] = [f"Vendor {eng.get('vendor')!r} has no assessed profile in this run."]
+    if vendor is None:  # no verdict: nothing was assessed (a refused or missing profile)
+        out.update(recommendation=None, assessed=False)
+        out["reasons"] = [f"Not assessed: vendor {eng.get('vendor')!r} has no assessed profile in this run "
+                          "(its profile is missing or was refused), so this use has no verdict."]
         out["conditions"] = ["Assess the vendor before relying on it."]
         return out, None
     profile_day = dates.earliest_day(vendor.get("profile_date"))

@@ -25,7 +25,10 @@ Method (docs/methodology.md, "Portfolio"):
   open or gated release in its open-source facts). Without engagements for
   the workload it is the vendor's verdict alone;
 - a single point of failure is a workload served by one vendor with no
-  acceptable fallback in place; it is flagged first.
+  acceptable fallback in place; it is flagged first. A fallback named in the
+  portfolio whose vendor has no assessed profile in the run (a refused or
+  missing profile) is never a fallback in place: it is listed as
+  ``unassessed_fallbacks`` and a warning says so.
 """
 
 from __future__ import annotations
@@ -74,15 +77,22 @@ def analyse(results: Mapping[str, Any], portfolio: Mapping[str, Any],
         score = res["overall"]["score"] if res else None
         if res is None:
             warnings.append(f"portfolio vendor {e['vendor']!r} has no assessed profile in this run")
+        named = list(e.get("fallbacks") or [])
+        unassessed = [f for f in named if f not in assessed]
+        for f in unassessed:
+            warnings.append(f"portfolio vendor {e['vendor']!r} names {f!r} as a fallback, but {f!r} has no "
+                            "assessed profile in this run: not counted as a fallback in place")
         vendors.append({
-            "vendor": e["vendor"], "name": res["name"] if res else e["vendor"],
+            "vendor": e["vendor"], "name": res["name"] if res else f"{e['vendor']} (not assessed)",
+            "assessed": res is not None,
             "share": round(share, 4), "criticality": e.get("criticality"),
             "score": score, "tier": res["overall"]["tier"] if res else None,
             "recommendation": res["overall"]["recommendation"] if res else None,
             "risk_weighted_exposure": (round(share * (100 - score) / 100, 4)
                                        if score is not None else None),
             "workloads": list(e.get("workloads") or []),
-            "fallbacks_in_place": list(e.get("fallbacks") or []),
+            "fallbacks_in_place": [f for f in named if f in assessed],
+            "unassessed_fallbacks": unassessed,
         })
     hhi = round(sum((v["share"] * 100) ** 2 for v in vendors), 0)
     largest = vendors[0] if vendors else None
@@ -172,13 +182,14 @@ def _workload(w: Mapping[str, Any], vendors: list[dict[str, Any]],
         candidates.append({"vendor": vid, "name": res["name"], "score": verdict["score"],
                            "tier": verdict["tier"], "recommendation": verdict["recommendation"]})
     candidates.sort(key=lambda c: (-(c["score"] or 0), c["vendor"]))
-    in_place = sorted({f for v in serving for f in v["fallbacks_in_place"]})
+    in_place = sorted({f for v in serving for f in v["fallbacks_in_place"]})  # assessed ones only
+    unassessed = sorted({f for v in serving for f in v["unassessed_fallbacks"]})
     acceptable_in_place = [c["vendor"] for c in candidates if c["vendor"] in in_place]
     spof = len(serving) <= 1 and not acceptable_in_place
     return {"id": w["id"], "name": w.get("name", w["id"]), "capabilities": sorted(needed),
             "criticality": w.get("criticality"), "served_by": sorted(serving_ids),
             "fallbacks_in_place": in_place, "acceptable_fallbacks_in_place": acceptable_in_place,
-            "fallbacks": candidates, "single_point_of_failure": spof,
+            "unassessed_fallbacks": unassessed, "fallbacks": candidates, "single_point_of_failure": spof,
             "no_acceptable_fallback": not candidates}
 
 
@@ -193,6 +204,9 @@ def _flags(hhi: float, bands: Mapping[str, float], largest: Mapping[str, Any] | 
                          + ("" if w["fallbacks"] else " and none among the assessed vendors") + ".")
         elif w["no_acceptable_fallback"]:
             flags.append(f"Workload {w['name']!r} has no acceptable fallback among the assessed vendors.")
+        if w.get("unassessed_fallbacks"):
+            flags.append(f"Workload {w['name']!r}: the fallback(s) {', '.join(w['unassessed_fallbacks'])} named "
+                         "in the portfolio are not assessed in this run and do not count as in place.")
     if hhi > bands["high"] and largest:
         flags.append(f"Spend is highly concentrated (HHI {hhi:,.0f}); {largest['name']} "
                      f"holds {largest['share']:.0%}.")
@@ -224,6 +238,11 @@ def scorecard_sheets(results, writer):
     def named(ids):
         return ", ".join(names.get(i, i) for i in ids)
 
+    def in_place(entry):
+        """The fallbacks in place, then those named but not assessed (never counted as in place)."""
+        return ", ".join([named(entry["fallbacks_in_place"])] * bool(entry["fallbacks_in_place"])
+                         + [f"{f} (not assessed)" for f in entry.get("unassessed_fallbacks") or ()])
+
     def word(value, missing=""):
         return str(value).replace("_", " ").capitalize() if value else missing
 
@@ -251,7 +270,7 @@ def scorecard_sheets(results, writer):
         vendors.append([v["name"], _pct(v["share"]), word(v["tier"], "n/a"), v["score"],
                         word(v["recommendation"], "Not assessed"),
                         _pct(v["risk_weighted_exposure"]), word(v["criticality"]),
-                        ", ".join(v["workloads"]), named(v["fallbacks_in_place"])])
+                        ", ".join(v["workloads"]), in_place(v)])
     if conc["vendors"]:
         writer.bar_chart(vendors, title="Share of spend by vendor (%), coloured by tier",
                          label_col=1, value_col=2, labels=[v["name"] for v in conc["vendors"]],
@@ -267,5 +286,6 @@ def scorecard_sheets(results, writer):
         candidates = "; ".join(f"{c['name']} ({c['score']}, {word(c['tier'])})" for c in w["fallbacks"])
         fallbacks.append([w["name"], ", ".join(w["capabilities"]), word(w["criticality"]),
                           named(w["served_by"]) or "none assessed", w["single_point_of_failure"],
-                          named(w["acceptable_fallbacks_in_place"]) or "none",
+                          ", ".join([named(w["acceptable_fallbacks_in_place"]) or "none"]
+                                    + [f"{f} named but not assessed" for f in w.get("unassessed_fallbacks") or ()]),
                           candidates or "none among the assessed vendors"])

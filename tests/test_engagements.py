@@ -241,3 +241,35 @@ def test_a_fallback_must_be_approvable_for_the_workloads_sensitivity():
     assert _fallbacks(thin, low, {"min_confidence": 0.2}) == ["thin"]
     assert _fallbacks(thin, high, {"min_confidence": 0.2}) == []
 
+
+def test_a_refused_profile_is_never_a_fallback_in_place_nor_given_a_verdict(tmp_path):
+    """mistral-ai's profile refused (bad input): OpenAI's fallback is not counted, the use has no verdict."""
+    import shutil
+
+    profiles = tmp_path / "profiles"
+    shutil.copytree(ROOT / "examples" / "profiles", profiles)
+    bad = profiles / "mistral-ai.yaml"
+    bad.write_text(bad.read_text().replace("\nvendor:", "\nvendor_typo:", 1))
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(cli, ["run", str(profiles), "--policy", str(ROOT / "examples" / "policy-us-buyer.yaml"),
+                                      "--portfolio", str(ROOT / "examples" / "portfolio.yaml"),
+                                      "--as-of", "2026-11-29", "-o", str(tmp_path / "r.xlsx"), "--json", str(out)])
+    assert result.exit_code == 2 and "mistral-ai.yaml" in result.stderr
+    results = json.loads(out.read_text())
+    assert "mistral-ai" not in {v["id"] for v in results["vendors"]}
+    conc = results["portfolio"]["concentration"]
+    vendors = {v["vendor"]: v for v in conc["vendors"]}
+    assert vendors["openai"]["fallbacks_in_place"] == [] and vendors["openai"]["unassessed_fallbacks"] == ["mistral-ai"]
+    assert vendors["mistral-ai"]["assessed"] is False and vendors["mistral-ai"]["name"] == "mistral-ai (not assessed)"
+    chat = next(w for w in conc["workloads"] if w["id"] == "customer-chat")
+    assert chat["fallbacks_in_place"] == [] and chat["unassessed_fallbacks"] == ["mistral-ai"]
+    assert "mistral-ai" not in chat["acceptable_fallbacks_in_place"]
+    assert any("'mistral-ai' as a fallback" in w and "not counted" in w for w in conc["warnings"])
+    assert any("not assessed in this run" in f for f in conc["flags"])
+    use = next(e for e in results["engagements"] if e["vendor"] == "mistral-ai")
+    assert use["recommendation"] is None and use["tier"] is None and use["assessed"] is False
+    assert use["reasons"][0].startswith("Not assessed")
+    # with the profile valid, the same portfolio counts it
+    good = _run_examples(tmp_path)
+    openai = next(v for v in good["portfolio"]["concentration"]["vendors"] if v["vendor"] == "openai")
+    assert openai["fallbacks_in_place"] == ["mistral-ai"] and openai["unassessed_fallbacks"] == []

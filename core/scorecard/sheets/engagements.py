@@ -64,7 +64,7 @@ def _write_engagements(book: Book, ws: Any, run: Run) -> None:
                                       f"{humanise(eng.get('criticality'))} criticality") if x)
         review = str(eng.get("next_review") or "-") + ("\nOVERDUE" if eng.get("overdue") else "")
         grid.add([
-            book.text(ws, names.get(str(eng.get("vendor")), eng.get("vendor")), "bold"),
+            book.text(ws, names.get(str(eng.get("vendor")), f"{eng.get('vendor')} (not assessed)"), "bold"),
             book.text(ws, use, "wrap"),
             book.rating(ws, eng.get("inherent_risk")),
             book.rating(ws, eng.get("tier")),
