@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+_ALPHA2 = re.compile(r"[A-Z]{2}")
+
 
 def country_codes(values: Iterable[Any]) -> tuple[str, ...]:
     """ISO alpha-2 codes (upper case, unique, in order) from codes such as ``cn``, ``US-TX``, ``ua-cri``."""
@@ -15,7 +17,7 @@ def country_codes(values: Iterable[Any]) -> tuple[str, ...]:
         if not isinstance(value, str):
             continue
         code = value.strip().upper().split("-", 1)[0]
-        if re.fullmatch(r"[A-Z]{2}", code) and code not in out:
+        if _ALPHA2.fullmatch(code) and code not in out:
             out.append(code)
     return tuple(out)
 

@@ -7,6 +7,7 @@ profiles (docs/screening.md, "List ids").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -41,6 +42,7 @@ OPENSANCTIONS_LISTS: Mapping[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def csl_list_id(source: str, default: str | None = "") -> str | None:
     """The policy list id of a CSL ``source`` text.
 

@@ -11,7 +11,6 @@ screener is built, so the CLI's start-up stays light.
 from __future__ import annotations
 
 import bisect
-import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -96,50 +95,78 @@ class Screener:
                    clearances=conf.get("clearances") or ())
 
     def _build(self) -> None:
-        """The index: unique normalised keys, their owners, a fuzzy array and word postings."""
+        """The index: unique normalised keys, their owners, a fuzzy array and word postings.
+
+        Written for the fixed cost of a large list (benchmarks/README.md,
+        "Screening"): a name is normalised once however often it is listed,
+        a block's keys are found when a vendor name first probes it
+        (:class:`_BlockIndex`), and the postings are filled from a per-key
+        flag instead of a scan of the key's owners.
+        """
         from rapidfuzz import fuzz, process
 
         self._fuzz, self._process = fuzz, process
         ids: dict[str, int] = {}
-        self._keys: list[str] = []
-        self._owners: list[dict[int, str]] = []  # key -> {entry index: the listed name}
+        keys: list[str] = []
+        owners: list[dict[int, str]] = []  # key -> {entry index: the listed name}
+        companies: list[bool] = []  # key -> owned by at least one entry that is not an individual
+        seen: dict[str, list[str]] = {}  # listed name -> its keys, in variant order
         for ei, entry in enumerate(self.entries):
+            company = entry.kind != "individual"
             for listed in (entry.name, *entry.alt_names):
-                for variant in name_variants(listed):
-                    key = normalise(variant)
-                    if not key:
+                listed_keys = seen.get(listed)
+                if listed_keys is None:
+                    listed_keys = seen[listed] = [k for k in map(normalise, name_variants(listed)) if k]
+                for key in listed_keys:
+                    ki = ids.get(key)
+                    if ki is None:
+                        ki = ids[key] = len(keys)
+                        keys.append(key)
+                        owners.append({ei: listed})
+                        companies.append(company)
                         continue
-                    ki = ids.setdefault(key, len(self._keys))
-                    if ki == len(self._keys):
-                        self._keys.append(key)
-                        self._owners.append({})
-                    self._owners[ki].setdefault(ei, listed)
-        self._ids = ids
+                    owners[ki].setdefault(ei, listed)
+                    if company:
+                        companies[ki] = True
+        self._ids, self._keys, self._owners = ids, keys, owners
         # Fuzzy candidates (short keys match exactly only): by block, or all of
         # them sorted by length for the exhaustive comparison.
-        fuzzy = [ki for ki, key in enumerate(self._keys) if letters(key) >= MIN_FUZZY_LETTERS]
-        self._blocks: dict[str, tuple[list[int], list[str]]] = {}  # block -> (key ids, keys)
-        for ki in fuzzy:
-            for block in _blocks(self._keys[ki]):
-                block_ids, block_keys = self._blocks.setdefault(block, ([], []))
-                block_ids.append(ki)
-                block_keys.append(self._keys[ki])
-        self._by_length = sorted(fuzzy, key=lambda ki: len(self._keys[ki]))
-        self._length_keys = [self._keys[ki] for ki in self._by_length]
+        fuzzy = [ki for ki, key in enumerate(keys) if letters(key) >= MIN_FUZZY_LETTERS]
+        self._words = [frozenset(k.split()) for k in keys]
+        self._blocking = _BlockIndex(keys, fuzzy, self._words)
+        self._by_length = sorted(fuzzy, key=lambda ki: len(keys[ki]))
+        self._length_keys = [keys[ki] for ki in self._by_length]
         self._lengths = [len(k) for k in self._length_keys]
-        self._words = [frozenset(k.split()) for k in self._keys]
-        self._postings: dict[str, set[int]] = {}
+        # Word -> keys of entries that are not individuals, ascending (lists:
+        # most words have one key, and a set per word costs memory and time).
+        postings: dict[str, list[int]] = {}
+        filed: list[int] = []  # keys in the postings, ascending
         for ki, key_words in enumerate(self._words):
-            if any(self.entries[ei].kind != "individual" for ei in self._owners[ki]):
+            if companies[ki]:
+                filed.append(ki)
                 for word in key_words:
-                    self._postings.setdefault(word, set()).add(ki)
+                    posting = postings.get(word)
+                    if posting is None:
+                        postings[word] = [ki]
+                    else:
+                        posting.append(ki)
+        self._postings = postings
         # Each key filed once, under its rarest word: finding the listed names
         # contained in a vendor name then touches few keys.
+        sizes = {word: len(posting) for word, posting in postings.items()}
         self._by_rarest: dict[str, list[int]] = {}
-        for ki in sorted({k for keys in self._postings.values() for k in keys}):
-            if letters(self._keys[ki]) >= MIN_FUZZY_LETTERS:
-                rarest = min(self._words[ki], key=lambda w: (len(self._postings[w]), w))
-                self._by_rarest.setdefault(rarest, []).append(ki)
+        for ki in filed:
+            if letters(keys[ki]) >= MIN_FUZZY_LETTERS:
+                key_words = self._words[ki]
+                if len(key_words) == 1:
+                    (rarest,) = key_words
+                else:
+                    rarest = min(key_words, key=lambda w: (sizes[w], w))
+                found = self._by_rarest.get(rarest)
+                if found is None:
+                    self._by_rarest[rarest] = [ki]
+                else:
+                    found.append(ki)
 
     def _contained(self, key: str) -> set[int]:
         """Keys whose words all occur in ``key``, and keys containing all of ``key``'s words."""
@@ -149,7 +176,7 @@ class Screener:
         if letters(key) >= MIN_FUZZY_LETTERS and all(w in self._postings for w in query):
             postings = sorted((self._postings[w] for w in query), key=len)
             if len(query) >= 2 or len(postings[0]) <= MAX_CONTAINED_WORD_NAMES:
-                found |= {ki for ki in set.intersection(*postings) if self._keys[ki] != key}
+                found |= {ki for ki in set(postings[0]).intersection(*postings[1:]) if self._keys[ki] != key}
         return found
 
     def _judge(self, score: float, basis: str, entry: ListEntry, countries: set[str]) -> tuple[str, str]:
@@ -207,7 +234,7 @@ class Screener:
         found: dict[int, float] = {}
         # One C call per block over its prebuilt array; a key in several blocks is scored again.
         for block in _blocks(key):
-            ids, keys = self._blocks.get(block, ((), ()))
+            ids, keys = self._blocking.block(block)
             for _c, score, i in extract(key, keys, scorer=self._fuzz.ratio, processor=None,
                                         score_cutoff=cutoff, limit=None):
                 found[ids[i]] = score
@@ -266,4 +293,92 @@ class Screener:
                 "strong_threshold": self.strong_threshold, "potential_threshold": self.potential_threshold,
                 "contained_names": self.contained_names, "exhaustive": self.exhaustive,
                 "entries": len(self.entries), "lists": [lst.as_dict() for lst in self.lists]}
-        return copy.deepcopy(self._summary)
+        summary = self._summary
+        return {**summary, "lists": [{**lst, "lists": dict(lst["lists"]),
+                                      "companion_files": [dict(f) for f in lst["companion_files"]]}
+                                     for lst in summary["lists"]]}
+
+
+class _BlockIndex:
+    """The fuzzy keys of a block (:func:`_blocks`), found when the block is first probed.
+
+    A screen probes a few hundred of a large list's blocks, so filing every
+    key under each of its blocks up front (half a million dictionary
+    insertions for 20,000 entries) is mostly wasted. Instead the distinct
+    words of the fuzzy keys are kept in four sorted arrays, one per kind of
+    block (by first letters, letters 2-4, last letters, the letters before
+    the last: the words themselves, ordered by that part), and a block's
+    words are a range of one of them found by bisection. A block's keys are
+    those of its words, ascending, as the eager index had them.
+    """
+
+    def __init__(self, keys: Sequence[str], fuzzy: Iterable[int], words: Sequence[frozenset[str]]):
+        self._keys = keys
+        self._word_keys: dict[str, list[int]] = {}  # word -> fuzzy key ids having it, ascending
+        for ki in fuzzy:
+            for word in words[ki]:
+                found = self._word_keys.get(word)
+                if found is None:
+                    self._word_keys[word] = [ki]
+                else:
+                    found.append(ki)
+        distinct = list(self._word_keys)
+        long = [w for w in distinct if len(w) > 1]  # one letter has no letters 2-4, nothing before the last
+        self._heads = sorted(distinct)  # "<" + w[:3]
+        self._tails = sorted(long, key=_after_first)  # "<" + w[1:4]
+        self._ends = sorted(distinct, key=_reversed)  # w[-3:] + ">"
+        self._inner = sorted(long, key=_before_last_reversed)  # w[-4:-1] + ">"
+        self._cache: dict[str, tuple[list[int], list[str]]] = {}
+
+    def block(self, block: str) -> tuple[list[int], list[str]]:
+        """(key ids, keys) of the fuzzy keys having ``block``, ascending; empty lists when none has it."""
+        found = self._cache.get(block)
+        if found is None:
+            key_ids = sorted({ki for word in self._block_words(block) for ki in self._word_keys[word]})
+            found = self._cache[block] = (key_ids, [self._keys[ki] for ki in key_ids])
+        return found
+
+    def _block_words(self, block: str) -> list[str]:
+        """The distinct words (no word holds ``<`` or ``>``) one of whose blocks is ``block``.
+
+        A part of three letters is a prefix of the ordering part (``w[:3] ==
+        "abc"``: ``w`` starts with ``abc``); a shorter one is all of it.
+        """
+        if len(block) < 2:
+            return []
+        if block[0] == "<":
+            part = block[1:]
+            whole = len(part) < 3
+            return (_matching(self._heads, None, part, whole)
+                    + _matching(self._tails, _after_first, part, whole))
+        if block[-1] == ">":
+            part = block[-2::-1]
+            whole = len(part) < 3
+            return (_matching(self._ends, _reversed, part, whole)
+                    + _matching(self._inner, _before_last_reversed, part, whole))
+        return []
+
+
+def _after_first(word: str) -> str:
+    return word[1:]
+
+
+def _reversed(word: str) -> str:
+    return word[::-1]
+
+
+def _before_last_reversed(word: str) -> str:
+    return word[-2::-1]
+
+
+def _matching(ordered: Sequence[str], key: Any, part: str, whole: bool) -> list[str]:
+    """The words of ``ordered`` (sorted by ``key``) whose key starts with ``part``, or equals it when ``whole``."""
+    out = []
+    i = bisect.bisect_left(ordered, part, key=key)
+    while i < len(ordered):
+        value = ordered[i] if key is None else key(ordered[i])
+        if not (value == part if whole else value.startswith(part)):
+            break
+        out.append(ordered[i])
+        i += 1
+    return out

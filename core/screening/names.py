@@ -28,6 +28,8 @@ _KEEP_AS_WRITTEN = re.compile("([\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\
                               "\U00020000-\U0003ffff]+)")
 _JOINERS = re.compile(r"[.'’`ʼ]")
 _WORDS = re.compile(r"[^\W_]+")
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_SEPARATORS = re.compile(r"\s+/\s*|\s*/\s+|\s*;\s*|\s*\|\s*")
 
 
 def words(name: str) -> list[str]:
@@ -78,8 +80,14 @@ def name_variants(name: str) -> list[str]:
     """
     text = " ".join(str(name).split())
     out = [text] if text else []
-    outside = " ".join(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text).split())
-    for part in [outside, *re.split(r"\s+/\s*|\s*/\s+|\s*;\s*|\s*\|\s*", outside)]:
+    if not any(c in text for c in "([/;|"):
+        # Nothing to drop or split (most names): the one other form is the trimmed text.
+        part = text.strip(" ,-")
+        if part and part != text:
+            out.append(part)
+        return out
+    outside = " ".join(_BRACKETED.sub(" ", text).split())
+    for part in [outside, *_SEPARATORS.split(outside)]:
         part = part.strip(" ,-")
         if part and part not in out:
             out.append(part)

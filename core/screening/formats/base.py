@@ -210,8 +210,11 @@ def sha256(raw: bytes) -> str:
 
 def split_values(value: Any) -> list[str]:
     """A multi-valued field: a JSON list, or CSV text joined with ``;``."""
-    if value is None:
+    if value is None or value == "":
         return []
+    if isinstance(value, str) and ";" not in value:  # one value (most CSV cells): no list to build
+        text = " ".join(value.split())
+        return [text] if text else []
     if isinstance(value, list):
         items = value
     else:

@@ -1,0 +1,69 @@
+"""The screening index's shortcuts give what the plain computations they replaced give.
+
+:class:`vendordd.screening.matcher._BlockIndex` finds a block's keys when the
+block is first probed; here every block (and blocks no key has) is compared
+with filing each fuzzy key under each of its :func:`_blocks` up front, the
+index's former construction. :func:`name_variants`' shortcut for names with
+nothing to drop or split is compared with the bracket and separator path.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from vendordd.screening import ListEntry, Screener, ScreeningList
+from vendordd.screening.matcher import MIN_FUZZY_LETTERS, _blocks
+from vendordd.screening.names import letters, name_variants
+
+# Short words, one-letter words, accents, Han and kana, digits: every length case of a block.
+ALPHABET = "abcdeé东京カ0"
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 6)))
+
+
+def _name(rng: random.Random) -> str:
+    return " ".join(_word(rng) for _ in range(rng.randint(1, 3)))
+
+
+def test_blocks_found_on_probe_equal_the_eager_filing():
+    rng = random.Random(21)
+    entries = [ListEntry("US-BIS-ENTITY", "test", _name(rng), alt_names=(_name(rng),),
+                         kind=rng.choice(["entity", "individual"])) for _ in range(3000)]
+    screener = Screener([ScreeningList(file="t", sha256="0" * 64, format="csl-csv", entries=entries)])
+    keys = screener._keys
+    eager: dict[str, list[int]] = {}
+    for ki, key in enumerate(keys):
+        if letters(key) >= MIN_FUZZY_LETTERS:
+            for block in _blocks(key):
+                eager.setdefault(block, []).append(ki)
+    probes = set(eager)
+    for _ in range(3000):
+        probes |= _blocks(_word(rng))
+    assert len(probes) > len(eager)  # blocks no key has are probed too
+    for block in sorted(probes):
+        ids, found = screener._blocking.block(block)
+        assert ids == eager.get(block, []), block
+        assert found == [keys[ki] for ki in ids]
+
+
+def _variants_the_long_way(name: str) -> list[str]:
+    text = " ".join(str(name).split())
+    out = [text] if text else []
+    outside = " ".join(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text).split())
+    for part in [outside, *re.split(r"\s+/\s*|\s*/\s+|\s*;\s*|\s*\|\s*", outside)]:
+        part = part.strip(" ,-")
+        if part and part not in out:
+            out.append(part)
+    return out
+
+
+def test_name_variants_shortcut_equals_the_long_way():
+    rng = random.Random(5)
+    pieces = ["Acme", "Co.,", "-", ",", " ", "  ", "(Beijing)", "[x]", "/", " / ", ";", "|", "A/S", "Ltd", "\t",
+              "é", "(", ")"]
+    for _ in range(5000):
+        name = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert name_variants(name) == _variants_the_long_way(name), repr(name)
