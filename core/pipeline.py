@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,7 +23,7 @@ from .assessment import FileResult, Job, duplicate_ids
 from .diff import buyer_changed
 from .host import Host, PluginInfo, RegisteredCheck
 from .inputs import load_baseline, load_overrides, load_portfolio
-from .loader import Document, InputError, Problem, expand_paths
+from .loader import Document, InputError, Problem, expand_paths, load_file
 from .model import USE_FIELDS, takes_engagement, use_key
 from .outputs import Outputs, write_outputs
 from .policy import as_of_date, load_policy, unknown_references
@@ -240,7 +240,7 @@ def prepare(*, policy_path: str | None = None, portfolio_path: str | None = None
     wrong = [Problem(policy_path or "the default policy", message, f"/checks/{rc.check.id}/settings{where}")
              for rc in checks for where, message in check_settings_problems(rc, policy, host)]
     if wrong:
-        raise InputError(wrong)
+        raise InputError(_placed(wrong, policy_path))
     schema = profile_schema(host.schemas())
     return Run(policy=policy, day=day, host=host, checks=checks,
                settings={rc.check.id: effective_settings(rc, policy) for rc in checks},
@@ -248,6 +248,25 @@ def prepare(*, policy_path: str | None = None, portfolio_path: str | None = None
                screener=screener, screening_warnings=screening_warnings,
                policy_path=policy_path, policy_sha=policy_sha, portfolio_doc=portfolio_doc,
                baseline_doc=baseline_doc, overrides_doc=overrides_doc)
+
+
+def _placed(problems: list[Problem], path: str | None) -> list[Problem]:
+    """``problems`` of the policy file with the line and column of each pointer, where findable
+    (as profile errors have them); the file is read again, on this error path only."""
+    if path is None:
+        return problems
+    from .error_places import locate
+
+    try:
+        doc = load_file(path)
+    except InputError:
+        return problems
+    placed = []
+    for problem in problems:
+        *parent, key = problem.pointer.split("/")[1:] or [""]
+        line, column = locate(doc, parent, key=key)  # where the setting's key is written
+        placed.append(replace(problem, line=line, column=column))
+    return placed
 
 
 def uses_by_vendor(portfolio: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:

@@ -253,3 +253,14 @@ def test_a_check_may_warn(ws, capsys):
     line = "vendor-a: warner: left out 3 facts dated after the as-of date"
     assert line in err
     assert line in json.loads(out.read_text("utf-8"))["warnings"]
+
+
+def test_a_policy_setting_error_names_the_line_and_column_of_its_key(ws, capsys):
+    policy = ws / "policy.yaml"
+    policy.write_text("policy_version: 1\nchecks:\n  leadership_turnover:\n    settings:\n"
+                      "      window_months: 12\n      cluster_dayz: 90\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        main(["run", str(ws / "profiles"), "--policy", str(policy), "--as-of", AS_OF])
+    assert done.value.code == 2
+    assert (f"{policy}:6:7 /checks/leadership_turnover/settings/cluster_dayz: unknown setting 'cluster_dayz'"
+            in capsys.readouterr().err)
