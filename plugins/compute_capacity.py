@@ -318,9 +318,10 @@ def _read_fleet(compute: Mapping[str, Any], ctx: CheckContext, work: _Work) -> _
         work.rationale.append("Not counted (no H100-equivalence factor for the type): "
                               + ", ".join(fleet.unknown_types) + ".")
         work.recommendations.append(
-            "Map the accelerator type(s) " + ", ".join(fleet.unknown_types) + " to an H100-equivalence "
-            "factor (policy setting checks.compute_capacity.settings.extra_h100_equivalence) or correct "
-            "the profile, so that they count.")
+            "Obtain the exact accelerator model(s) behind " + ", ".join(fleet.unknown_types) + " (from the "
+            "vendor, or an analyst's H100-equivalent estimate) and record them in the profile; for a model "
+            "vendordd does not know, your analyst adds its H100-equivalence factor to the policy "
+            "(checks.compute_capacity.settings.extra_h100_equivalence).")
     if fleet.assumed_h100e > 0:
         work.rationale.append(f"{_fmt(fleet.assumed_h100e)} of the counted H100e rest on factors that are "
                               "assumptions, not datasheet figures (see the method).")
