@@ -167,7 +167,7 @@ def _judge(rc: RegisteredCheck, view: Any, vendor_id: str, policy: Mapping[str, 
            settings: Mapping[str, Mapping[str, Any]], screening: Any, warnings: list[str],
            engagement: Mapping[str, Any] | None, aware: bool) -> CheckResult:
     """One check's results entry for the vendor (alone, or for one use), its override applied."""
-    enabled = ((policy.get("checks") or {}).get(rc.check.id) or {}).get("enabled", True)
+    enabled = _enabled(policy, rc.check.id)
     said: list[str] = []
     found = (run_check(rc, view, as_of, policy, settings[rc.check.id], screening, said,
                        engagement=engagement, aware=aware) if enabled else skipped_outcome())
@@ -181,6 +181,11 @@ def _judge(rc: RegisteredCheck, view: Any, vendor_id: str, policy: Mapping[str, 
     return res
 
 
+def _enabled(policy: Mapping[str, Any], check_id: str) -> bool:
+    """The policy's ``checks.<id>.enabled`` (default true)."""
+    return bool(((policy.get("checks") or {}).get(check_id) or {}).get("enabled", True))
+
+
 def assess_in_use(doc: Document, uses: Iterable[Mapping[str, Any]], job: Job) -> dict[str, list[CheckResult]]:
     """The engagement-aware checks run again for each use of the vendor: their results by use key.
 
@@ -189,8 +194,7 @@ def assess_in_use(doc: Document, uses: Iterable[Mapping[str, Any]], job: Job) ->
     """
     view = freeze(doc.data)
     vendor_id = doc.data["vendor"]["id"]
-    aware = [rc for rc in job.checks if rc.check.id in job.aware
-             and ((job.policy.get("checks") or {}).get(rc.check.id) or {}).get("enabled", True)]
+    aware = [rc for rc in job.checks if rc.check.id in job.aware and _enabled(job.policy, rc.check.id)]
     out: dict[str, list[CheckResult]] = {}
     for use in uses:
         context = freeze({k: use.get(k) for k in USE_FIELDS})

@@ -135,7 +135,7 @@ def _assess(eng: Mapping[str, Any], vendor: Mapping[str, Any] | None, policy: Ma
                f"{local['min_confidence']:.0%}; review every {months} months."]
     if out["not_applicable"]:
         titles = {str(r.get("id")): str(r.get("title") or r.get("id")) for r in vendor.get("checks", [])}
-        reasons.append(f"Not applicable to {DEPLOYMENT_WORDS.get(str(deployment), str(deployment))}: "
+        reasons.append(f"Not applicable to {deployment_words(deployment)}: "
                        + ", ".join(titles.get(c, c) for c in out["not_applicable"])
                        + " (set in the policy's portfolio applicability).")
     alone = {str(r.get("id")): r for r in vendor.get("checks", [])}
@@ -172,7 +172,7 @@ def _differs(found: Mapping[str, Any], alone: Mapping[str, Any] | None) -> bool:
 def use_finding_reason(found: Mapping[str, Any], deployment: str, alone: Mapping[str, Any] | None) -> str:
     """"Geopolitical exposure for self-hosted weights: medium (90, confidence 45%): <summary>. Not
     applied to this use: ...; the vendor alone rates it critical (40)." """
-    use = DEPLOYMENT_WORDS.get(deployment, deployment.replace("_", " "))
+    use = deployment_words(deployment)
     if found.get("status") == "ok":
         score = found.get("score")
         head = (f"{found['title']} for {use}: {found.get('rating') or 'no rating'} "
@@ -184,8 +184,9 @@ def use_finding_reason(found: Mapping[str, Any], deployment: str, alone: Mapping
         why = " (the buyer runs the weights itself)" if deployment == "self_hosted_weights" else ""
         text += f" Not applied to this use{why}: {', '.join(found['not_applied'])}"
         if alone is not None and alone.get("status") == "ok" and alone.get("rating"):
-            text += (f"; with them, the vendor alone is rated {alone['rating']} "
-                     f"({alone.get('score') if alone.get('score') is None else format(alone['score'], 'g')})")
+            score = alone.get("score")
+            text += f"; with them, the vendor alone is rated {alone['rating']}" + (
+                f" ({score:g})" if score is not None else "")
         text += "."
     return text
 
@@ -285,7 +286,7 @@ def judged_in_use(vendor: Mapping[str, Any],
 
 def use_label(entry: Mapping[str, Any]) -> str:
     """"code-assistant (self-hosted weights, internal data, medium criticality)"."""
-    deployment = DEPLOYMENT_WORDS.get(str(entry.get("deployment")), str(entry.get("deployment")).replace("_", " "))
+    deployment = deployment_words(entry.get("deployment"))
     if entry.get("hosting_provider"):
         deployment += f" on {entry['hosting_provider']}"
     what = f"{deployment}, {entry.get('data_sensitivity')} data, {entry.get('criticality')} criticality"
@@ -295,3 +296,9 @@ def use_label(entry: Mapping[str, Any]) -> str:
 #: Deployments in words.
 DEPLOYMENT_WORDS = {"hosted_api": "hosted API", "cloud_marketplace": "cloud marketplace",
                     "self_hosted_weights": "self-hosted weights"}
+
+
+def deployment_words(deployment: Any) -> str:
+    """A deployment in words ("self-hosted weights"); one the schema does not know, its underscores
+    made spaces."""
+    return DEPLOYMENT_WORDS.get(str(deployment), str(deployment).replace("_", " "))

@@ -39,6 +39,7 @@ from typing import Any
 
 from vendordd import hookimpl
 from vendordd.engagements import assess_engagement
+from vendordd.model import USE_FIELDS, use_key
 
 DEFAULT_BANDS = {"moderate": 1000, "high": 1800}
 ACCEPTABLE = ("approve", "approve_with_conditions")
@@ -114,22 +115,15 @@ def analyse(results: Mapping[str, Any], portfolio: Mapping[str, Any],
     }
 
 
-def _use_key(eng: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(str(eng.get(k) or "") for k in USE_KEYS)
-
-
-#: What a use is, for a fallback: the engagement's fields its verdict depends on.
-USE_KEYS = ("deployment", "hosting_provider", "data_sensitivity", "criticality")
-
-
-def _uses(portfolio: Mapping[str, Any]) -> dict[tuple[str, ...], dict[str, Any]]:
-    """The distinct uses of the portfolio's engagements that name a workload."""
-    return {_use_key(e): {k: e.get(k) for k in USE_KEYS}
+def _uses(portfolio: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The distinct uses (:data:`vendordd.model.USE_FIELDS`) of the portfolio's engagements that
+    name a workload, by :func:`vendordd.model.use_key`."""
+    return {use_key(e): {k: e.get(k) for k in USE_FIELDS}
             for e in portfolio.get("engagements") or () if e.get("workload")}
 
 
-def _workload_uses(workload: str, portfolio: Mapping[str, Any]) -> list[tuple[str, ...]]:
-    return sorted({_use_key(e) for e in portfolio.get("engagements") or () if e.get("workload") == workload})
+def _workload_uses(workload: str, portfolio: Mapping[str, Any]) -> list[str]:
+    return sorted({use_key(e) for e in portfolio.get("engagements") or () if e.get("workload") == workload})
 
 
 def _verdict_for(use: Mapping[str, Any], vendor: Mapping[str, Any], policy: Mapping[str, Any],
@@ -152,7 +146,7 @@ def _publishes_weights(vendor: Mapping[str, Any]) -> bool:
     return False
 
 
-def _candidate_verdict(res: Mapping[str, Any], uses: list[tuple[str, ...]]) -> Mapping[str, Any] | None:
+def _candidate_verdict(res: Mapping[str, Any], uses: list[str]) -> Mapping[str, Any] | None:
     """The candidate's verdict for the workload: alone without uses; else its worst over the uses
     (None when one of them is not feasible)."""
     if not uses:
@@ -165,7 +159,7 @@ def _candidate_verdict(res: Mapping[str, Any], uses: list[tuple[str, ...]]) -> M
 
 
 def _workload(w: Mapping[str, Any], vendors: list[dict[str, Any]],
-              assessed: Mapping[str, Any], uses: Sequence[tuple[str, ...]] = ()) -> dict[str, Any]:
+              assessed: Mapping[str, Any], uses: Sequence[str] = ()) -> dict[str, Any]:
     needed = set(w.get("capabilities") or [])
     serving = [v for v in vendors if w["id"] in v["workloads"]]
     serving_ids = {v["vendor"] for v in serving}

@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..engagements import DEPLOYMENT_WORDS
+from ..engagements import deployment_words
 from ..verdicts import VERDICT_ORDER
 from .values import humanise, mapping, num
 
@@ -202,7 +202,7 @@ def use_judged(vendor: Mapping[str, Any]) -> str:
     use = mapping(overall.get("worst_engagement"))
     if overall.get("basis") != "engagements" or not use:
         return ""
-    deployment = DEPLOYMENT_WORDS.get(str(use.get("deployment")), str(use.get("deployment")).replace("_", " "))
+    deployment = deployment_words(use.get("deployment"))
     alone = mapping(vendor.get("unconditioned")).get("recommendation")
     differs = alone and alone != overall.get("recommendation")
     return f" — riskiest use: {deployment}" + (f" (alone: {str(alone).replace('_', ' ')})" if differs else "")
