@@ -142,7 +142,7 @@ def aggregate(checks: list[dict[str, Any]], policy: Mapping[str, Any]) -> dict[s
         tier = worst(tier, incomplete_rule["tier"])
         if tier != before:
             reasons.append(f"Incomplete assessment ({len(missing)} of {len(enabled)} checks missing: "
-                           f"{', '.join(sorted(missing))}): the tier is at least {tier} "
+                           f"{', '.join(by_id[i]['title'] for i in sorted(missing))}): the tier is at least {tier} "
                            "(policy incomplete_assessment.tier).")
 
     words = policy.get("recommendations") or {}
@@ -158,7 +158,8 @@ def aggregate(checks: list[dict[str, Any]], policy: Mapping[str, Any]) -> dict[s
                            f"would be {would} once it runs and agrees.")
         elif incomplete and not incomplete_rule["approvable"]:
             recommendation = "needs_evidence"
-            reasons.append(f"Not approvable while the assessment is incomplete ({', '.join(absent)}); "
+            reasons.append("Not approvable while the assessment is incomplete ("
+                           f"{', '.join(by_id[i]['title'] for i in absent)}); "
                            f"the verdict would be {would} on the evidence so far.")
         if blocking:
             recommendation = "needs_evidence"
