@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import types
 import weakref
 from collections.abc import Mapping, Sequence
@@ -163,6 +164,14 @@ def style_array(workbook: Any, spec: Mapping[str, Any]) -> StyleArray:
         if attr in spec:
             setattr(obj, attr, spec[attr])
     return obj._style
+
+
+def register_with_quote_prefix(workbook: Any, style: StyleArray) -> None:
+    """Register the cell style ``style`` in ``workbook``, then the same with the quote prefix."""
+    workbook._cell_styles.add(StyleArray(style))
+    prefixed = StyleArray(style)
+    prefixed.quotePrefix = 1
+    workbook._cell_styles.add(prefixed)
 
 
 class DetachedTextCell(Cell):
@@ -552,3 +561,67 @@ class RowWriter:
             return parts[0] + "/>", links
         parts.append("</row>")
         return "".join(parts), links
+
+
+#: The workbook's registries a cell style adds to (:func:`registry_sizes`).
+_REGISTRIES = ("_cell_styles", "_fonts", "_fills", "_borders", "_alignments", "_protections",
+               "_number_formats", "_named_styles", "_differential_styles")
+
+
+def registry_sizes(workbook: Any) -> tuple[int, ...]:
+    """How many styles, fonts, fills, ... ``workbook`` has registered (a sheet written in another
+    process must not add any: see :mod:`vendordd.scorecard.sheet_process`)."""
+    sizes = []
+    for name in _REGISTRIES:
+        registry = getattr(workbook, name)
+        sizes.append(len(registry.dxf if name == "_differential_styles" else registry))
+    return tuple(sizes)
+
+
+#: What saving reads from a write-only worksheet besides its file (the print ranges and filter
+#: become the workbook's defined names; the tables become parts of their own).
+_SHEET_STATE = ("_print_area", "_print_rows", "_print_cols", "auto_filter")
+
+
+class ClosedSheet:
+    """A closed write-only worksheet's file and what saving needs besides it (picklable)."""
+
+    def __init__(self, path: str, rels: list[Any], state: dict[str, Any], tables: list[Any]) -> None:
+        self.path, self.rels, self.state, self.tables = path, rels, state, tables
+
+
+def close_and_keep(ws: Any, path: str) -> ClosedSheet:
+    """Close the write-only worksheet ``ws`` (its tail is written) and move its file to ``path``."""
+    if not ws.closed:
+        ws.close()
+    writer = ws._writer
+    os.replace(writer.out, path)
+    # the tables as a list: a TableList pickles as {name: ref}
+    return ClosedSheet(path, list(writer._rels), {name: getattr(ws, name) for name in _SHEET_STATE},
+                       list(ws._tables.values()))
+
+
+class _AdoptedWriter:
+    """What openpyxl's save reads from a closed sheet's writer: its file, relationships and clean-up."""
+
+    def __init__(self, out: str, rels: list[Any]) -> None:
+        self.out = out
+        self._rels = _Relationships()
+        self._rels.extend(rels)
+
+    def cleanup(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(self.out)
+
+
+def adopt_closed_sheet(ws: Any, closed: ClosedSheet) -> None:
+    """Make the write-only worksheet ``ws`` (nothing written to it) hold ``closed``: saved as if it had
+    been written and closed here; its file is deleted when it is saved or discarded."""
+    if ws._writer is not None or ws._rows is not None:
+        raise ValueError(f"sheet {ws.title!r} was written to here")
+    for name, value in closed.state.items():
+        setattr(ws, name, value)
+    for table in closed.tables:
+        ws._tables.add(table)
+    ws._writer = _AdoptedWriter(closed.path, closed.rels)
+    ws._WriteOnlyWorksheet__saved = True  # closed: openpyxl's save copies the file as it is

@@ -13,7 +13,7 @@ from typing import Any
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 
-from .openpyxl_internals import style_array
+from .openpyxl_internals import register_with_quote_prefix, style_array
 
 FONT = "Calibri"
 NAVY = "1F3864"
@@ -102,15 +102,22 @@ STYLE_SPECS: Mapping[str, Mapping[str, Any]] = {
 
 
 class Styles:
-    """The house styles of one workbook, each registered on first use and copied onto cells.
+    """The house styles of one workbook, registered up front and copied onto cells.
 
     Copying a prepared style array is much faster than assigning font, fill,
-    border and alignment to every cell, and registers only the styles used.
+    border and alignment to every cell. Every house style, and its variant
+    with the quote prefix (:func:`vendordd.scorecard.openpyxl_internals.put_text`),
+    is registered when the workbook starts, in :data:`STYLE_SPECS` order: a
+    style's id then does not depend on which sheet used it first, so a sheet
+    written in another process (:mod:`vendordd.scorecard.sheet_process`)
+    gives the same bytes as one written here.
     """
 
     def __init__(self, workbook: Any) -> None:
         self._workbook = workbook
         self._arrays: dict[str, StyleArray] = {}
+        for name in STYLE_SPECS:
+            register_with_quote_prefix(workbook, self.array(name))
 
     def array(self, name: str) -> StyleArray:
         """A fresh copy of house style ``name``'s array, for one cell."""
