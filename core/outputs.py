@@ -58,7 +58,8 @@ class Outputs:
 def write_outputs(results: dict[str, Any], outputs: Outputs, *,
                   sheets: Callable[[Any, Any], None] | None = None,
                   protected: Iterable[str | os.PathLike[str]] = (),
-                  sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None) -> None:
+                  sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None,
+                  jobs: int = 1) -> None:
     """Write the workbook and the JSON of ``results`` as one unit (see the module docstring).
 
     ``sheets(workbook, writer)`` adds the plugins' sheets (the host's
@@ -66,6 +67,7 @@ def write_outputs(results: dict[str, Any], outputs: Outputs, *,
     which the JSON then holds. ``sections(vendor)``: the plugins' sections
     of a vendor's sheet (the host's ``vendor_sections``), called before
     ``sheets``. ``protected``: the run's inputs, never written over.
+    ``jobs``: processes the workbook may use (the same file for any number).
     Raises :class:`OutputError`.
     """
     protected = [*protected, *([outputs.template] if outputs.template else [])]
@@ -76,7 +78,7 @@ def write_outputs(results: dict[str, Any], outputs: Outputs, *,
         if outputs.workbook:
             target = Path(outputs.workbook)
             staged.append((_write_workbook(results, outputs, target, temp(target, "workbook"), sheets,
-                                           protected, sections), target))
+                                           protected, sections, jobs), target))
         if outputs.json and outputs.json != "-":
             target = Path(outputs.json)
             staged.append((_write_json_file(results, target, temp(target, "JSON results"), outputs.json_indent),
@@ -103,14 +105,15 @@ def _check_targets(targets: Sequence[Path], protected: Sequence[str | os.PathLik
 
 def _write_workbook(results: dict[str, Any], outputs: Outputs, target: Path, temp: Path,
                     sheets: Callable[[Any, Any], None] | None, protected: list[Any],
-                    sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None) -> Path:
+                    sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None,
+                    jobs: int = 1) -> Path:
     from .scorecard import ScorecardError, write_scorecard
 
     try:
         write_scorecard(results, temp, template=Path(outputs.template) if outputs.template else None,
                         extra_sheets=sheets,
                         vendor_sheet_limit=outputs.vendor_sheets, protected_paths=protected,
-                        vendor_sections=sections)
+                        vendor_sections=sections, jobs=jobs)
     except ScorecardError as exc:
         raise OutputError(str(exc).replace(str(temp), str(target))) from None
     except OSError as exc:  # the output's own write errors are ScorecardErrors: this is a temporary file

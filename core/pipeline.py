@@ -75,7 +75,8 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
     files, problems = expand_paths(profiles)
     limit = KEEP_AS_OBJECTS if keep_as_objects is None else keep_as_objects
     job = run.job(packed=len(files) > limit)
-    assessed = unique_vendors(_assess_all(files, job, choose_jobs(jobs, len(files)), progress), problems)
+    processes = choose_jobs(jobs, len(files))
+    assessed = unique_vendors(_assess_all(files, job, processes, progress), problems)
     # an override or clearance naming no assessed vendor or no check: warned, refused under --strict
     dangling = unknown_references(run.policy, run.host.checks(), (r.vendor_id or "" for r in assessed))
     if strict:
@@ -97,12 +98,14 @@ def assess(profiles: Iterable[str], *, policy_path: str | None = None,
                       warnings=list(results["warnings"]), host=run.host, policy=run.policy,
                       input_paths=[*map(str, files), *run.input_paths()], check_failures=failures)
     if outputs is not None:
-        write(outcome, outputs)
+        write(outcome, outputs, jobs=processes)
     return outcome
 
 
-def write(outcome: Outcome, outputs: Outputs) -> None:
+def write(outcome: Outcome, outputs: Outputs, jobs: int = 1) -> None:
     """The output step: the workbook (with the plugins' sheets and sections) and the JSON, as one unit.
+
+    ``jobs``: processes the workbook may use (the file is the same for any number).
 
     A warning raised while the plugins' vendor-sheet sections or sheets are
     written joins the results' warnings (so the Methodology sheet and the
@@ -123,7 +126,7 @@ def write(outcome: Outcome, outputs: Outputs) -> None:
         outcome.warnings.extend(host.problems[seen:])
 
     write_outputs(cast(dict[str, Any], results), outputs, sheets=sheets, protected=outcome.input_paths,
-                  sections=sections)
+                  sections=sections, jobs=jobs)
 
 
 @dataclass

@@ -57,7 +57,20 @@ def _full_date(value: object) -> bool:
     return True
 
 
+#: ``scheme://host...`` in plain ASCII: a text urlsplit gives a scheme and a host for, without
+#: asking it (no space, control character, bracket or other character it treats specially).
+_PLAIN_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[!$&-.0-9;=A-Z_a-z~:@%]+(?:[/?#][!#-~]*)?")
+
+
 def _uri(value: object) -> bool:
+    """A URI with a scheme and a host or path (:func:`_uri_plain`, faster for ``scheme://host/...``)."""
+    if isinstance(value, str) and _PLAIN_URL.fullmatch(value):
+        return True
+    return _uri_plain(value)
+
+
+def _uri_plain(value: object) -> bool:
+    """:func:`_uri`'s plain twin: the reference it must equal (tests/test_assessment_fast_paths.py)."""
     if not isinstance(value, str):
         return True
     parts = urlsplit(value)

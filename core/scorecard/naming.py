@@ -60,6 +60,14 @@ class SheetTitles:
         self._used.add(candidate.casefold())
         return candidate
 
+    def taken(self) -> set[str]:
+        """The names taken so far (casefolded), the existing ones included."""
+        return set(self._used)
+
+    def add(self, names: Iterable[str]) -> None:
+        """Mark ``names`` (as :meth:`taken` gives them) as taken: names another process took."""
+        self._used.update(names)
+
 
 _CELL_REF_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*|[RrCc])$")
 
@@ -79,6 +87,14 @@ class TableNames:
             candidate, n = f"{name}_{n}", n + 1
         self._used.add(candidate.casefold())
         return candidate
+
+    def taken(self) -> set[str]:
+        """The names taken so far (casefolded), the existing ones included."""
+        return set(self._used)
+
+    def add(self, names: Iterable[str]) -> None:
+        """Mark ``names`` (as :meth:`taken` gives them) as taken: names another process took."""
+        self._used.update(names)
 
 
 def unique_headers(headers: Sequence[Any]) -> list[str]:

@@ -35,7 +35,7 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
                     extra_sheets: Callable[[Workbook, SheetWriter], None] | None = None,
                     vendor_sheet_limit: int = 250, protected_paths: Iterable[os.PathLike] = (),
                     vendor_sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None,
-                    ) -> None:
+                    jobs: int = 1) -> None:
     """Write the scorecard for ``results`` (the results document) to ``path`` (.xlsx).
 
     ``template``: a .xlsx whose sheets (a cover, say) come first; macro-enabled
@@ -46,7 +46,9 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
     sheets are written, before ``extra_sheets``).
     Vendors beyond ``vendor_sheet_limit`` get no sheet of their own (the
     Summary says so; Findings and Evidence list everyone).
-    ``protected_paths``: the run's inputs, never overwritten.
+    ``protected_paths``: the run's inputs, never overwritten. ``jobs``: with
+    more than one, a large Evidence sheet is written by a second process
+    meanwhile (:mod:`vendordd.scorecard.sheet_process`); the file is the same.
 
     The same ``results`` (and template) give a byte-identical file. The file
     at ``path`` is replaced all-or-nothing. Raises :class:`ScorecardError`
@@ -69,7 +71,7 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
         existing_names = []
     book = Book(workbook, results, as_of, workbook.sheetnames, existing_names)
     try:
-        _build(book, extra_sheets, max(int(vendor_sheet_limit), 0), vendor_sections)
+        _build(book, extra_sheets, max(int(vendor_sheet_limit), 0), vendor_sections, jobs)
         set_properties(workbook, results, as_of)
         try:
             atomic_write(out, lambda fh: save(workbook, fh, as_of), protected=protected)
@@ -83,7 +85,8 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
 
 
 def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | None, limit: int,
-           vendor_sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None) -> None:
+           vendor_sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None,
+           jobs: int = 1) -> None:
     results = book.results
     vendors = vendors_of(results)
     run = Run(book=book, vendors=vendors,
@@ -105,12 +108,20 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
     # creation order.
     before = [spec for spec in specs if not spec.after_plugins and spec.applies(run)]
     made = [(spec, _create(book, spec, run)) for spec in before]
-    for spec, sheets in made:
-        for index, (ws, vendor) in enumerate(sheets, 1):
-            if spec.per_vendor:
-                spec.write(book, ws, run, vendor, index)
-            else:
-                spec.write(book, ws, run)
+    offloads = _offload(book, made, run) if jobs > 1 else {}
+    try:
+        for spec, sheets in made:
+            offload = offloads.pop(spec.key, None)
+            if offload is not None and offload.finish():
+                continue  # written by the other process (else written here, as with one process)
+            for index, (ws, vendor) in enumerate(sheets, 1):
+                if spec.per_vendor:
+                    spec.write(book, ws, run, vendor, index)
+                else:
+                    spec.write(book, ws, run)
+    finally:
+        for offload in offloads.values():
+            offload.cancel()
     if extra_sheets is not None:
         writer = SheetWriter(book)
         extra_sheets(book.wb, writer)
@@ -133,6 +144,17 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
                 spec.write(book, ws, run, vendor, index)
             else:
                 spec.write(book, ws, run)
+
+
+def _offload(book: Book, made: list[tuple[SheetSpec, list[tuple[Any, Any]]]], run: Run) -> dict[str, Any]:
+    """Start writing the sheets worth it in a second process (:mod:`.sheet_process`), by spec key."""
+    from ..workers import can_fork
+    from .sheet_process import Offload, worth_offloading
+
+    if not can_fork() or not book.wb.write_only:  # a template's workbook is built in memory, not streamed
+        return {}
+    return {spec.key: Offload(book, spec, sheets[0][0], run) for spec, sheets in made
+            if worth_offloading(spec, run)}
 
 
 def _create(book: Book, spec: SheetSpec, run: Run, title: str | None = None) -> list[tuple[object, object]]:

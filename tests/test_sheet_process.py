@@ -1,0 +1,135 @@
+"""The Evidence sheet written by a second process gives the bytes of one written here.
+
+``MIN_ROWS`` is lowered so that the example profiles (about 250 sources)
+are enough to start the child. Each test checks that the child's sheet was
+really taken over (or, for the failure cases, really refused), so a silent
+fallback cannot pass for the parallel path.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from vendordd import workers
+from vendordd.pipeline import assess
+from vendordd.scorecard import ScorecardError, sheet_process, write_scorecard
+from vendordd.scorecard import writer as scorecard_writer
+from vendordd.scorecard.registry import sheet_specs
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+pytestmark = pytest.mark.skipif(not workers.can_fork(), reason="the second process is forked on Linux only")
+
+
+@pytest.fixture(scope="module")
+def results() -> dict:
+    outcome = assess([str(EXAMPLES / "profiles")], policy_path=str(EXAMPLES / "policy-us-buyer.yaml"),
+                     portfolio_path=str(EXAMPLES / "portfolio.yaml"), as_of="2026-06-01", jobs=1)
+    return outcome.results
+
+
+@pytest.fixture()
+def finished(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Start the child for any number of rows; record what each :meth:`Offload.finish` answered."""
+    monkeypatch.setattr(sheet_process, "MIN_ROWS", 1)
+    answers: list[bool] = []
+    finish = sheet_process.Offload.finish
+
+    def spy(self: sheet_process.Offload) -> bool:
+        answers.append(finish(self))
+        return answers[-1]
+
+    monkeypatch.setattr(sheet_process.Offload, "finish", spy)
+    return answers
+
+
+def _write(results: dict, path: Path, jobs: int, **options) -> bytes:
+    write_scorecard(results, path, jobs=jobs, **options)
+    return path.read_bytes()
+
+
+def test_the_second_process_writes_the_same_bytes(results: dict, tmp_path: Path, finished: list[bool]) -> None:
+    here = _write(results, tmp_path / "one.xlsx", 1)
+    assert finished == []  # one job: no second process
+    there = _write(results, tmp_path / "two.xlsx", 2)
+    assert finished == [True]
+    assert there == here
+
+
+def test_hostile_source_text_still_gives_the_same_bytes(results: dict, tmp_path: Path,
+                                                        finished: list[bool]) -> None:
+    hostile = copy.deepcopy(results)
+    texts = ["=HYPERLINK(\"http://evil\")", "+1", "-2", "@SUM(A1)", "#N/A", " lead and trail ", "tab\there",
+             "line\nfeed", "a\x07bell", "emoji 👩‍💻 and 東京", "x" * 40000]
+    for vendor in hostile["vendors"]:
+        for source, text in zip(vendor.get("sources") or (), texts * 50):
+            source["title"] = text
+            source["publisher"] = text[::-1]
+    here = _write(hostile, tmp_path / "one.xlsx", 1)
+    there = _write(hostile, tmp_path / "two.xlsx", 2)
+    assert finished == [True]
+    assert there == here
+
+
+def test_a_template_is_written_in_one_process(results: dict, tmp_path: Path, finished: list[bool]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.table import Table
+
+    template = tmp_path / "cover.xlsx"
+    wb = Workbook()
+    wb.active.title = "Cover"
+    wb.active.append(["a", "b"])
+    wb.active.append([1, 2])
+    wb.active.add_table(Table(displayName="tbl_Evidence", ref="A1:B2"))
+    wb.save(template)
+    here = _write(results, tmp_path / "one.xlsx", 1, template=template)
+    there = _write(results, tmp_path / "two.xlsx", 2, template=template)
+    assert finished == []  # a template's workbook is built in memory: nothing to stream elsewhere
+    assert there == here
+
+
+def test_a_failing_child_leaves_the_sheet_to_this_process(results: dict, tmp_path: Path, finished: list[bool],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    here = _write(results, tmp_path / "one.xlsx", 1)
+
+    def broken(ws, path):  # only the child closes the sheet early
+        raise OSError("disk full in the child")
+
+    monkeypatch.setattr(sheet_process, "close_and_keep", broken)
+    there = _write(results, tmp_path / "two.xlsx", 2)
+    assert finished == [False]
+    assert there == here
+
+
+def test_a_child_that_adds_a_style_is_refused(results: dict, tmp_path: Path, finished: list[bool],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    here = _write(results, tmp_path / "one.xlsx", 1)
+    calls = iter(range(1000))
+    monkeypatch.setattr(sheet_process, "registry_sizes", lambda wb: (next(calls),))  # differs before/after
+    there = _write(results, tmp_path / "two.xlsx", 2)
+    assert finished == [False]
+    assert there == here
+
+
+def test_an_error_here_stops_the_child_and_leaves_no_file(results: dict, tmp_path: Path, finished: list[bool],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    specs = sheet_specs()
+
+    def fails(*args, **kwargs):
+        raise ScorecardError("the summary failed")
+
+    monkeypatch.setattr(scorecard_writer, "sheet_specs",
+                        lambda: [replace(s, write=fails) if s.key == "summary" else s for s in specs])
+    with pytest.raises(ScorecardError, match="the summary failed"):
+        write_scorecard(results, tmp_path / "out.xlsx", jobs=2)
+    assert finished == []  # never reached the Evidence sheet's turn
+    assert not (tmp_path / "out.xlsx").exists()
+    assert os.listdir(temp) == []
