@@ -64,6 +64,12 @@ class DateInterval:
         return self.end
 
 
+#: :func:`parse`'s answers for text, by the text (intervals are immutable, so they are shared).
+#: Profiles repeat few distinct dates; the cache is emptied when it reaches :data:`_CACHE_SIZE`.
+_CACHE: dict[str, DateInterval | None] = {}
+_CACHE_SIZE = 8192
+
+
 def parse(value: Any) -> DateInterval | None:
     """The interval a profile date means, or None when ``value`` is not one.
 
@@ -71,7 +77,23 @@ def parse(value: Any) -> DateInterval | None:
     (a day) and a ``datetime.datetime`` (its day). None, malformed text and
     impossible days (2025-02-30) give None: the schema has already refused
     malformed dates, so None means "not given".
+
+    Text is answered from a bounded cache of :func:`_parse_plain`'s answers
+    (tests/test_assessment_fast_paths.py compares the two).
     """
+    if type(value) is str:
+        try:
+            return _CACHE[value]
+        except KeyError:
+            if len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.clear()
+            found = _CACHE[value] = _parse_plain(value)
+            return found
+    return _parse_plain(value)
+
+
+def _parse_plain(value: Any) -> DateInterval | None:
+    """:func:`parse` without its cache: the reference it must equal."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):

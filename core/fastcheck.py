@@ -67,6 +67,12 @@ DRAFT_2020_12_KEYWORDS = frozenset({
     "maxLength", "maxProperties", "maximum", "minItems", "minLength", "minProperties", "minimum", "multipleOf",
     "not", "oneOf", "pattern", "patternProperties", "prefixItems", "properties", "propertyNames", "required",
     "type", "unevaluatedItems", "unevaluatedProperties", "uniqueItems"})
+_OBJECT_KEYWORDS = ("properties", "patternProperties", "additionalProperties", "required", "propertyNames",
+                    "minProperties", "maxProperties")
+_ARRAY_KEYWORDS = ("items", "minItems", "maxItems", "uniqueItems")
+_STRING_KEYWORDS = ("minLength", "maxLength", "pattern", "format")
+#: How many distinct keys an object check keeps the plan of (see ``_Compiler.object``).
+_PLANS_KEPT = 512
 #: Keywords that are not validators but change how references resolve.
 _RESOLUTION = {"$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor", "$recursiveRef"}
 
@@ -160,21 +166,32 @@ class _Compiler:
             if key in DRAFT_2020_12_KEYWORDS and key not in _SUPPORTED:
                 raise Unsupported(f"keyword {key!r}")
         checks: list[Check] = []
+        # A single type whose own keywords are present is tested inside that keyword's check
+        # ("typed"), which then refuses other types itself: one call per value instead of two.
+        single = schema.get("type") if isinstance(schema.get("type"), str) else None
+        typed = None
+        if single == "object" and any(k in schema for k in _OBJECT_KEYWORDS):
+            typed = "object"
+        elif single == "array" and any(k in schema for k in _ARRAY_KEYWORDS):
+            typed = "array"
+        elif single == "string" and any(k in schema for k in _STRING_KEYWORDS):
+            typed = "string"
+        elif single == "string" and "enum" in schema and all(isinstance(v, str) for v in schema["enum"]):
+            typed = "enum"
         if "$ref" in schema:
             checks.append(self.ref(schema["$ref"]))
-        if "type" in schema:
+        if "type" in schema and typed is None:
             checks.append(self.type(schema["type"]))
         if "enum" in schema:
-            checks.append(self.enum(schema["enum"]))
+            checks.append(self.enum(schema["enum"], typed == "enum"))
         if "const" in schema:
             checks.append(self.const(schema["const"]))
-        if any(k in schema for k in ("properties", "patternProperties", "additionalProperties",
-                                     "required", "propertyNames", "minProperties", "maxProperties")):
-            checks.append(self.object(schema))
-        if any(k in schema for k in ("items", "minItems", "maxItems", "uniqueItems")):
-            checks.append(self.array(schema))
-        if any(k in schema for k in ("minLength", "maxLength", "pattern", "format")):
-            checks.append(self.string(schema))
+        if any(k in schema for k in _OBJECT_KEYWORDS):
+            checks.append(self.object(schema, typed == "object"))
+        if any(k in schema for k in _ARRAY_KEYWORDS):
+            checks.append(self.array(schema, typed == "array"))
+        if any(k in schema for k in _STRING_KEYWORDS):
+            checks.append(self.string(schema, typed == "string"))
         if any(k in schema for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")):
             checks.append(self.number(schema))
         for key in ("allOf", "anyOf", "oneOf"):
@@ -194,16 +211,18 @@ class _Compiler:
             return tests[0]
         return lambda x: any(t(x) for t in tests)
 
-    def enum(self, values: Any) -> Check:
+    def enum(self, values: Any, typed: bool = False) -> Check:
         if all(isinstance(v, str) for v in values):
             allowed = frozenset(values)
+            if typed:  # "type": "string" too: only text can pass
+                return lambda x: isinstance(x, str) and x in allowed
             return lambda x: (x in allowed) if isinstance(x, str) else any(_equal(v, x) for v in values)
         return lambda x: any(_equal(v, x) for v in values)
 
     def const(self, value: Any) -> Check:
         return lambda x: x is value or _equal(x, value)  # jsonschema's equal starts with `is` too
 
-    def object(self, schema: Mapping[str, Any]) -> Check:
+    def object(self, schema: Mapping[str, Any], typed: bool = False) -> Check:
         props = {k: self.node(v) for k, v in (schema.get("properties") or {}).items()}
         patterns = [(re.compile(p), self.node(v)) for p, v in (schema.get("patternProperties") or {}).items()]
         joined = "|".join(schema.get("patternProperties") or {})
@@ -216,9 +235,25 @@ class _Compiler:
         low, high = schema.get("minProperties"), schema.get("maxProperties")
         no_extras_rule = addl is True
 
+        def plan(key: Any) -> tuple[Check, ...] | None:
+            """The tests the value at ``key`` must pass, or None when the key itself is refused."""
+            if names is not None and not names(key):
+                return None
+            tests = [props[key]] if key in props else []
+            tests += [ptest for rx, ptest in patterns if rx.search(key)]
+            if not no_extras_rule and key not in props and not (extra_rx and extra_rx.search(key)):
+                if closed or addl_check is None:
+                    return None
+                tests.append(addl_check)
+            return tuple(t for t in tests if t is not _always)
+
+        # A key's plan depends on the key only: kept for the keys seen (a bounded number; a
+        # document's own odd keys beyond that are planned each time).
+        plans: dict[Any, tuple[Check, ...] | None] = {}
+
         def check(x: Any) -> bool:
             if not isinstance(x, dict):
-                return True
+                return not typed
             for key in required:
                 if key not in x:
                     return False
@@ -227,32 +262,31 @@ class _Compiler:
             if high is not None and len(x) > high:
                 return False
             for key, value in x.items():
-                test = props.get(key)
-                if test is not None and not test(value):
+                try:
+                    tests = plans[key]
+                except KeyError:
+                    tests = plan(key)
+                    if len(plans) < _PLANS_KEPT:
+                        plans[key] = tests
+                if tests is None:
                     return False
-                if patterns:
-                    for rx, ptest in patterns:
-                        if rx.search(key) and not ptest(value):
-                            return False
-                if (not no_extras_rule and key not in props and not (extra_rx and extra_rx.search(key))
-                        and (closed or addl_check is None or not addl_check(value))):
-                    return False
-                if names is not None and not names(key):
-                    return False
+                for test in tests:
+                    if not test(value):
+                        return False
             return True
 
         return check
 
-    def array(self, schema: Mapping[str, Any]) -> Check:
+    def array(self, schema: Mapping[str, Any], typed: bool = False) -> Check:
         items = self.node(schema["items"]) if "items" in schema else None
-        if schema.get("items") is True:
+        if schema.get("items") is True or items is _always:
             items = None
         low, high = schema.get("minItems"), schema.get("maxItems")
         unique = bool(schema.get("uniqueItems"))
 
         def check(x: Any) -> bool:
             if not isinstance(x, list):
-                return True
+                return not typed
             if low is not None and len(x) < low:
                 return False
             if high is not None and len(x) > high:
@@ -269,27 +303,32 @@ class _Compiler:
 
         return check
 
-    def string(self, schema: Mapping[str, Any]) -> Check:
+    def string(self, schema: Mapping[str, Any], typed: bool = False) -> Check:
         low, high = schema.get("minLength"), schema.get("maxLength")
         rx = re.compile(schema["pattern"]) if "pattern" in schema else None
         fmt = schema.get("format")
         conforms = None
         if fmt is not None and self.format_checker is not None and fmt in self.format_checker.checkers:
-            checker = self.format_checker
+            # jsonschema's FormatChecker.conforms, inlined: the format's function, False on its exceptions
+            func, raises = self.format_checker.checkers[fmt]
 
             def conforms(x: Any) -> bool:
-                return checker.conforms(x, fmt)
+                try:
+                    return bool(func(x))
+                except raises:
+                    return False
 
         def check(x: Any) -> bool:
-            if conforms is not None and not conforms(x):  # format applies to every type
-                return False
             if not isinstance(x, str):
-                return True
+                # format applies to every type; with "type": "string" nothing else passes anyway
+                return not typed and (conforms is None or conforms(x))
             if low is not None and len(x) < low:
                 return False
             if high is not None and len(x) > high:
                 return False
-            return rx is None or rx.search(x) is not None
+            if rx is not None and rx.search(x) is None:
+                return False
+            return conforms is None or conforms(x)
 
         return check
 

@@ -215,14 +215,70 @@ def test_raw_rows_give_the_bytes_of_parsed_rows_and_openpyxls_xml():
             etree.tostring(etree.fromstring(reference[name]), method="c14n"), name
 
 
+@pytest.mark.parametrize("bad_text", ["bell \x07", "\x00", "unit \x1f sep", "é bell \x07", "é \ufffe", "lone \ud800"])
 @pytest.mark.parametrize("early_writer", [False, True])
-def test_text_xml_cannot_hold_gets_openpyxls_error(early_writer):
+def test_text_xml_cannot_hold_gets_openpyxls_error(early_writer, bad_text):
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("S")
     if early_writer:
         ws._get_writer()
     writer = RowWriter(ws)
     bad = Cell(ws, row=1, column=1)
-    bad._value, bad.data_type = "bell \x07", "s"
-    with pytest.raises(ValueError, match="XML compatible"):
+    bad._value, bad.data_type = bad_text, "s"
+    with pytest.raises(ValueError, match="XML compatible|surrogates not allowed"):  # openpyxl's or lxml's
         writer.write(1, [bad])
+
+
+def _house_workbook():
+    from vendordd.scorecard.styles import Styles
+
+    wb = Workbook(write_only=True)
+    return wb, wb.create_sheet("S"), Styles(wb)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.sampled_from([*_TRICKY, "#N/A", "#DIV/0!", "+1", "-", "@x", "\tx", "\nx", "x=1"]),
+                 st.text(alphabet=st.sampled_from("=+-@#\t\n aA1/!?"), max_size=8)),
+       st.sampled_from(["text", "wrap", "header", "link", "tier_critical", "score", "date"]))
+def test_text_cell_is_put_text_on_a_copy_of_the_style(text, style):
+    from vendordd.scorecard.openpyxl_internals import put_text, text_cell
+
+    wb, ws, styles = _house_workbook()
+    fast = text_cell(ws, styles.shared(style), text)
+    slow = put_text(new_cell(ws, styles.array(style)), text)
+    for name in _slots(Cell):
+        if name != "_style":
+            assert getattr(fast, name) == getattr(slow, name), name
+    assert list(fast._style) == list(slow._style)
+    assert fast.quotePrefix == slow.quotePrefix == xlsx_text.needs_quote_prefix(text)
+
+
+def test_put_date_is_the_value_setter_for_a_date_style():
+    import datetime as dt
+
+    from vendordd.scorecard.openpyxl_internals import put_date
+
+    wb, ws, styles = _house_workbook()
+    plain, _, shows_dates = styles.shared("date")
+    assert shows_dates and not styles.shared("text")[2] and not styles.shared("score")[2]
+    for day in (dt.date(2026, 3, 14), dt.date(1900, 1, 1), dt.date(9999, 12, 31)):
+        slow = new_cell(ws, styles.array("date"))
+        slow.value = day
+        fast = put_date(new_cell(ws, plain), day)
+        assert (fast._value, fast.data_type, list(fast._style)) == (slow._value, slow.data_type, list(slow._style))
+
+
+def test_a_shared_style_cannot_be_changed_through_a_cell():
+    from vendordd.scorecard.openpyxl_internals import text_cell
+
+    wb, ws, styles = _house_workbook()
+    cell = text_cell(ws, styles.shared("text"), "x")
+    before = list(cell._style)
+    with pytest.raises(TypeError, match="shared house style"):
+        cell.font = Font(bold=True)
+    with pytest.raises(TypeError, match="shared house style"):
+        cell.quotePrefix = True
+    assert list(styles.shared("text")[0]) == before
+    cell._style = StyleArray(cell._style)  # its own copy: now it may change
+    cell.font = Font(bold=True)
+    assert list(styles.shared("text")[0]) == before

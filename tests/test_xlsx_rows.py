@@ -136,3 +136,20 @@ def test_rows_must_come_in_order_and_the_writer_comes_first():
     with pytest.raises(ValueError, match="already has rows"):
         RowWriter(other)
     wb.save(io.BytesIO())  # closes both sheets' streams
+
+
+def test_cells_sharing_house_styles_same_xml_as_openpyxl():
+    """Cells holding a shared style array (their style ids remembered by identity) as openpyxl writes them."""
+    from vendordd.scorecard.openpyxl_internals import text_cell
+    from vendordd.scorecard.styles import Styles
+
+    styles: dict[int, Styles] = {}
+
+    def rows(ws):
+        house = styles.setdefault(id(ws.parent), Styles(ws.parent))
+        texts = ["plain", "=1+1", "#N/A", " padded ", "a & b", "", "-3"]
+        for idx in range(1, 8):
+            yield [text_cell(ws, house.shared(name), texts[(idx + col) % len(texts)])
+                   for col, name in enumerate(["text", "wrap", "header", "tier_low", "text"])], None
+
+    assert _by_row_writer(rows) == _by_openpyxl(rows)

@@ -29,7 +29,7 @@ from ..model import DEFAULT_BANDS
 from ..xlsx_text import CELL_TEXT_LIMIT, safe_text, safe_url
 from . import limits
 from .naming import SheetTitles, TableNames
-from .openpyxl_internals import new_cell, put_link, put_number, put_text
+from .openpyxl_internals import SharedPair, new_cell, put_date, put_link, put_number, put_text, text_cell
 from .styles import FONT, TIER_COLOURS, Styles
 from .values import humanise, iso_date, mapping, num, sorted_by_id
 
@@ -43,6 +43,10 @@ class Book:
         self.results = results
         self.as_of = as_of
         self.styles = Styles(workbook)
+        #: Cells share their house style's array (write-only: nobody restyles a cell once made);
+        #: in normal mode (a template) each cell gets its own copy, as a plugin may restyle it.
+        self.shared_styles = bool(getattr(workbook, "write_only", False))
+        self._pairs: dict[str, SharedPair] = {}
         self.titles = SheetTitles(existing_titles)
         self.table_names = TableNames(existing_names)
         self.links: dict[int, int] = {}
@@ -69,13 +73,24 @@ class Book:
         return ws
 
     # -- cells
+    def _pair(self, style: str) -> SharedPair:
+        pair = self._pairs.get(style)
+        if pair is None:
+            pair = self._pairs[style] = self.styles.shared(style)
+        return pair
+
     def _styled(self, ws: Any, style: str) -> Cell:
-        """An empty cell of ``ws`` (at A1 until placed) with its own copy of house style ``style``."""
+        """An empty cell of ``ws`` (at A1 until placed) with house style ``style`` (shared or its own copy)."""
+        if self.shared_styles:
+            return new_cell(ws, self._pair(style)[0])
         return new_cell(ws, self.styles.array(style))
 
     def text(self, ws: Any, value: Any, style: str = "text", limit: int = CELL_TEXT_LIMIT) -> Cell:
         """A string cell (never a formula or error value) with ``style``."""
-        return put_text(self._styled(ws, style), safe_text(value, limit))
+        if self.shared_styles:
+            pair = self._pairs.get(style) or self._pair(style)
+            return text_cell(ws, pair, safe_text(value, limit))
+        return put_text(new_cell(ws, self.styles.array(style)), safe_text(value, limit))
 
     def number(self, ws: Any, value: Any, style: str = "score", missing: str | None = "n/a",
                missing_style: str = "na") -> Cell | None:
@@ -90,7 +105,9 @@ class Book:
         day = iso_date(value)
         if day is None:
             return self.text(ws, value, "text") if value not in (None, "") else None
-        cell = self._styled(ws, style)
+        if self.shared_styles and self._pair(style)[2]:
+            return put_date(new_cell(ws, self._pairs[style][0]), day)
+        cell = new_cell(ws, self.styles.array(style))
         cell.value = day
         return cell
 

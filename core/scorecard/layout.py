@@ -9,15 +9,18 @@ after the first row, so a :class:`Grid` measures its rows before writing them.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 
-from ..xlsx_text import WIDEST_ASCII, display_width, text_width
+from ..xlsx_text import WIDEST_ASCII, display_width, milli_prefix, milli_width, text_width
 from .errors import ScorecardError
 from .limits import MAX_ROWS
 from .openpyxl_internals import FontInfo, FontLookup, RowWriter, cell_value, font_info, fonts_of, place_cells
@@ -191,6 +194,189 @@ _WORDS_KEPT = 100_000
 
 
 def _wrapped_lines(text: str, width: float, bold: bool) -> int:
+    """What :func:`_wrapped_lines_plain` answers, found a line at a time instead of a word at a time.
+
+    The plain layout adds up float widths word by word; here the widths are
+    exact integers (thousandths of a digit width, :func:`milli_width`), summed
+    once per paragraph (per word, remembered) or per character of a word wider
+    than the line, and each line's end is found by bisecting those running
+    sums. Float sums taken in another order can differ in their last bits, so
+    wherever an exact width lies within a hair (:func:`_margin`, far above
+    any float rounding of these sums) of a line's room, the answer could
+    depend on those bits: then the plain layout answers for the whole text.
+    """
+    limits = _LIMITS.get(width)
+    if limits is None:
+        limits = _limits(width)
+    limit, lo, hi = limits
+    spaced = _SPACED[bold]
+    space = spaced.space
+    lines = 0
+    for paragraph in text[:40000].split("\n"):
+        if " " in paragraph:  # words: their widths (remembered), each with a space, summed
+            words = paragraph.split(" ")
+            ends = list(accumulate(map(spaced.__getitem__, words), initial=0))
+            total = ends[-1] - space
+        else:  # one word (a URL, a name): its characters' widths summed
+            words, ends = [], milli_prefix(paragraph, bold)
+            total = ends[-1]
+        if total <= lo:
+            lines += 1
+            continue
+        if total < hi:
+            return _wrapped_lines_plain(text, width, bold)
+        if words:
+            count = _words_lines(words, ends, space, bold, limits)
+        else:
+            done = _long_word_lines(paragraph, ends, limits, 1)
+            count = done[0] if done is not None else None
+        if count is None:
+            return _wrapped_lines_plain(text, width, bold)
+        lines += count
+    return lines
+
+
+def _limits(width: float) -> tuple[float, int, int]:
+    """The room of a line of a column ``width`` wide in thousandths of a digit width, and the
+    :func:`_bounds` of it (remembered per width)."""
+    limit = max(1.0, (width - _PADDING) * _SAFETY) * 1000
+    limits = (limit, *_bounds(limit))
+    if len(_LIMITS) < _MEMO_ENTRIES:
+        _LIMITS[width] = limits
+    return limits
+
+
+def _margin(room: float) -> float:
+    """How close (in thousandths) an exact width may come to ``room`` before a float sum of the
+    same widths, taken in some order, might land on the other side of it.
+
+    A float sum of n non-negative terms is off by at most about n x 2**-53 of its value
+    (n <= 80,000 here: 40,000 characters and as many spaces), and each table width by
+    2**-53 of itself, so the error stays below 1e-11 of the widths compared; the margin is
+    a hundred times that, plus a thousandth of a thousandth for the small values.
+    """
+    return 1e-3 + room * 1e-9
+
+
+def _bounds(room: float) -> tuple[int, int]:
+    """(lo, hi): an exact integer width ``w`` surely fits ``room`` when ``w <= lo`` and surely
+    does not when ``w >= hi``; in between, :func:`_wrapped_lines` leaves it to the plain layout."""
+    margin = _margin(room)
+    return math.ceil(room - margin) - 1, math.floor(room + margin) + 1
+
+
+class _SpacedWidths(dict[str, int]):
+    """Word -> its width plus a space's, in thousandths of a digit width (remembered)."""
+
+    def __init__(self, bold: bool) -> None:
+        super().__init__()
+        self.bold = bold
+        self.space = milli_width(" ", bold)
+
+    def __missing__(self, word: str) -> int:
+        width = milli_width(word, self.bold) + self.space
+        if len(self) >= _WORDS_KEPT:
+            self.clear()
+        self[word] = width
+        return width
+
+
+_SPACED = {False: _SpacedWidths(False), True: _SpacedWidths(True)}
+#: (room, lo, hi) of a line, per column width.
+_LIMITS: dict[float, tuple[float, int, int]] = {}
+#: Each character after which a long word may break, as "/".
+_BREAKS_AS_SLASH = str.maketrans("-_?&=.,", "///////")
+
+
+def _words_lines(words: list[str], ends: list[int], space: int, bold: bool,
+                 limits: tuple[float, int, int]) -> int | None:
+    """Lines of one paragraph of ``words`` (``ends[i]``: the widths of the words before word i,
+    each with a space); None where the plain layout must decide.
+
+    A line is measured from ``base`` (so words ``start..i-1`` take ``ends[i] - space - base``);
+    its first word has a width (words of no width before it are dropped, as the plain layout
+    does with an empty line's leading spaces); words fit while the line stays within ``room``.
+    """
+    limit, lo0, hi0 = limits
+    count, nwords = 1, len(words)
+    start = 0
+    while ends[start + 1] - ends[start] == space:  # leading words of no width take no room
+        start += 1
+        if start >= nwords:
+            return count
+    base, lo, hi, fresh = ends[start], lo0, hi0, True
+    while True:
+        # the first word that does not fit on the line: words start..past-1 do
+        past = bisect_right(ends, base + space + lo, start) - 1
+        if past >= nwords:
+            return count
+        if past < start or ends[past + 1] - space - base < hi:
+            return None
+        if fresh and past == start:  # the line's first word is wider than a line
+            done = _long_word_lines(words[past], milli_prefix(words[past], bold), limits, count)
+            if done is None:
+                return None
+            count, tail, room = done
+            start = past + 1
+            base, fresh = ends[start] - space - tail, False
+            lo, hi = _bounds(room)
+            continue
+        count += 1
+        start = past
+        while ends[start + 1] - ends[start] == space:
+            start += 1
+            if start >= nwords:
+                return count
+        base, lo, hi, fresh = ends[start], lo0, hi0, True
+
+
+def _long_word_lines(word: str, prefix: list[int], limits: tuple[float, int, int],
+                     count: int) -> tuple[int, int, float] | None:
+    """Lay out a word wider than a line from the start of line ``count``, as :func:`_long_word`
+    does (after / - _ ? & = . , or anywhere); ``prefix`` is its :func:`milli_prefix`.
+
+    Returns the line count, the width on the last line and that line's room (a piece wider
+    than a line fills whole lines; the room of its last line is then counted from the piece's
+    start), or None where the plain layout must decide.
+    """
+    limit, lo0, hi0 = limits
+    marks = word.translate(_BREAKS_AS_SLASH)
+    size = len(word)
+    start = pos = 0
+    room, lo, hi = limit, lo0, hi0
+    while True:
+        base = prefix[start]
+        reach = bisect_right(prefix, base + lo, pos) - 1  # the line holds characters start..reach-1
+        if reach >= size:
+            return count, prefix[size] - base, room
+        if reach < pos:
+            return None
+        cut = marks.rfind("/", pos, reach) + 1  # the last break within reach (0: none after pos)
+        after = marks.find("/", reach) + 1 or size  # where the piece that does not fit ends
+        if prefix[after] - base < hi:
+            return None
+        if cut > pos:
+            count += 1
+            start = pos = cut
+            room, lo, hi = limit, lo0, hi0
+        elif prefix[pos] != base or room != limit:  # the line has something on it: next line
+            count += 1
+            start = pos
+            room, lo, hi = limit, lo0, hi0
+        else:  # one piece wider than a line fills whole lines, its rest starts the next one
+            width = prefix[after] - base
+            full = int(width // limit)
+            room = limit * (full + 1)
+            margin = _margin(room)
+            if width - full * limit <= margin or room - width <= margin:
+                return None
+            count += full
+            pos = after
+            lo, hi = _bounds(room)
+
+
+def _wrapped_lines_plain(text: str, width: float, bold: bool) -> int:
+    """The line count word by word, in floats: the definition :func:`_wrapped_lines` computes faster."""
     avail = max(1.0, (width - _PADDING) * _SAFETY)
     space = text_width(" ", bold)
     known = _WORD_WIDTHS[bold]

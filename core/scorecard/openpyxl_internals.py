@@ -12,8 +12,12 @@ the helpers here. What this module relies on, and the tests that pin it:
 * ``StyleableObject._style`` and ``Workbook._cell_styles`` / ``_fonts`` /
   ``_alignments``: :func:`style_array` builds a house style's array once and
   :class:`DetachedTextCell` / :class:`FontLookup` read a cell's font back.
-  Pinned by ``tests/test_scorecard.py`` (styles, row heights) and
-  ``tests/test_scorecard_speed_cells.py``.
+  In a write-only workbook the cells of one house style share one
+  :class:`SharedStyle` array (:func:`shared_styles`, :func:`text_cell`,
+  :func:`put_date`) instead of a copy each; it refuses changes. Pinned by
+  ``tests/test_scorecard.py`` (styles, row heights),
+  ``tests/test_scorecard_speed_cells.py`` and ``tests/test_scorecard_twins.py``
+  (whole workbooks, shared or copied arrays: the same bytes).
 * ``TwoCellAnchor(_from=...)``: :func:`cell_range_anchor` places a chart over
   exactly the cells it may cover. Pinned by ``tests/test_scorecard.py``
   (no chart covers a non-empty cell).
@@ -61,6 +65,7 @@ from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.packaging.relationship import Relationship, RelationshipList
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.styles.styleable import StyleableObject
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
@@ -69,7 +74,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.constants import PKG_REL_NS, REL_NS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring
 
-from ..xlsx_text import XML_ILLEGAL, needs_quote_prefix
+from ..xlsx_text import ERROR_CODES, FORMULA_TRIGGERS, XML_ILLEGAL, needs_quote_prefix
 
 _LETTERS = [get_column_letter(i) for i in range(1, 16385)]
 _NEW = object.__new__
@@ -138,6 +143,66 @@ def put_text(cell: Cell, text: str) -> Cell:
     cell.data_type = "s"
     if needs_quote_prefix(text):
         cell.quotePrefix = True
+    return cell
+
+
+class SharedStyle(StyleArray):
+    """A house style's array shared by every cell of that style (see :func:`shared_styles`).
+
+    It never changes once made: assigning a style attribute (``font``,
+    ``quotePrefix``...) to a cell holding it raises instead of silently
+    restyling every cell that shares it; give such a cell its own
+    ``StyleArray(cell._style)`` first.
+    """
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise TypeError("a shared house style cannot be changed: give the cell its own StyleArray first")
+
+
+#: A house style's shared arrays: (plain, with the quote prefix), and whether its number format shows dates.
+SharedPair = tuple[SharedStyle, SharedStyle, bool]
+
+
+def shared_styles(workbook: Any, array: StyleArray) -> SharedPair:
+    """The shared arrays of a house style whose array is ``array``, for :func:`text_cell` and friends.
+
+    Sharing one array instead of giving each cell its own copy saves the copy
+    per cell; the second array is the first with the quote prefix, which
+    :func:`put_text` would set on the cell's own copy.
+    """
+    plain = SharedStyle(array)
+    quoted = list(array)
+    quoted[7] = 1  # StyleArray.quotePrefix
+    number_format = StyleableObject(sheet=types.SimpleNamespace(parent=workbook), style_array=array).number_format
+    return plain, SharedStyle(quoted), is_date_format(number_format)
+
+
+def text_cell(ws: Any, styles: SharedPair, text: str) -> Cell:
+    """What ``put_text(new_cell(ws, StyleArray(plain)), text)`` makes, holding a shared array instead.
+
+    ``text`` must already be safe (:func:`vendordd.xlsx_text.safe_text`);
+    the cell gets the quote-prefixed array where :func:`put_text` would set
+    the prefix (``tests/test_scorecard_speed_cells.py`` compares the two).
+    """
+    cell = _NEW(Cell)
+    cell.parent = ws
+    cell._style = styles[1] if text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES else styles[0]
+    cell.row = cell.column = 1
+    cell._value = text
+    cell._hyperlink = cell._comment = None
+    cell.data_type = "s"
+    return cell
+
+
+def put_date(cell: Cell, day: dt.date) -> Cell:
+    """What ``cell.value = day`` does when the cell's style already shows dates (a date ``number_format``).
+
+    Without that precondition the setter would also change the cell's
+    number format; :meth:`vendordd.scorecard.book.Book.date` checks it once
+    per style (:data:`SharedPair`'s third item).
+    """
+    cell._value = day
+    cell.data_type = "d"
     return cell
 
 
@@ -277,6 +342,10 @@ def cell_range_anchor(first_col: int, first_row: int, last_col: int, last_row: i
     """
     return TwoCellAnchor(editAs="oneCell", _from=AnchorMarker(col=first_col - 1, row=first_row - 1),
                          to=AnchorMarker(col=last_col, row=last_row))
+
+
+#: The ASCII characters XML 1.0 cannot hold (those of XML_ILLEGAL below 128).
+_ILLEGAL_ASCII = bytes(code for code in range(128) if XML_ILLEGAL.match(chr(code)))
 
 
 class _Fallback(Exception):
@@ -427,6 +496,10 @@ class RowWriter:
         self.ws = ws
         self._styles = ws.parent._cell_styles
         self._style_ids: dict[bytes, object] = {}
+        #: `` s="id"`` by the identity of a SharedStyle (pinned, so an id cannot be reused).
+        self._shared_attrs: dict[int, str] = {id(None): ""}
+        self._pinned: list[SharedStyle] = []
+        self._heights: dict[float, str] = {}
         self._epoch = ws.parent.epoch
         self._iso_dates = ws.parent.iso_dates
         self._next = 1
@@ -467,10 +540,14 @@ class RowWriter:
             text, links = self._row_xml(row_idx, cells, height if dims is None else None, dims)
             if self._raw is None:
                 element = etree.fromstring(text)
-            elif XML_ILLEGAL.search(text):  # what XML cannot hold (a carriage return fell back earlier)
-                raise _Fallback  # openpyxl's writer raises its own error for it
             else:  # lxml's own output: ASCII, other characters as decimal references
                 data = text.encode("ascii", "xmlcharrefreplace")
+                # What XML cannot hold (a carriage return fell back earlier): openpyxl's writer raises
+                # its own error for it. In ASCII text (isascii is free) only the C0 controls, whose
+                # removal by bytes.translate is several times faster than the regular expression.
+                if (len(data.translate(None, _ILLEGAL_ASCII)) != len(data) if text.isascii()
+                        else XML_ILLEGAL.search(text)):
+                    raise _Fallback
         except (_Fallback, etree.XMLSyntaxError):
             self._fallback(row_idx, cells, height, dims)
             return
@@ -502,57 +579,90 @@ class RowWriter:
         """The workbook's id of the style array ``style`` as text; None for no style (all zero)."""
         if style is None:
             return None
-        key = style.tobytes()  # the cheapest key of an array
+        key = style.tobytes()  # the cheapest key of an array's content
         sid = self._style_ids.get(key, _UNKNOWN)
         if sid is _UNKNOWN:
             sid = self._style_ids[key] = str(self._styles.add(style)) if any(style) else None
         return cast("str | None", sid)
 
+    def _style_attr(self, style: Any) -> str:
+        """`` s="id"`` for the style array ``style`` ("" for none); remembered by identity for a
+        :class:`SharedStyle` (which never changes, and is kept alive here)."""
+        sid = self._style_id(style)
+        attr = "" if sid is None else f' s="{sid}"'
+        if type(style) is SharedStyle:
+            self._shared_attrs[id(style)] = attr
+            self._pinned.append(style)
+        return attr
+
+    def _row_head(self, row_idx: int, height: float | None, dims: Any) -> str:
+        if dims is not None:
+            return f'<row r="{row_idx}"' + "".join(f' {key}="{value}"' for key, value in dims)
+        if height is None:
+            return f'<row r="{row_idx}"'
+        attr = self._heights.get(height)
+        if attr is None:
+            attr = self._heights[height] = f' ht="{safe_string(float(height))}" customHeight="1"'
+        return f'<row r="{row_idx}"{attr}'
+
     def _row_xml(self, row_idx: int, cells: Sequence[Cell | None], height: float | None,
                  dims: Any) -> tuple[str, list[tuple[Cell, int]]]:
-        """The row's XML and its hyperlinked cells with their columns; raises _Fallback."""
-        attrs = [f'<row r="{row_idx}"']
-        if dims is not None:
-            attrs += [f' {key}="{value}"' for key, value in dims]
-        elif height is not None:
-            attrs.append(f' ht="{safe_string(float(height))}" customHeight="1"')
-        parts = ["".join(attrs), ">"]
+        """The row's XML and its hyperlinked cells with their columns; raises _Fallback.
+
+        The plain twin of each cell's text is openpyxl's ``write_cell`` (lxml);
+        ``tests/test_xlsx_rows.py`` compares the two.
+        """
+        num = str(row_idx)
+        parts = [self._row_head(row_idx, height, dims), ">"]
         links = []
+        shared = self._shared_attrs
         for col_idx, cell in enumerate(cells):
             if cell is None:
                 continue
             if cell._comment is not None:
                 raise _Fallback
-            sid = self._style_id(cell._style)
+            style = cell._style
+            s_attr = shared.get(id(style))
+            if s_attr is None:
+                s_attr = self._style_attr(style)
             value = cell._value
-            if value is None and sid is None:
-                continue
-            head = f'<c r="{_LETTERS[col_idx]}{row_idx}"'
-            if sid is not None:
-                head += f' s="{sid}"'
             kind = cell.data_type
             if kind == "s":
-                if not isinstance(value, str) and value is not None:
-                    raise _Fallback  # rich text
-                head += ' t="inlineStr"'
                 if not value:
-                    parts.append(head + "/>")
+                    if value is None:
+                        if not s_attr:
+                            continue
+                    elif not isinstance(value, str):
+                        raise _Fallback  # rich text
+                    parts.append(f'<c r="{_LETTERS[col_idx]}{num}"{s_attr} t="inlineStr"/>')
+                elif value.__class__ is not str:
+                    raise _Fallback  # rich text (or a str subclass openpyxl would write its own way)
                 elif "\r" in value:
                     raise _Fallback  # an XML reader would turn it into a line feed
                 else:  # str.replace is many times faster than str.translate here
-                    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                    space = ' xml:space="preserve"' if value != value.strip() else ""
-                    parts.append(f"{head}><is><t{space}>{text}</t></is></c>")
-            elif kind in ("n", "b"):
-                head += f' t="{kind}"'
+                    if "&" in value:
+                        value = value.replace("&", "&amp;")
+                    if "<" in value:
+                        value = value.replace("<", "&lt;")
+                    if ">" in value:
+                        value = value.replace(">", "&gt;")
+                    if cell._value != cell._value.strip():
+                        parts.append(f'<c r="{_LETTERS[col_idx]}{num}"{s_attr} t="inlineStr"><is>'
+                                     f'<t xml:space="preserve">{value}</t></is></c>')
+                    else:
+                        parts.append(f'<c r="{_LETTERS[col_idx]}{num}"{s_attr} t="inlineStr"><is><t>{value}</t></is></c>')
+            elif value is None and not s_attr:
+                continue
+            elif kind == "n" or kind == "b":
                 if value is None or value == "":
-                    parts.append(head + "/>")
+                    parts.append(f'<c r="{_LETTERS[col_idx]}{num}"{s_attr} t="{kind}"/>')
                 else:
-                    parts.append(f"{head}><v>{safe_string(value)}</v></c>")
+                    parts.append(f'<c r="{_LETTERS[col_idx]}{num}"{s_attr} t="{kind}"><v>{safe_string(value)}</v></c>')
             elif kind == "d" and isinstance(value, (dt.date, dt.datetime)) and not self._iso_dates:
                 if getattr(value, "tzinfo", None) is not None:
                     raise _Fallback  # openpyxl's own error message
-                parts.append(f'{head} t="n"><v>{safe_string(to_excel(value, self._epoch))}</v></c>')
+                parts.append(f'<c r="{_LETTERS[col_idx]}{num}"{s_attr} t="n">'
+                             f'<v>{safe_string(to_excel(value, self._epoch))}</v></c>')
             else:
                 raise _Fallback
             if cell._hyperlink is not None:

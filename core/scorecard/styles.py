@@ -1,8 +1,9 @@
 """The house look: font, colours, and the named cell styles every sheet uses.
 
 Every ``Font`` names its face: a nameless font renders as DejaVu Serif in
-LibreOffice. A sheet asks :class:`Styles` for a style by name; the style is
-registered in the workbook on first use and copied onto each cell.
+LibreOffice. A sheet asks :class:`Styles` for a style by name; every style is
+registered when the workbook starts and copied onto each cell, or (in a
+write-only workbook, whose cells nobody restyles once made) shared by them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 
-from .openpyxl_internals import register_with_quote_prefix, style_array
+from .openpyxl_internals import SharedPair, register_with_quote_prefix, shared_styles, style_array
 
 FONT = "Calibri"
 NAVY = "1F3864"
@@ -116,12 +117,28 @@ class Styles:
     def __init__(self, workbook: Any) -> None:
         self._workbook = workbook
         self._arrays: dict[str, StyleArray] = {}
+        self._shared: dict[str, SharedPair] = {}
         for name in STYLE_SPECS:
             register_with_quote_prefix(workbook, self.array(name))
 
-    def array(self, name: str) -> StyleArray:
-        """A fresh copy of house style ``name``'s array, for one cell."""
+    def _array(self, name: str) -> StyleArray:
         found = self._arrays.get(name)
         if found is None:
             found = self._arrays[name] = style_array(self._workbook, STYLE_SPECS[name])
-        return StyleArray(found)
+        return found
+
+    def array(self, name: str) -> StyleArray:
+        """A fresh copy of house style ``name``'s array, for one cell."""
+        return StyleArray(self._array(name))
+
+    def shared(self, name: str) -> SharedPair:
+        """House style ``name``'s arrays shared by many cells: plain, quote-prefixed, and whether
+        it shows dates (:func:`~vendordd.scorecard.openpyxl_internals.shared_styles`).
+
+        The same style as :meth:`array`'s copies (both registered up front), so
+        the workbook's style table does not depend on which one a sheet asks for.
+        """
+        found = self._shared.get(name)
+        if found is None:
+            found = self._shared[name] = shared_styles(self._workbook, self._array(name))
+        return found

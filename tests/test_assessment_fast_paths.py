@@ -1,0 +1,350 @@
+"""The assessment's fast paths give what their plain twins give (benchmarks/README.md lists them).
+
+Each fast path keeps its plain form reachable: ``frozen.freeze`` /
+``_freeze_plain``, ``dates.parse`` (cached) / ``_parse_plain``,
+``validation._uri`` / ``_uri_plain``, and the compiled schema check
+(``fastcheck``) / jsonschema itself. Hypothesis compares each pair on many
+generated inputs, including the awkward ones (subclasses, shared nodes,
+near-miss dates and URLs, schemas that fuse a type with its keywords).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from collections import OrderedDict
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from vendordd import dates
+from vendordd.fastcheck import compile_check
+from vendordd.frozen import FrozenDict, FrozenList, _freeze_plain, freeze
+from vendordd.validation import FormatRules, _uri, _uri_plain
+
+MANY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# --------------------------------------------------------------------------- freeze
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=5))
+json_like = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.text(max_size=4), inner, max_size=4),
+        # containers that are not exactly dict or list take the plain path
+        st.dictionaries(st.text(max_size=3), inner, max_size=3).map(OrderedDict),
+        st.lists(inner, max_size=3).map(_freeze_plain),
+        st.dictionaries(st.text(max_size=3), inner, max_size=3).map(_freeze_plain),
+        st.tuples(inner, inner),
+    ),
+    max_leaves=30)
+
+
+def _shape(value: Any) -> Any:
+    """``value`` with each container's exact type written out, for an exact comparison."""
+    if isinstance(value, dict):
+        return (type(value).__name__, [(k, _shape(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return (type(value).__name__, [_shape(v) for v in value])
+    if isinstance(value, tuple):
+        return ("tuple", [_shape(v) for v in value], id(value))
+    return (type(value).__name__, value)
+
+
+@MANY
+@given(json_like)
+def test_freeze_equals_its_plain_twin(value: Any) -> None:
+    assert _shape(freeze(value)) == _shape(_freeze_plain(value))
+
+
+def test_freeze_keeps_shared_and_odd_values_as_the_plain_twin_does() -> None:
+    shared = [1, 2]
+    marker = object()
+    value = {"a": shared, "b": [shared, {"c": marker}], "d": (shared,)}
+    fast, plain = freeze(value), _freeze_plain(value)
+    assert _shape(fast) == _shape(plain)
+    assert type(fast["a"]) is FrozenList and fast["a"] is not fast["b"][0]  # one copy per place
+    assert fast["b"][1]["c"] is marker and fast["d"] is value["d"]          # not containers: kept
+    assert type(freeze(FrozenDict({"x": [1]}))["x"]) is FrozenList
+
+
+# --------------------------------------------------------------------------- dates
+
+date_like = st.one_of(
+    st.text(alphabet="0123456789-", max_size=11),
+    st.dates(min_value=dt.date(1, 1, 1)).map(lambda d: d.isoformat()[: [4, 7, 10][d.day % 3]]),
+    st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", st.integers(0, 9999), st.integers(0, 13),
+              st.integers(0, 32)),
+    st.text(max_size=12),
+    st.sampled_from(["2025\n", "2025-02-29", "2024-02-29", "0000", "2025-00", "2025-1-01"]),
+)
+
+
+@MANY
+@given(st.lists(date_like, min_size=1, max_size=8))
+def test_cached_date_parse_equals_the_plain_parse(values: list[str]) -> None:
+    for value in [*values, *values]:  # the second time from the cache
+        assert dates.parse(value) == dates._parse_plain(value)
+        assert dates.is_valid(value) is (dates._parse_plain(value) is not None)
+
+
+def test_date_cache_is_bounded_and_passes_other_types_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dates, "_CACHE", {})
+    monkeypatch.setattr(dates, "_CACHE_SIZE", 10)
+    for year in range(2000, 2050):
+        assert dates.parse(str(year)) == dates._parse_plain(str(year))
+        assert len(dates._CACHE) <= 10
+    for value in (None, 2025, dt.date(2025, 1, 2), dt.datetime(2025, 1, 2, 3, 4), ["2025"]):
+        assert dates.parse(value) == dates._parse_plain(value)
+
+    class Text(str):
+        pass
+
+    dates._CACHE.clear()
+    assert dates.parse(Text("2025-03")) == dates._parse_plain("2025-03")
+    assert dates._CACHE == {}  # only exact text is kept
+
+
+# --------------------------------------------------------------------------- URIs
+
+url_alphabet = string.ascii_letters + string.digits + ":/?#[]@!$&'()*+,;=-._~% \t\n\"<>\\^`{|}\x00\x7fé"
+uri_like = st.one_of(
+    st.text(alphabet=url_alphabet, max_size=30),
+    st.builds(lambda scheme, sep, host, rest: scheme + sep + host + rest,
+              st.sampled_from(["https", "http", "ftp", "a+b.c-d", "1http", "ht tp", "", "H"]),
+              st.sampled_from(["://", ":", ":/", "//", "::", ""]),
+              st.text(alphabet=url_alphabet, max_size=15),
+              st.text(alphabet=url_alphabet, max_size=15)),
+    st.from_regex(r"[A-Za-z][A-Za-z0-9+.\-]*://[!$&-.0-9;=A-Z_a-z~:@%\[\]]+(?:[/?#][!#-~ ]*)?", fullmatch=True),
+)
+
+
+@MANY
+@given(uri_like)
+def test_uri_fast_path_equals_urlsplit_rule(value: str) -> None:
+    try:
+        expected: Any = _uri_plain(value)
+    except ValueError as exc:  # urlsplit refuses some hosts (unbalanced brackets): so must the fast path
+        expected = type(exc)
+    try:
+        got: Any = _uri(value)
+    except ValueError as exc:
+        got = type(exc)
+    assert got == expected
+
+
+def test_uri_fast_path_on_known_cases() -> None:
+    for value in ("https://example.org/a b", "https://example.org/\x7f", "https://[::1]/x", "https://exa mple.org",
+                  "http://x", "https://example.org/path?q=1#frag", "mailto:x@example.org", "https:", "//x", 5):
+        try:
+            expected: Any = _uri_plain(value)
+        except ValueError:
+            expected = ValueError
+        try:
+            got: Any = _uri(value)
+        except ValueError:
+            got = ValueError
+        assert got == expected, value
+
+
+# --------------------------------------------------------------------------- the compiled schema check
+
+leaf_schemas = st.one_of(
+    st.fixed_dictionaries({"type": st.sampled_from(["string", "integer", "number", "boolean", "null", "object",
+                                                    "array"])}),
+    st.fixed_dictionaries({"type": st.just("string")},
+                          optional={"minLength": st.integers(0, 3), "maxLength": st.integers(0, 4),
+                                    "pattern": st.sampled_from(["^a", "b$", "[0-9]"]),
+                                    "format": st.sampled_from(["vendordd-date", "uri", "date", "email"])}),
+    st.fixed_dictionaries({"enum": st.lists(st.sampled_from(["a", "b", "2025", 1, True, None]), min_size=1,
+                                            max_size=3)},
+                          optional={"type": st.sampled_from(["string", "integer"])}),
+    st.fixed_dictionaries({}, optional={"format": st.sampled_from(["vendordd-date", "uri"]),
+                                        "maxLength": st.integers(0, 3)}),
+    st.fixed_dictionaries({"type": st.sampled_from(["number", "integer"])},
+                          optional={"minimum": st.integers(-2, 2), "exclusiveMaximum": st.integers(0, 5)}),
+    st.just({}),
+)
+schemas = st.recursive(
+    leaf_schemas,
+    lambda inner: st.one_of(
+        st.fixed_dictionaries(
+            {}, optional={"type": st.just("object"),
+                          "properties": st.dictionaries(st.sampled_from(["a", "b", "x-c", "s"]), inner, max_size=3),
+                          "patternProperties": st.dictionaries(st.sampled_from(["^x-", "^b", "c$"]), inner,
+                                                               max_size=2),
+                          "additionalProperties": st.one_of(st.booleans(), inner),
+                          "required": st.lists(st.sampled_from(["a", "b"]), max_size=2, unique=True),
+                          "propertyNames": st.just({"maxLength": 2}),
+                          "minProperties": st.integers(0, 2), "maxProperties": st.integers(1, 3)}),
+        st.fixed_dictionaries(
+            {}, optional={"type": st.sampled_from(["array", ["array", "null"]]), "items": inner,
+                          "minItems": st.integers(0, 2), "maxItems": st.integers(1, 3),
+                          "uniqueItems": st.booleans()}),
+        st.fixed_dictionaries({"anyOf": st.lists(inner, min_size=1, max_size=2)}),
+        st.fixed_dictionaries({"oneOf": st.lists(inner, min_size=1, max_size=2)}),
+        st.fixed_dictionaries({"not": inner}),
+    ),
+    max_leaves=8)
+instance_scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(-3, 3, allow_nan=False),
+                             st.sampled_from(["", "a", "ab", "b", "2025", "2025-02-30", "2025-03", "https://x.org/a",
+                                              "x y", "abc1", "s"]))
+instances = st.recursive(
+    instance_scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.sampled_from(["a", "b", "x-c", "s", "zz", "bc"]), inner, max_size=4)),
+    max_leaves=10)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schemas, st.lists(instances, min_size=1, max_size=12))
+def test_compiled_check_agrees_with_jsonschema_on_generated_schemas(schema: dict[str, Any],
+                                                                     docs: list[Any]) -> None:
+    fast = compile_check(schema, FormatRules())
+    assert fast is not None
+    reference = Draft202012Validator(schema, format_checker=_jsonschema_rules())
+    for doc in [*docs, *docs]:  # the second round goes through the object checks' kept key plans
+        try:
+            verdict = fast(doc)
+        except Exception:  # validation.schema_problems then asks jsonschema: no wrong "valid" possible
+            continue
+        assert verdict is reference.is_valid(doc), (schema, doc)
+
+
+def _jsonschema_rules() -> Any:
+    from vendordd.validation import _format_checker
+
+    return _format_checker()
+
+
+# --------------------------------------------------------------------------- JSON objects
+
+@MANY
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", "é", ""]), st.integers()), max_size=6))
+def test_json_pairs_equals_its_plain_twin(pairs: list[tuple[str, int]]) -> None:
+    from vendordd.text_parsing import _DuplicateKey, _json_pairs, _json_pairs_plain
+
+    def outcome(build: Any) -> Any:
+        try:
+            made = build(list(pairs))
+        except _DuplicateKey as exc:
+            return ("duplicate", str(exc))
+        return ("made", list(made.items()), type(made))
+
+    assert outcome(_json_pairs) == outcome(_json_pairs_plain)
+
+
+# --------------------------------------------------------------------------- source strength
+
+source_lists = st.lists(st.fixed_dictionaries({"id": st.sampled_from(["s1", "s2", "s3", None])},
+                                              optional={"kind": st.sampled_from(["primary", "news", "analyst",
+                                                                                  "self_reported", "odd"])}),
+                        max_size=5)
+
+
+@MANY
+@given(source_lists, st.lists(st.lists(st.sampled_from(["s1", "s2", "s3", "s9"]), max_size=3), max_size=4),
+       st.booleans())
+def test_source_index_equals_the_plain_index(sources: list[dict[str, Any]], citations: list[list[str]],
+                                             frozen: bool) -> None:
+    from vendordd import evidence
+
+    profile: Any = {"sources": sources}
+    if frozen:
+        profile = freeze(profile)
+    for _ in range(2):  # the second time from the kept index
+        assert evidence._sources_by_id(profile) == evidence._sources_by_id_plain(profile)
+        for ids in citations:
+            by_fast = evidence.source_strength(profile, ids)
+            plain = evidence._sources_by_id_plain(profile)
+            best = max((evidence.SOURCE_KIND_WEIGHT.get(plain[i].get("kind", "news"), 0.7) for i in ids if i in plain),
+                       default=0.0)
+            assert by_fast == (best or evidence.UNSOURCED_WEIGHT)
+
+
+def test_source_index_is_kept_only_for_read_only_sources() -> None:
+    from vendordd import evidence
+
+    plain = {"sources": [{"id": "s1", "kind": "news"}]}
+    assert evidence.source_strength(plain, ["s1"]) == 0.7
+    plain["sources"][0]["kind"] = "primary"  # a changeable list is indexed again each time
+    assert evidence.source_strength(plain, ["s1"]) == 1.0
+    view = freeze({"sources": [{"id": "s1", "kind": "news"}, {"id": "s1", "kind": "analyst"}]})
+    assert evidence.source_strength(view, ["s1"]) == 0.8  # the later of two with one id, as before
+    other = freeze({"sources": [{"id": "s1", "kind": "primary"}]})
+    assert evidence.source_strength(other, ["s1"]) == 1.0  # another vendor's view: indexed afresh
+
+
+# --------------------------------------------------------------------------- the profile walks
+
+KEYS = ["sources", "key_sources", "x-sources", "leadership", "key_people", "left", "date", "events", "x-note",
+        "open_source", "releases", "name", "extensions", "audits", "passed", "[]"]
+walk_values = st.recursive(
+    st.one_of(st.sampled_from(["2025-01", "2027-03-01", "2026", "2030", "s1", "x", "2026-06-02"]), st.integers(),
+              st.none()),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(KEYS), inner, max_size=4)),
+    max_leaves=25)
+
+
+@MANY
+@given(st.dictionaries(st.sampled_from([*KEYS, "profile_date", "vendor"]), walk_values, max_size=6))
+def test_profile_walks_equal_their_plain_twins(data: dict[str, Any]) -> None:
+    from vendordd.validation import (
+        DateFields,
+        _cited_sources,
+        _cited_sources_plain,
+        _future_facts_plain,
+        core_date_fields,
+        future_facts,
+        profile_schema,
+    )
+
+    assert _cited_sources(data) == _cited_sources_plain(data)
+    with_fragment = DateFields.of(profile_schema({"audits": ({"type": "array", "items": {
+        "type": "object", "properties": {"passed": {"$ref": "#/$defs/date"}}}}, "p")}))
+    for fields in (None, core_date_fields(), with_fragment):
+        for as_of in (dt.date(2026, 6, 1), dt.date(2024, 1, 1)):
+            assert future_facts(data, as_of, fields) == _future_facts_plain(data, as_of, fields)
+
+
+def test_profile_walks_on_synthetic_profiles_with_dates_moved_later() -> None:
+    import importlib.util
+    import random
+    from pathlib import Path
+
+    from vendordd.validation import (
+        _cited_sources,
+        _cited_sources_plain,
+        _future_facts_plain,
+        future_facts,
+    )
+
+    spec = importlib.util.spec_from_file_location("bench_generate",
+                                                  Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    rng = random.Random("walks")
+    hits = 0
+    for i in range(1, 40):
+        profile = gen.make_profile(40, i)
+
+        def shift(node: Any) -> None:  # some dates moved past the as-of date, anywhere they are
+            items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+            for key, value in list(items):
+                if isinstance(value, str) and value[:2] == "20" and rng.random() < 0.3:
+                    node[key] = "2031" + value[4:]
+                else:
+                    shift(value)
+
+        shift(profile)
+        found = future_facts(profile, dt.date(2026, 6, 1))
+        hits += len(found)
+        assert found == _future_facts_plain(profile, dt.date(2026, 6, 1))
+        data = {k: v for k, v in profile.items() if k != "sources"}
+        assert _cited_sources(data) == _cited_sources_plain(data)
+    assert hits > 50  # the comparison saw many later facts
