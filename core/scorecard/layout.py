@@ -216,9 +216,9 @@ def _wrapped_lines(text: str, width: float, bold: bool) -> int:
 
     The plain layout adds up float widths word by word; here the widths are
     exact integers (thousandths of a digit width, :func:`milli_width`), summed
-    once per paragraph (per word, remembered) or per character of a word wider
-    than the line, and each line's end is found by bisecting those running
-    sums. Float sums taken in another order can differ in their last bits, so
+    once per paragraph: per word (remembered), or per piece of a word wider than
+    the line (:func:`_piece_ends`), and each line's end is found by bisecting
+    those running sums. Float sums taken in another order can differ in their last bits, so
     wherever an exact width lies within a hair (:func:`_margin`, far above
     any float rounding of these sums) of a line's room, the answer could
     depend on those bits: then the plain layout answers for the whole text.
@@ -349,10 +349,12 @@ def _words_lines(words: list[str], ends: list[int], space: int, bold: bool,
 def _piece_ends(word: str, bold: bool) -> list[int]:
     """Running widths of ``word``'s pieces (as :data:`_BREAK_AFTER` splits it: each piece ends
     after one of / - _ ? & = . , or at the word's end), in thousandths of a digit width;
-    item i is the width of the first i pieces."""
-    if not word.isascii():
-        return list(accumulate((milli_width(piece, bold) for piece in _BREAK_AFTER.split(word)), initial=0))
-    raw = word.encode("ascii")
+    item i is the width of the first i pieces.
+
+    Split in UTF-8 (the break characters are ASCII, and no other character's bytes are), as
+    two ``bytes.translate`` and a ``bytes.split``; the pieces' widths are remembered.
+    """
+    raw = word.encode("utf-8", "surrogatepass")
     bodies = raw.translate(_BREAKS_AS_SLASH).split(b"/")  # the pieces without their break character
     breaks = raw.translate(None, _NOT_BREAKS)  # the break characters, in order
     body_width = _BODY_WIDTHS[bold].__getitem__
@@ -361,14 +363,18 @@ def _piece_ends(word: str, bold: bool) -> list[int]:
 
 
 class _BodyWidths(dict[bytes, int]):
-    """ASCII text -> its width in thousandths of a digit width (remembered)."""
+    """UTF-8 text -> its width in thousandths of a digit width (remembered)."""
 
     def __init__(self, bold: bool) -> None:
         super().__init__()
+        self.bold = bold
         self.table = MILLI_ASCII[bold]
 
     def __missing__(self, body: bytes) -> int:
-        width = sum(map(self.table.__getitem__, body))
+        if body.isascii():
+            width = sum(map(self.table.__getitem__, body))
+        else:
+            width = milli_width(body.decode("utf-8", "surrogatepass"), self.bold)
         if len(self) >= _WORDS_KEPT:
             self.clear()
         self[body] = width
