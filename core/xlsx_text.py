@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import accumulate
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -238,9 +237,10 @@ def text_width(line: str, bold: bool = False) -> float:
     return sum(map(_CHAR_WIDTHS[bold].__getitem__, line))
 
 
-#: The same widths in thousandths of a digit width: every width above has three decimals, so
-#: these are exact and sums of them are exact integers (a float sum depends on its order).
-_MILLI_TABLES = {bold: tuple(round(width * 1000) for width in table) for bold, table in _WIDTH_TABLES.items()}
+#: Byte value -> width in thousandths of a digit width (of ``_WIDTH_TABLES``): every width
+#: above has three decimals, so these are exact and their sums exact integers (where a float
+#: sum depends on its order).
+MILLI_ASCII = {bold: tuple(round(width * 1000) for width in table) for bold, table in _WIDTH_TABLES.items()}
 
 
 class _CharMilli(dict[str, int]):
@@ -256,23 +256,15 @@ class _CharMilli(dict[str, int]):
         return width
 
 
-_CHAR_MILLI = {bold: _CharMilli(table) for bold, table in _MILLI_TABLES.items()}
+_CHAR_MILLI = {bold: _CharMilli(table) for bold, table in MILLI_ASCII.items()}
 
 
 def milli_width(line: str, bold: bool = False) -> int:
     """:func:`text_width` in thousandths of a digit width, exactly: ``text_width(line)`` is this
     divided by 1000 up to the rounding of a float sum."""
     if line.isascii():
-        return sum(map(_MILLI_TABLES[bold].__getitem__, line.encode("ascii")))
+        return sum(map(MILLI_ASCII[bold].__getitem__, line.encode("ascii")))
     return sum(map(_CHAR_MILLI[bold].__getitem__, line))
-
-
-def milli_prefix(line: str, bold: bool = False) -> list[int]:
-    """Running widths of ``line`` in thousandths of a digit width: item ``i`` is
-    ``milli_width(line[:i])``, for ``i`` from 0 to ``len(line)``."""
-    if line.isascii():
-        return list(accumulate(map(_MILLI_TABLES[bold].__getitem__, line.encode("ascii")), initial=0))
-    return list(accumulate(map(_CHAR_MILLI[bold].__getitem__, line), initial=0))
 
 
 def _extra_width(ch: str) -> int:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from vendordd.cli import main
 from vendordd.scorecard import layout
-from vendordd.xlsx_text import milli_prefix, milli_width, text_width
+from vendordd.xlsx_text import milli_width, text_width
 
 from .conftest import ROOT
 from .test_benchmarks_smoke import generate
@@ -64,9 +64,14 @@ def test_the_integer_widths_are_the_float_widths() -> None:
         text = "".join(rng.choices(chars, k=rng.randrange(0, 60)))
         for bold in (False, True):
             assert abs(milli_width(text, bold) / 1000 - text_width(text, bold)) < 1e-9
-            prefix = milli_prefix(text, bold)
-            assert len(prefix) == len(text) + 1
-            assert all(prefix[i] == milli_width(text[:i], bold) for i in range(len(text) + 1))
+
+
+@given(st.one_of(URL, TEXT), st.booleans())
+def test_a_long_words_pieces_are_the_plain_layouts_pieces(word: str, bold: bool) -> None:
+    pieces = layout._BREAK_AFTER.split(word)
+    ends = layout._piece_ends(word, bold)
+    assert len(ends) == len(pieces) + 1
+    assert ends == [milli_width("".join(pieces[:i]), bold) for i in range(len(pieces) + 1)]
 
 
 def _edge_cases(seed: int, wanted: int) -> list[tuple[str, float, bool]]:
@@ -82,7 +87,7 @@ def _edge_cases(seed: int, wanted: int) -> list[tuple[str, float, bool]]:
         text = " ".join(rng.choices(words, k=rng.randrange(2, 14)))
         if rng.random() < 0.3:
             text = text.replace(" ", "")  # one long word: its pieces meet the edge
-        prefix = milli_prefix(text, bold)
+        prefix = [milli_width(text[:i], bold) for i in range(len(text) + 1)]
         # where a line may end: at a word's end (a space, the end) or after a long word's piece
         ends = [i for i, ch in enumerate(text) if ch == " "] + [len(text)]
         ends += [i + 1 for i, ch in enumerate(text) if ch in "/-_?&=.," and " " not in text]
