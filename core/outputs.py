@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import re
 import stat
@@ -68,6 +69,9 @@ def write_outputs(results: dict[str, Any], outputs: Outputs, *,
     of a vendor's sheet (the host's ``vendor_sections``), called before
     ``sheets``. ``protected``: the run's inputs, never written over.
     ``jobs``: processes the workbook may use (the same file for any number).
+    With a second process for the workbook, that process writes the JSON
+    while this one saves the workbook, unless the plugins' sheets or
+    sections added warnings to ``results`` (then this one writes it after).
     Raises :class:`OutputError`.
     """
     protected = [*protected, *([outputs.template] if outputs.template else [])]
@@ -75,14 +79,21 @@ def write_outputs(results: dict[str, Any], outputs: Outputs, *,
     _check_targets(targets, protected)
     with output_locks(targets), _temporaries() as temp:
         staged: list[tuple[Path, Path]] = []
+        json_job = None
+        if outputs.json and outputs.json != "-":
+            json_target = Path(outputs.json)
+            json_job = functools.partial(_write_json_file, results, json_target, temp(json_target, "JSON results"),
+                                         outputs.json_indent)
+        written_alongside = False
         if outputs.workbook:
             target = Path(outputs.workbook)
-            staged.append((_write_workbook(results, outputs, target, temp(target, "workbook"), sheets,
-                                           protected, sections, jobs), target))
-        if outputs.json and outputs.json != "-":
-            target = Path(outputs.json)
-            staged.append((_write_json_file(results, target, temp(target, "JSON results"), outputs.json_indent),
-                           target))
+            warnings = len(results.get("warnings") or ())
+            workbook, written_alongside = _write_workbook(
+                results, outputs, target, temp(target, "workbook"), sheets, protected, sections, jobs,
+                alongside=json_job, still=lambda: len(results.get("warnings") or ()) == warnings)
+            staged.append((workbook, target))
+        if json_job is not None:
+            staged.append((json_job.args[2] if written_alongside else json_job(), json_job.args[1]))
         _commit(staged)
     if outputs.json == "-":
         _write_stdout(results, outputs.json_indent)
@@ -106,21 +117,23 @@ def _check_targets(targets: Sequence[Path], protected: Sequence[str | os.PathLik
 def _write_workbook(results: dict[str, Any], outputs: Outputs, target: Path, temp: Path,
                     sheets: Callable[[Any, Any], None] | None, protected: list[Any],
                     sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None,
-                    jobs: int = 1) -> Path:
+                    jobs: int = 1, alongside: Callable[[], object] | None = None,
+                    still: Callable[[], bool] | None = None) -> tuple[Path, bool]:
+    """The workbook in ``temp``, and whether ``alongside`` (the JSON) was done by its second process."""
     from .scorecard import ScorecardError, write_scorecard
 
     try:
-        write_scorecard(results, temp, template=Path(outputs.template) if outputs.template else None,
-                        extra_sheets=sheets,
-                        vendor_sheet_limit=outputs.vendor_sheets, protected_paths=protected,
-                        vendor_sections=sections, jobs=jobs)
+        done = write_scorecard(results, temp, template=Path(outputs.template) if outputs.template else None,
+                               extra_sheets=sheets,
+                               vendor_sheet_limit=outputs.vendor_sheets, protected_paths=protected,
+                               vendor_sections=sections, jobs=jobs, alongside=alongside, alongside_still=still)
     except ScorecardError as exc:
         raise OutputError(str(exc).replace(str(temp), str(target))) from None
     except OSError as exc:  # the output's own write errors are ScorecardErrors: this is a temporary file
         where = exc.filename or f"temporary files in {tempfile.gettempdir()}"
         raise OutputError(f"{target}: cannot write the scorecard: {exc.strerror or exc} while writing "
                           f"{where} (set TMPDIR to a folder with room)") from None
-    return temp
+    return temp, done
 
 
 def _write_json_file(results: Mapping[str, Any], target: Path, temp: Path, indent: int | None) -> Path:

@@ -173,3 +173,70 @@ def test_a_run_keeping_its_vendors_packed_stays_in_one_process(tmp_path: Path, f
                      as_of="2026-06-01", jobs=1, keep_as_objects=0)  # a VendorStore, as above 2,000 profiles
     _write(outcome.results, tmp_path / "two.xlsx", 2)
     assert finished == []  # such a run bounds its memory: no second sheet's working set beside this one
+
+
+def _run(tmp_path: Path, tag: str, jobs: int, plugin: str | None = None) -> tuple[bytes, bytes]:
+    from vendordd.outputs import Outputs
+
+    xlsx, json_path = tmp_path / f"{tag}.xlsx", tmp_path / f"{tag}.json"
+    assess([str(EXAMPLES / "profiles")], policy_path=str(EXAMPLES / "policy-us-buyer.yaml"),
+           portfolio_path=str(EXAMPLES / "portfolio.yaml"), as_of="2026-06-01", jobs=jobs,
+           plugin_paths=[plugin] if plugin else [], outputs=Outputs(workbook=str(xlsx), json=str(json_path)))
+    return xlsx.read_bytes(), json_path.read_bytes()
+
+
+@pytest.fixture()
+def alongside(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """What each :meth:`Offload.alongside_done` answered (did the child write the JSON?)."""
+    monkeypatch.setattr(sheet_process, "MIN_ROWS", 1)
+    monkeypatch.setattr(workers, "choose_jobs", lambda requested, files: requested or 1)
+    answers: list[bool] = []
+    done = sheet_process.Offload.alongside_done
+
+    def spy(self: sheet_process.Offload) -> bool:
+        answers.append(done(self))
+        return answers[-1]
+
+    monkeypatch.setattr(sheet_process.Offload, "alongside_done", spy)
+    return answers
+
+
+def test_the_second_process_writes_the_json_while_this_one_saves(tmp_path: Path, alongside: list[bool]) -> None:
+    one = _run(tmp_path, "one", 1)
+    assert alongside == []
+    two = _run(tmp_path, "two", 2)
+    assert alongside == [True]
+    assert two == one
+    assert not list(tmp_path.glob(".*tmp*"))  # no temporary left beside the outputs
+
+
+def test_json_the_child_failed_to_write_is_written_here(tmp_path: Path, alongside: list[bool],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from vendordd import outputs
+
+    one = _run(tmp_path, "one", 1)
+    write, parent = outputs._write_json_file, os.getpid()
+
+    def fails_in_the_child(*args, **kwargs):
+        if os.getpid() != parent:
+            raise OSError("no room in the child")
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(outputs, "_write_json_file", fails_in_the_child)
+    two = _run(tmp_path, "two", 2)
+    assert alongside == [False]
+    assert two == one
+
+
+def test_with_a_plugin_sheet_the_json_waits_for_the_workbook(tmp_path: Path, alongside: list[bool]) -> None:
+    plugin = tmp_path / "sheet_plugin.py"
+    plugin.write_text(
+        "from vendordd import hookimpl\n\n"
+        "@hookimpl\n"
+        "def scorecard_sheets(workbook, results, policy, writer):\n"
+        "    raise RuntimeError('this plugin fails, so the results get a warning')\n", encoding="utf-8")
+    one = _run(tmp_path, "one", 1, str(plugin))
+    two = _run(tmp_path, "two", 2, str(plugin))
+    assert alongside == [False]  # the results change while the workbook is written: JSON written after it
+    assert two == one
+    assert b"this plugin fails" in two[1]

@@ -23,6 +23,11 @@ things make that so, and the child checks the last two:
 * the table names it took are still free here (built-in sheets take
   distinct names; plugin sheets are written after the join).
 
+After its sheets, the child may do one more job for the caller while this
+process saves the workbook: write the JSON results (``alongside``), once
+this process says, after the plugins' sheets, that the results have not
+changed since the fork (:meth:`Offload.release`).
+
 When a check fails, or the child fails or is lost, :meth:`Offload.finish`
 says so and the caller writes the sheets here, each at its turn, as a run
 with one process does. Linux only (see :func:`vendordd.workers.can_fork`).
@@ -34,6 +39,7 @@ import contextlib
 import os
 import signal
 import tempfile
+from collections.abc import Callable
 from typing import Any
 
 from ..vendor_store import VendorStore
@@ -82,11 +88,15 @@ class Offload:
 
     ``sheets``: ``(spec, worksheet)`` pairs; the child writes the first, then each of the others
     that this process has not claimed (:meth:`claim`). At a sheet's turn, this process either
-    claims it (and writes it itself) or calls :meth:`finish`, which waits for the child and takes
-    its sheets over; :meth:`cancel` drops them.
+    claims it (and writes it itself) or calls :meth:`finish`, which waits for the child's sheets
+    and takes them over. ``alongside``: a job the child runs next, once :meth:`release` says so
+    (the JSON results, while this process saves the workbook); :meth:`alongside_done` waits for
+    it and ends the child.
+    :meth:`cancel` stops the child and drops what it wrote.
     """
 
-    def __init__(self, book: Book, sheets: list[tuple[SheetSpec, Any]], run: Run) -> None:
+    def __init__(self, book: Book, sheets: list[tuple[SheetSpec, Any]], run: Run,
+                 alongside: Callable[[], object] | None = None) -> None:
         import multiprocessing
 
         self.book = book
@@ -98,15 +108,20 @@ class Offload:
             self._paths.append(path)
         self._names_before = book.table_names.taken()
         self._outcome: bool | None = None
+        self._more = False
         context = multiprocessing.get_context("fork")
         self._owners = {spec.key: context.Value("b", _CHILD if index == 0 else _FREE)
                         for index, (spec, _) in enumerate(sheets)}
+        self._alongside = alongside
+        self._go, self._tell = context.Pipe(duplex=False)
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_write_in_child,
-                                         args=(send, book, sheets, run, self._paths, self._owners, os.getpid()),
+                                         args=(send, self._go, book, sheets, run, self._paths, self._owners,
+                                               alongside, os.getpid()),
                                          daemon=True)
         self._process.start()
         send.close()
+        self._go.close()
 
     @property
     def keys(self) -> list[str]:
@@ -132,9 +147,8 @@ class Offload:
         except BaseException:  # Ctrl-C while waiting: the child ignores it, so stop it here
             self.cancel()
             raise
-        self._receive.close()
-        self._process.join()
         self._outcome = False
+        self._more = outcome[0] in ("written", "refused")  # the child goes on with ``alongside``
         if outcome[0] == "written":
             closed, names = outcome[1], outcome[2]
             if not names & (self.book.table_names.taken() - self._names_before):
@@ -147,16 +161,40 @@ class Offload:
             self._remove()
         return self._outcome
 
+    def release(self, go: bool) -> None:
+        """Let the child run ``alongside`` (``go``) or end without it."""
+        if self._alongside is not None:
+            with contextlib.suppress(OSError):  # a child that is gone says so in alongside_done
+                self._tell.send(bool(go))
+        self._tell.close()
+
+    def alongside_done(self) -> bool:
+        """Wait for the child to end; True when it did ``alongside``, False when it did not run it."""
+        self.finish()
+        done = False
+        if self._alongside is not None and self._more:
+            try:
+                done = self._receive.recv() == ("alongside", True)
+            except (EOFError, OSError):
+                done = False
+            except BaseException:
+                self.cancel()
+                raise
+        self._receive.close()
+        self._process.join()
+        return done
+
     def cancel(self) -> None:
-        """Stop the child (if still running) and delete its files (those not taken over)."""
-        if self._outcome:
-            return  # taken over: the sheets' files are the workbook's now
+        """Stop the child (if still running) and delete its files (those not taken over: those are
+        the workbook's now, deleted with it)."""
         with contextlib.suppress(Exception):
             if self._process.is_alive():
                 self._process.terminate()
             self._process.join()
             self._receive.close()
-        self._remove()
+            self._tell.close()
+        if not self._outcome:
+            self._remove()
 
     def _remove(self) -> None:
         for path in self._paths:
@@ -173,8 +211,9 @@ def _take(owners: dict[str, Any], key: str, who: int) -> bool:
         return bool(owner.value == who)
 
 
-def _write_in_child(send: Any, book: Book, sheets: list[tuple[SheetSpec, Any]], run: Run, paths: list[str],
-                    owners: dict[str, Any], parent: int) -> None:
+def _write_in_child(send: Any, go: Any, book: Book, sheets: list[tuple[SheetSpec, Any]], run: Run,
+                    paths: list[str], owners: dict[str, Any], alongside: Callable[[], object] | None,
+                    parent: int) -> None:
     from ..lifecycle import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops this child
@@ -196,6 +235,15 @@ def _write_in_child(send: Any, book: Book, sheets: list[tuple[SheetSpec, Any]], 
             discard_sheet_file(ws)
         with contextlib.suppress(Exception):
             send.send(("failed", f"{type(exc).__name__}: {exc}"))
+        send.close()
+        return
+    try:
+        if alongside is not None and go.recv():
+            alongside()
+            send.send(("alongside", True))
+    except BaseException:  # the parent runs it itself, and meets the error there
+        with contextlib.suppress(Exception):
+            send.send(("alongside", False))
     finally:
         send.close()
 

@@ -35,7 +35,8 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
                     extra_sheets: Callable[[Workbook, SheetWriter], None] | None = None,
                     vendor_sheet_limit: int = 250, protected_paths: Iterable[os.PathLike] = (),
                     vendor_sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None,
-                    jobs: int = 1) -> None:
+                    jobs: int = 1, alongside: Callable[[], object] | None = None,
+                    alongside_still: Callable[[], bool] | None = None) -> bool:
     """Write the scorecard for ``results`` (the results document) to ``path`` (.xlsx).
 
     ``template``: a .xlsx whose sheets (a cover, say) come first; macro-enabled
@@ -50,6 +51,13 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
     more than one, a large Evidence sheet (and Findings, when that process gets
     there first) is written by a second process meanwhile
     (:mod:`vendordd.scorecard.sheet_process`); the file is the same.
+    ``alongside``: a job that process runs after its sheets, while this one
+    saves (the caller's JSON results; it must not depend on the workbook),
+    from the results as they were when the workbook started: only when
+    ``alongside_still()``, asked once the plugins' sheets are written, says
+    they are still right. Returns True when ``alongside`` was done there;
+    False when it was not run (no second process, not still right, or it
+    failed), and the caller runs it.
 
     The same ``results`` (and template) give a byte-identical file. The file
     at ``path`` is replaced all-or-nothing. Raises :class:`ScorecardError`
@@ -72,8 +80,11 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
         deflate_streamed_sheets(workbook)  # saved by saving.save below, which copies them as they are
         existing_names = []
     book = Book(workbook, results, as_of, workbook.sheetnames, existing_names)
+    started: list[Any] = []  # the second process, when _build starts one
     try:
-        _build(book, extra_sheets, max(int(vendor_sheet_limit), 0), vendor_sections, jobs)
+        _build(book, extra_sheets, max(int(vendor_sheet_limit), 0), vendor_sections, jobs, alongside, started)
+        if started:
+            started[0].release(alongside_still is None or alongside_still())
         set_properties(workbook, results, as_of)
         try:
             atomic_write(out, lambda fh: save(workbook, fh, as_of), protected=protected)
@@ -81,14 +92,18 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
             raise ScorecardError(f"output {out} is one of the inputs; {exc}") from None
         except OSError as exc:
             raise ScorecardError(f"could not write {out}: {exc.strerror or exc}") from exc
+        return bool(started) and started[0].alongside_done()
     except BaseException:
+        for offload in started:
+            offload.cancel()
         discard_write_only(workbook)
         raise
 
 
 def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | None, limit: int,
            vendor_sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None,
-           jobs: int = 1) -> None:
+           jobs: int = 1, alongside: Callable[[], object] | None = None, started: list[Any] | None = None) -> None:
+    """Build every sheet; a second process it starts goes into ``started`` (the caller ends it)."""
     results = book.results
     vendors = vendors_of(results)
     run = Run(book=book, vendors=vendors,
@@ -110,20 +125,17 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
     # creation order.
     before = [spec for spec in specs if not spec.after_plugins and spec.applies(run)]
     made = [(spec, _create(book, spec, run)) for spec in before]
-    offload = _offload(book, made, run) if jobs > 1 else None
-    try:
-        for spec, sheets in made:
-            if offload is not None and spec.key in offload.keys and not offload.claim(spec.key) \
-                    and offload.finish():
-                continue  # written by the other process (else written here, as with one process)
-            for index, (ws, vendor) in enumerate(sheets, 1):
-                if spec.per_vendor:
-                    spec.write(book, ws, run, vendor, index)
-                else:
-                    spec.write(book, ws, run)
-    finally:
-        if offload is not None:
-            offload.cancel()
+    offload = _offload(book, made, run, alongside) if jobs > 1 and started is not None else None
+    if offload is not None and started is not None:
+        started.append(offload)
+    for spec, sheets in made:
+        if offload is not None and spec.key in offload.keys and not offload.claim(spec.key) and offload.finish():
+            continue  # written by the other process (else written here, as with one process)
+        for index, (ws, vendor) in enumerate(sheets, 1):
+            if spec.per_vendor:
+                spec.write(book, ws, run, vendor, index)
+            else:
+                spec.write(book, ws, run)
     if extra_sheets is not None:
         writer = SheetWriter(book)
         extra_sheets(book.wb, writer)
@@ -148,7 +160,8 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
                 spec.write(book, ws, run)
 
 
-def _offload(book: Book, made: list[tuple[SheetSpec, list[tuple[Any, Any]]]], run: Run) -> Any:
+def _offload(book: Book, made: list[tuple[SheetSpec, list[tuple[Any, Any]]]], run: Run,
+             alongside: Callable[[], object] | None = None) -> Any:
     """Start writing the flat sheets in a second process when that pays (:mod:`.sheet_process`);
     the :class:`~.sheet_process.Offload`, or None."""
     from ..workers import can_fork
@@ -159,7 +172,7 @@ def _offload(book: Book, made: list[tuple[SheetSpec, list[tuple[Any, Any]]]], ru
     found = {spec.key: (spec, sheets[0][0]) for spec, sheets in made if not spec.per_vendor}
     if OFFLOADED not in found or not worth_offloading(run):
         return None
-    return Offload(book, [found[key] for key in (OFFLOADED, *SHARED) if key in found], run)
+    return Offload(book, [found[key] for key in (OFFLOADED, *SHARED) if key in found], run, alongside)
 
 
 def _create(book: Book, spec: SheetSpec, run: Run, title: str | None = None) -> list[tuple[object, object]]:
