@@ -30,16 +30,24 @@ def _zip_time(as_of: dt.date) -> tuple[int, int, int, int, int, int]:
     return max((as_of.year, as_of.month, as_of.day, 0, 0, 0), (1980, 1, 1, 0, 0, 0))
 
 
+#: zlib's compression level for every part. Level 3, not zlib's default 6: on the 1,000-vendor
+#: benchmark's 71 MB of sheet XML, deflate takes 0.32 s instead of 0.65 s and the file grows
+#: 16 % (8.9 MB of parts instead of 7.7; level 1: 0.26 s, +30 %). The parts themselves, and so
+#: everything a reader sees, do not depend on the level; the bytes stay reproducible.
+COMPRESS_LEVEL = 3
+
+
 class _FixedTimeZipFile(zipfile.ZipFile):
-    """A zip file whose every entry gets the same timestamp and attributes (reproducible bytes)."""
+    """A zip file whose every entry gets the same timestamp, attributes and compression (reproducible bytes)."""
 
     def __init__(self, file: IO[bytes], date_time: tuple[int, int, int, int, int, int]) -> None:
-        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=COMPRESS_LEVEL)
         self._fixed_time = date_time
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self._fixed_time)
         info.compress_type = zipfile.ZIP_DEFLATED
+        info._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]  # what ZipFile.writestr(name) sets
         info.create_system = 0
         info.external_attr = 0
         return info
