@@ -282,3 +282,32 @@ def test_a_shared_style_cannot_be_changed_through_a_cell():
     cell._style = StyleArray(cell._style)  # its own copy: now it may change
     cell.font = Font(bold=True)
     assert list(styles.shared("text")[0]) == before
+
+
+_CHART_TEXT = st.text(alphabet=st.sampled_from(list("aZ &<>\"'\r\n\t·中🙂=$!")), max_size=12)
+_CHART_WORDS = st.one_of(_CHART_TEXT, _CHART_TEXT.map(lambda t: t.strip() or "x"),
+                         _CHART_TEXT.map(lambda t: t.strip() or "x"))
+
+
+@settings(max_examples=300, deadline=None)
+@example("Mistral AI", "Area scores (0-100, higher is safer)", "Area score",
+         [("Security", 72.5, "medium"), ("Openness", None, None), ("Stability", 100.0, "low")], 4, 3, 12)
+@given(_CHART_WORDS.filter(lambda t: t.strip() and len(t) <= 31 and not any(c in t for c in "[]:*?/\\")),
+       _CHART_WORDS, _CHART_WORDS,
+       st.lists(st.tuples(_CHART_WORDS, st.one_of(st.none(), st.floats(0, 100), st.integers(0, 100).map(float)),
+                          st.sampled_from(["low", "medium", "high", "critical", None])), min_size=1, max_size=9),
+       st.integers(1, 30), st.integers(1, 30), st.integers(1, 2000))
+def test_chart_text_is_what_openpyxl_writes_for_the_chart_objects(sheet_title, title, series, points, label_col,
+                                                                  value_col, first_row):
+    from openpyxl.xml.functions import tostring
+
+    from vendordd.scorecard.charts import plain_score_bar_chart, score_bar_chart
+
+    ws = Workbook(write_only=True).create_sheet(sheet_title)
+    labels, values, ratings = (list(column) for column in zip(*points, strict=True))
+    args = dict(title=title, label_col=label_col, value_col=value_col, first_row=first_row, labels=labels,
+                values=values, ratings=ratings, series_name=series)
+    fast, plain = score_bar_chart(ws, **args), plain_score_bar_chart(ws, **args)
+    assert tostring(fast._write()) == tostring(plain._write())
+    if len(labels) > 1 and all(t and t == t.strip() for t in (title, series, *labels)):
+        assert type(fast).__name__ == "TextChart"  # made as text, not built

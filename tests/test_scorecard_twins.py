@@ -3,7 +3,8 @@
 Each fast path of the scorecard keeps a plain twin; :func:`plain_twins`
 switches them to their twins: each cell its own copy of its style array set
 through openpyxl (not a shared array), the sheets' hyperlinks and
-relationships serialised by openpyxl (not made as text) and, with
+relationships serialised by openpyxl (not made as text), charts built from
+openpyxl's objects (not written as text) and, with
 ``rows=True``, every row written by openpyxl's own writer (not by
 :class:`RowWriter` as text). The workbooks written both ways are compared:
 the sample results (hostile text, formulas, emoji, links) and the bundled
@@ -28,8 +29,8 @@ from openpyxl.worksheet._writer import WorksheetWriter
 
 from vendordd.pipeline import assess
 from vendordd.scorecard import book as book_module
+from vendordd.scorecard import charts, write_scorecard
 from vendordd.scorecard import openpyxl_internals as internals
-from vendordd.scorecard import write_scorecard
 
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -46,6 +47,7 @@ def plain_twins(monkeypatch: pytest.MonkeyPatch, *, rows: bool = False) -> None:
     monkeypatch.setattr(book_module.Book, "__init__", plain_book)
     monkeypatch.setattr(internals._RawSheetWriter, "write_hyperlinks", WorksheetWriter.write_hyperlinks)
     monkeypatch.setattr(internals._Relationships, "to_tree", RelationshipList.to_tree)
+    monkeypatch.setattr(charts, "bar_chart_xml", lambda *args, **kwargs: None)  # charts built from objects
     if rows:
         def by_openpyxl(*args, **kwargs):
             raise internals._Fallback  # the row goes to openpyxl's own writer

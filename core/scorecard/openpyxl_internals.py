@@ -61,6 +61,7 @@ from typing import Any, cast
 
 from lxml import etree
 from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.packaging.relationship import Relationship, RelationshipList
@@ -342,6 +343,22 @@ def cell_range_anchor(first_col: int, first_row: int, last_col: int, last_row: i
     """
     return TwoCellAnchor(editAs="oneCell", _from=AnchorMarker(col=first_col - 1, row=first_row - 1),
                          to=AnchorMarker(col=last_col, row=last_row))
+
+
+class TextChart(BarChart):
+    """A chart whose XML part is already made (``xml``, UTF-8): openpyxl's save parses it back
+    (``ChartBase._write``) and writes it as it would have written the chart's objects.
+
+    Only its size (``width``, ``height``) and ``anchor`` are read from the
+    object, by the sheet's drawing; see :func:`vendordd.scorecard.charts.score_bar_chart`.
+    """
+
+    def __init__(self, xml: bytes) -> None:
+        super().__init__()
+        self.xml = xml
+
+    def _write(self) -> Any:
+        return fromstring(self.xml)
 
 
 #: The ASCII characters XML 1.0 cannot hold (those of XML_ILLEGAL below 128).
