@@ -47,7 +47,8 @@ class _FixedTimeZipFile(zipfile.ZipFile):
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self._fixed_time)
         info.compress_type = zipfile.ZIP_DEFLATED
-        info._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]  # what ZipFile.writestr(name) sets
+        # What ZipFile.writestr(name) sets (named compress_level, with this alias, from Python 3.13).
+        info._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]
         info.create_system = 0
         info.external_attr = 0
         return info
