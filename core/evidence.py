@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import dates
+from .frozen import FrozenDict, FrozenList
 
 #: How much a source of each kind counts towards confidence (docs/methodology.md).
 SOURCE_KIND_WEIGHT: Mapping[str, float] = {
@@ -83,13 +84,37 @@ def source_strength(profile: Mapping[str, Any], source_ids: Iterable[str]) -> fl
     An uncited fact gets ``UNSOURCED_WEIGHT``; a cited source without a kind
     counts as news.
     """
-    by_id = {s.get("id"): s for s in profile.get("sources") or ()}
+    by_id = _sources_by_id(profile)
     best = 0.0
     for sid in source_ids or ():
         src = by_id.get(sid)
         if src is not None:
             best = max(best, SOURCE_KIND_WEIGHT.get(src.get("kind", "news"), 0.7))
     return best if best else UNSOURCED_WEIGHT
+
+
+#: The last read-only sources list indexed by :func:`_sources_by_id`, and its index. The checks of
+#: one vendor all read the same view (core/frozen.py), whose sources cannot change, so it is indexed
+#: once per vendor instead of once per fact; the list is held, so its identity is not reused.
+_LAST_INDEX: tuple[Any, dict[Any, Any]] = (object(), {})
+
+
+def _sources_by_id(profile: Mapping[str, Any]) -> Mapping[Any, Any]:
+    """The profile's sources by id (the later of two with one id wins), as :func:`_sources_by_id_plain`."""
+    global _LAST_INDEX
+    sources = profile.get("sources")
+    held, index = _LAST_INDEX
+    if held is sources:
+        return index
+    index = _sources_by_id_plain(profile)
+    if type(sources) is FrozenList and all(type(src) is FrozenDict for src in sources):
+        _LAST_INDEX = (sources, index)
+    return index
+
+
+def _sources_by_id_plain(profile: Mapping[str, Any]) -> dict[Any, Any]:
+    """:func:`_sources_by_id`'s plain twin (tests/test_assessment_fast_paths.py)."""
+    return {s.get("id"): s for s in profile.get("sources") or ()}
 
 
 def confidence(completeness: float, facts: Iterable[tuple[dt.date | None, Iterable[str]]],

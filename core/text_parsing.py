@@ -26,6 +26,15 @@ class _DuplicateKey(ValueError):
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The object of ``pairs``; a key given twice raises _DuplicateKey with the first such key."""
+    out = dict(pairs)
+    if len(out) == len(pairs):  # no key repeated: the common case, without a loop in Python
+        return out
+    return _json_pairs_plain(pairs)
+
+
+def _json_pairs_plain(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """:func:`_json_pairs`'s plain twin, which finds the duplicate (tests/test_assessment_fast_paths.py)."""
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:

@@ -236,8 +236,45 @@ def _cited_sources(node: Any) -> list[tuple[str, list[Any]]]:
     """Every (source id, path) cited under a ``sources`` list of ids, in document order.
 
     A path is the list of keys and indexes to the citation; pointers are
-    only built for the few that need reporting.
+    only built for the few that need reporting. Text, numbers and the like
+    are passed over by their exact type first; :func:`_cited_sources_plain`
+    is the plain walk it must equal (tests/test_assessment_fast_paths.py).
     """
+    found: list[tuple[str, list[Any]]] = []
+    path: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                kind = type(value)
+                if kind in _LEAVES and type(key) is str:
+                    continue  # neither a list of ids nor anything to walk into
+                path.append(key)
+                if (key == "sources" or key.endswith("_sources")) and isinstance(value, list) and len(path) > 1:
+                    for i, sid in enumerate(value):
+                        if isinstance(sid, str):
+                            found.append((sid, [*path, i]))
+                elif isinstance(value, (dict, list)):
+                    walk(value)
+                path.pop()
+        else:
+            for i, value in enumerate(node):
+                if type(value) not in _LEAVES and isinstance(value, (dict, list)):
+                    path.append(i)
+                    walk(value)
+                    path.pop()
+
+    if isinstance(node, (dict, list)):
+        walk(node)
+    return found
+
+
+#: Exact types :func:`_cited_sources` passes over: parsed scalars, never a dict or a list.
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def _cited_sources_plain(node: Any) -> list[tuple[str, list[Any]]]:
+    """:func:`_cited_sources`'s plain twin: every key tested, every value looked at."""
     found: list[tuple[str, list[Any]]] = []
     path: list[Any] = []
 
@@ -308,7 +345,27 @@ class DateFields:
         self._schemas = schemas
         self._space = space
         self._children: dict[str, DateFields | None] = {}
+        #: per key, :meth:`child` when a dated field may lie at or under it, else None (the walk's cut)
+        self._dated_children: dict[str, DateFields | None] = {}
         self.dated = any(space.is_date(i) for i in schemas)
+        self._reaches_dates: bool | None = None
+
+    @property
+    def reaches_dates(self) -> bool:
+        """True when a dated field may lie here or anywhere under here (a value of no such node
+        holds no dated fact, so :func:`future_facts` does not walk it)."""
+        if self._reaches_dates is None:
+            self._reaches_dates = self._space.reaches_dates(self._schemas)
+        return self._reaches_dates
+
+    def dated_child(self, key: str) -> DateFields | None:
+        """:meth:`child`, or None when no dated field may lie at or under ``key``."""
+        try:
+            return self._dated_children[key]
+        except KeyError:
+            inner = self.child(key)
+            found = self._dated_children[key] = inner if inner is not None and inner.reaches_dates else None
+            return found
 
     @classmethod
     def of(cls, schema: Mapping[str, Any]) -> DateFields:
@@ -396,6 +453,25 @@ class _SchemaSpace:
         extra = node.get("additionalProperties")
         return set(self.expand(extra)) if isinstance(extra, Mapping) else set()
 
+    def reaches_dates(self, schemas: frozenset[int]) -> bool:
+        """True when a date schema is among ``schemas`` or any schema a step from them may reach
+        (every property, ``additionalProperties`` and ``items``: more than a document can use)."""
+        seen: set[int] = set()
+        todo = list(schemas)
+        while todo:
+            i = todo.pop()
+            if i in seen:
+                continue
+            seen.add(i)
+            if self.is_date(i):
+                return True
+            node = self.by_id[i]
+            nexts = [*(node.get("properties") or {}).values(), node.get("additionalProperties"), node.get("items")]
+            for target in nexts:
+                if isinstance(target, Mapping):
+                    todo.extend(self.expand(target))
+        return False
+
     def keys(self, schemas: frozenset[int]) -> set[str]:
         out: set[str] = set()
         for i in schemas:
@@ -420,7 +496,49 @@ def future_facts(data: Mapping[str, Any], as_of: dt.date, fields: DateFields | N
     date and its sources are not facts (a later article may report an
     earlier fact), and ``x-`` annotations are ignored by vendordd: neither
     is counted.
+
+    Values under which the schema puts no dated field are not walked
+    (:attr:`DateFields.reaches_dates`); :func:`_future_facts_plain` walks
+    everything and must give the same list (tests/test_assessment_fast_paths.py).
     """
+    found: list[str] = []
+    path: list[Any] = []
+    tree = fields if fields is not None else core_date_fields()
+
+    def walk(node: Any, where: DateFields) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str) or key.startswith("x-"):
+                    continue
+                inner = where.dated_child(key)
+                if inner is None:
+                    continue
+                if inner.dated and isinstance(value, str):
+                    if is_after(value, as_of):
+                        found.append(pointer_of([*path, key]))
+                elif isinstance(value, (dict, list)):
+                    path.append(key)
+                    walk(value, inner)
+                    path.pop()
+        elif isinstance(node, list):
+            inner = where.dated_child("[]")
+            if inner is None:
+                return
+            for i, value in enumerate(node):
+                if inner.dated and isinstance(value, str):
+                    if is_after(value, as_of):
+                        found.append(pointer_of([*path, i]))
+                elif isinstance(value, (dict, list)):
+                    path.append(i)
+                    walk(value, inner)
+                    path.pop()
+
+    walk({k: v for k, v in data.items() if k not in ("profile_date", "sources")}, tree)
+    return found
+
+
+def _future_facts_plain(data: Mapping[str, Any], as_of: dt.date, fields: DateFields | None = None) -> list[str]:
+    """:func:`future_facts`'s plain twin: every value walked."""
     found: list[str] = []
     path: list[Any] = []
     tree = fields if fields is not None else core_date_fields()

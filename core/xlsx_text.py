@@ -237,6 +237,36 @@ def text_width(line: str, bold: bool = False) -> float:
     return sum(map(_CHAR_WIDTHS[bold].__getitem__, line))
 
 
+#: Byte value -> width in thousandths of a digit width (of ``_WIDTH_TABLES``): every width
+#: above has three decimals, so these are exact and their sums exact integers (where a float
+#: sum depends on its order).
+MILLI_ASCII = {bold: tuple(round(width * 1000) for width in table) for bold, table in _WIDTH_TABLES.items()}
+
+
+class _CharMilli(dict[str, int]):
+    """Character -> width in thousandths of a digit width (as :class:`_CharWidths`, times 1000)."""
+
+    def __init__(self, table: tuple[int, ...]) -> None:
+        super().__init__((chr(i), width) for i, width in enumerate(table))
+
+    def __missing__(self, ch: str) -> int:
+        width = 1000 + 1000 * _extra_width(ch)
+        if len(self) < _MAX_CHARS_KEPT:
+            self[ch] = width
+        return width
+
+
+_CHAR_MILLI = {bold: _CharMilli(table) for bold, table in MILLI_ASCII.items()}
+
+
+def milli_width(line: str, bold: bool = False) -> int:
+    """:func:`text_width` in thousandths of a digit width, exactly: ``text_width(line)`` is this
+    divided by 1000 up to the rounding of a float sum."""
+    if line.isascii():
+        return sum(map(MILLI_ASCII[bold].__getitem__, line.encode("ascii")))
+    return sum(map(_CHAR_MILLI[bold].__getitem__, line))
+
+
 def _extra_width(ch: str) -> int:
     """Cells beyond one that a non-ASCII character takes: +1 for wide East Asian ones, -1 for a
     combining mark (drawn over the letter before it).

@@ -219,3 +219,132 @@ def _jsonschema_rules() -> Any:
     from vendordd.validation import _format_checker
 
     return _format_checker()
+
+
+# --------------------------------------------------------------------------- JSON objects
+
+@MANY
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", "é", ""]), st.integers()), max_size=6))
+def test_json_pairs_equals_its_plain_twin(pairs: list[tuple[str, int]]) -> None:
+    from vendordd.text_parsing import _DuplicateKey, _json_pairs, _json_pairs_plain
+
+    def outcome(build: Any) -> Any:
+        try:
+            made = build(list(pairs))
+        except _DuplicateKey as exc:
+            return ("duplicate", str(exc))
+        return ("made", list(made.items()), type(made))
+
+    assert outcome(_json_pairs) == outcome(_json_pairs_plain)
+
+
+# --------------------------------------------------------------------------- source strength
+
+source_lists = st.lists(st.fixed_dictionaries({"id": st.sampled_from(["s1", "s2", "s3", None])},
+                                              optional={"kind": st.sampled_from(["primary", "news", "analyst",
+                                                                                  "self_reported", "odd"])}),
+                        max_size=5)
+
+
+@MANY
+@given(source_lists, st.lists(st.lists(st.sampled_from(["s1", "s2", "s3", "s9"]), max_size=3), max_size=4),
+       st.booleans())
+def test_source_index_equals_the_plain_index(sources: list[dict[str, Any]], citations: list[list[str]],
+                                             frozen: bool) -> None:
+    from vendordd import evidence
+
+    profile: Any = {"sources": sources}
+    if frozen:
+        profile = freeze(profile)
+    for _ in range(2):  # the second time from the kept index
+        assert evidence._sources_by_id(profile) == evidence._sources_by_id_plain(profile)
+        for ids in citations:
+            by_fast = evidence.source_strength(profile, ids)
+            plain = evidence._sources_by_id_plain(profile)
+            best = max((evidence.SOURCE_KIND_WEIGHT.get(plain[i].get("kind", "news"), 0.7) for i in ids if i in plain),
+                       default=0.0)
+            assert by_fast == (best or evidence.UNSOURCED_WEIGHT)
+
+
+def test_source_index_is_kept_only_for_read_only_sources() -> None:
+    from vendordd import evidence
+
+    plain = {"sources": [{"id": "s1", "kind": "news"}]}
+    assert evidence.source_strength(plain, ["s1"]) == 0.7
+    plain["sources"][0]["kind"] = "primary"  # a changeable list is indexed again each time
+    assert evidence.source_strength(plain, ["s1"]) == 1.0
+    view = freeze({"sources": [{"id": "s1", "kind": "news"}, {"id": "s1", "kind": "analyst"}]})
+    assert evidence.source_strength(view, ["s1"]) == 0.8  # the later of two with one id, as before
+    other = freeze({"sources": [{"id": "s1", "kind": "primary"}]})
+    assert evidence.source_strength(other, ["s1"]) == 1.0  # another vendor's view: indexed afresh
+
+
+# --------------------------------------------------------------------------- the profile walks
+
+KEYS = ["sources", "key_sources", "x-sources", "leadership", "key_people", "left", "date", "events", "x-note",
+        "open_source", "releases", "name", "extensions", "audits", "passed", "[]"]
+walk_values = st.recursive(
+    st.one_of(st.sampled_from(["2025-01", "2027-03-01", "2026", "2030", "s1", "x", "2026-06-02"]), st.integers(),
+              st.none()),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(KEYS), inner, max_size=4)),
+    max_leaves=25)
+
+
+@MANY
+@given(st.dictionaries(st.sampled_from([*KEYS, "profile_date", "vendor"]), walk_values, max_size=6))
+def test_profile_walks_equal_their_plain_twins(data: dict[str, Any]) -> None:
+    from vendordd.validation import (
+        DateFields,
+        _cited_sources,
+        _cited_sources_plain,
+        _future_facts_plain,
+        core_date_fields,
+        future_facts,
+        profile_schema,
+    )
+
+    assert _cited_sources(data) == _cited_sources_plain(data)
+    with_fragment = DateFields.of(profile_schema({"audits": ({"type": "array", "items": {
+        "type": "object", "properties": {"passed": {"$ref": "#/$defs/date"}}}}, "p")}))
+    for fields in (None, core_date_fields(), with_fragment):
+        for as_of in (dt.date(2026, 6, 1), dt.date(2024, 1, 1)):
+            assert future_facts(data, as_of, fields) == _future_facts_plain(data, as_of, fields)
+
+
+def test_profile_walks_on_synthetic_profiles_with_dates_moved_later() -> None:
+    import importlib.util
+    import random
+    from pathlib import Path
+
+    from vendordd.validation import (
+        _cited_sources,
+        _cited_sources_plain,
+        _future_facts_plain,
+        future_facts,
+    )
+
+    spec = importlib.util.spec_from_file_location("bench_generate",
+                                                  Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    rng = random.Random("walks")
+    hits = 0
+    for i in range(1, 40):
+        profile = gen.make_profile(40, i)
+
+        def shift(node: Any) -> None:  # some dates moved past the as-of date, anywhere they are
+            items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+            for key, value in list(items):
+                if isinstance(value, str) and value[:2] == "20" and rng.random() < 0.3:
+                    node[key] = "2031" + value[4:]
+                else:
+                    shift(value)
+
+        shift(profile)
+        found = future_facts(profile, dt.date(2026, 6, 1))
+        hits += len(found)
+        assert found == _future_facts_plain(profile, dt.date(2026, 6, 1))
+        data = {k: v for k, v in profile.items() if k != "sources"}
+        assert _cited_sources(data) == _cited_sources_plain(data)
+    assert hits > 50  # the comparison saw many later facts

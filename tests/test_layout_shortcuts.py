@@ -7,6 +7,7 @@ compared here with the straightforward form it replaced, on generated text.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 
 from hypothesis import given, settings
@@ -150,3 +151,40 @@ def test_row_height_with_the_short_text_shortcut_equals_the_plain_one(texts: lis
             needed = max(needed, _plain_lines(value, width * 11 / size, bold) * size * layout.LINE_HEIGHT)
     expected = None if needed <= 15.5 else min(round(needed + 2), 409)
     assert layout.row_height(row, widths, fonts) == expected
+
+
+CELL_VALUE = st.one_of(st.none(), TEXT, st.text(max_size=40), st.text(ALPHABET, min_size=1990, max_size=2100),
+                       st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+                       st.dates(min_value=dt.date(1900, 3, 1)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.tuples(CELL_VALUE, st.sampled_from(["wrap", "bold", "text", "header", "section"])),
+                         max_size=6), min_size=1, max_size=5))
+def test_grid_measures_each_column_as_cell_width_does(rows: list[list[tuple[object, str]]]) -> None:
+    from openpyxl import Workbook
+
+    from vendordd.scorecard.book import Book
+
+    book = Book(Workbook(write_only=True), {"as_of": "2026-01-01"}, dt.date(2026, 1, 1), [], [])
+    ws = book.new_sheet("S", header_rows=None)
+    grid = layout.Grid(ws, [layout.Col()] * 5)
+    fonts = layout.fonts_of(book.wb)
+    expected = [0.0] * 5
+    for values in rows:
+        cells = []
+        for value, style in values:
+            if isinstance(value, str):
+                cells.append(book.text(ws, value, style))
+            elif isinstance(value, dt.date):
+                cells.append(book.date(ws, value.isoformat()))
+            elif value is None:
+                cells.append(None)
+            else:
+                cells.append(book.number(ws, value))
+        grid.add(cells)
+        for idx, cell in enumerate(cells[:5]):
+            if cell is not None and cell.value is not None:
+                expected[idx] = max(expected[idx], layout.cell_width(cell, fonts.of(cell)))
+    assert grid._measured == expected
+    assert [type(width) for width in grid._measured] == [type(width) for width in expected]  # 12 vs 12.0 is a byte

@@ -133,3 +133,10 @@ def test_an_error_here_stops_the_child_and_leaves_no_file(results: dict, tmp_pat
     assert finished == []  # never reached the Evidence sheet's turn
     assert not (tmp_path / "out.xlsx").exists()
     assert os.listdir(temp) == []
+
+
+def test_a_run_keeping_its_vendors_packed_stays_in_one_process(tmp_path: Path, finished: list[bool]) -> None:
+    outcome = assess([str(EXAMPLES / "profiles")], policy_path=str(EXAMPLES / "policy-us-buyer.yaml"),
+                     as_of="2026-06-01", jobs=1, keep_as_objects=0)  # a VendorStore, as above 2,000 profiles
+    _write(outcome.results, tmp_path / "two.xlsx", 2)
+    assert finished == []  # such a run bounds its memory: no second sheet's working set beside this one

@@ -9,15 +9,19 @@ after the first row, so a :class:`Grid` measures its rows before writing them.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate, chain
+from operator import add
 from typing import Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 
-from ..xlsx_text import WIDEST_ASCII, display_width, text_width
+from ..xlsx_text import MILLI_ASCII, WIDEST_ASCII, display_width, milli_width, text_width
 from .errors import ScorecardError
 from .limits import MAX_ROWS
 from .openpyxl_internals import FontInfo, FontLookup, RowWriter, cell_value, font_info, fonts_of, place_cells
@@ -76,12 +80,29 @@ class Grid:
             return row_idx
         self.rows.append(row)
         if measure:
-            for idx, cell in enumerate(row[: len(self._measured)]):
-                if cell is not None and cell_value(cell) is not None:
-                    self._measured[idx] = max(self._measured[idx], cell_width(cell, self._fonts.of(cell)))
+            self._measure(row)
         if self._stream_after is not None and len(self.rows) >= self._stream_after:
             self._start()
         return row_idx
+
+    def _measure(self, row: list[Cell | None]) -> None:
+        """Widen the measured column widths to what :func:`cell_width` says of ``row``'s cells
+        (one line of ASCII text, the usual cell, is measured here without its calls)."""
+        measured, fonts = self._measured, self._fonts
+        for idx, cell in enumerate(row[: len(measured)]):
+            if cell is None:
+                continue
+            value = cell_value(cell)
+            if value is None:
+                continue
+            if type(value) is str and value.isascii() and "\n" not in value:
+                width: float = len(value) if len(value) <= _MEASURED_CHARS else _MEASURED_CHARS
+                if fonts.of(cell)[2]:
+                    width = width * 1.1
+            else:
+                width = cell_width(cell, fonts.of(cell))
+            if width > measured[idx]:  # as max(): a tie keeps the width measured first
+                measured[idx] = width
 
     def blank(self, count: int = 1) -> None:
         for _ in range(count):
@@ -191,6 +212,226 @@ _WORDS_KEPT = 100_000
 
 
 def _wrapped_lines(text: str, width: float, bold: bool) -> int:
+    """What :func:`_wrapped_lines_plain` answers, found a line at a time instead of a word at a time.
+
+    The plain layout adds up float widths word by word; here the widths are
+    exact integers (thousandths of a digit width, :func:`milli_width`), summed
+    once per paragraph: per word (remembered), or per piece of a word wider than
+    the line (:func:`_piece_ends`), and each line's end is found by bisecting
+    those running sums. Float sums taken in another order can differ in their last bits, so
+    wherever an exact width lies within a hair (:func:`_margin`, far above
+    any float rounding of these sums) of a line's room, the answer could
+    depend on those bits: then the plain layout answers for the whole text.
+    """
+    limits = _LIMITS.get(width)
+    if limits is None:
+        limits = _limits(width)
+    limit, lo, hi = limits
+    spaced = _SPACED[bold]
+    space = spaced.space
+    lines = 0
+    for paragraph in text[:40000].split("\n"):
+        if " " in paragraph:  # words: their widths (remembered), each with a space, summed
+            words = paragraph.split(" ")
+            ends = list(accumulate(map(spaced.__getitem__, words), initial=0))
+            total = ends[-1] - space
+        else:  # one word (a URL, a name): the widths of its pieces summed
+            words, ends = [], _piece_ends(paragraph, bold)
+            total = ends[-1]
+        if total <= lo:
+            lines += 1
+            continue
+        if total < hi:
+            return _wrapped_lines_plain(text, width, bold)
+        if words:
+            count = _words_lines(words, ends, space, bold, limits)
+        else:
+            done = _long_word_lines(ends, limits, 1)
+            count = done[0] if done is not None else None
+        if count is None:
+            return _wrapped_lines_plain(text, width, bold)
+        lines += count
+    return lines
+
+
+def _limits(width: float) -> tuple[float, int, int]:
+    """The room of a line of a column ``width`` wide in thousandths of a digit width, and the
+    :func:`_bounds` of it (remembered per width)."""
+    limit = max(1.0, (width - _PADDING) * _SAFETY) * 1000
+    limits = (limit, *_bounds(limit))
+    if len(_LIMITS) < _MEMO_ENTRIES:
+        _LIMITS[width] = limits
+    return limits
+
+
+def _margin(room: float) -> float:
+    """How close (in thousandths) an exact width may come to ``room`` before a float sum of the
+    same widths, taken in some order, might land on the other side of it.
+
+    A float sum of n non-negative terms is off by at most about n x 2**-53 of its value
+    (n <= 80,000 here: 40,000 characters and as many spaces), and each table width by
+    2**-53 of itself, so the error stays below 1e-11 of the widths compared; the margin is
+    a hundred times that, plus a thousandth of a thousandth for the small values.
+    """
+    return 1e-3 + room * 1e-9
+
+
+def _bounds(room: float) -> tuple[int, int]:
+    """(lo, hi): an exact integer width ``w`` surely fits ``room`` when ``w <= lo`` and surely
+    does not when ``w >= hi``; in between, :func:`_wrapped_lines` leaves it to the plain layout."""
+    margin = _margin(room)
+    return math.ceil(room - margin) - 1, math.floor(room + margin) + 1
+
+
+class _SpacedWidths(dict[str, int]):
+    """Word -> its width plus a space's, in thousandths of a digit width (remembered)."""
+
+    def __init__(self, bold: bool) -> None:
+        super().__init__()
+        self.bold = bold
+        self.space = milli_width(" ", bold)
+
+    def __missing__(self, word: str) -> int:
+        width = milli_width(word, self.bold) + self.space
+        if len(self) >= _WORDS_KEPT:
+            self.clear()
+        self[word] = width
+        return width
+
+
+_SPACED = {False: _SpacedWidths(False), True: _SpacedWidths(True)}
+#: (room, lo, hi) of a line, per column width.
+_LIMITS: dict[float, tuple[float, int, int]] = {}
+
+
+def _words_lines(words: list[str], ends: list[int], space: int, bold: bool,
+                 limits: tuple[float, int, int]) -> int | None:
+    """Lines of one paragraph of ``words`` (``ends[i]``: the widths of the words before word i,
+    each with a space); None where the plain layout must decide.
+
+    A line is measured from ``base`` (so words ``start..i-1`` take ``ends[i] - space - base``);
+    its first word has a width (words of no width before it are dropped, as the plain layout
+    does with an empty line's leading spaces); words fit while the line stays within ``room``.
+    """
+    limit, lo0, hi0 = limits
+    count, nwords = 1, len(words)
+    start = 0
+    while ends[start + 1] - ends[start] == space:  # leading words of no width take no room
+        start += 1
+        if start >= nwords:
+            return count
+    base, lo, hi, fresh = ends[start], lo0, hi0, True
+    while True:
+        # the first word that does not fit on the line: words start..past-1 do
+        past = bisect_right(ends, base + space + lo, start) - 1
+        if past >= nwords:
+            return count
+        if past < start or ends[past + 1] - space - base < hi:
+            return None
+        if fresh and past == start:  # the line's first word is wider than a line
+            done = _long_word_lines(_piece_ends(words[past], bold), limits, count)
+            if done is None:
+                return None
+            count, tail, room = done
+            start = past + 1
+            base, fresh = ends[start] - space - tail, False
+            lo, hi = _bounds(room)
+            continue
+        count += 1
+        start = past
+        while ends[start + 1] - ends[start] == space:
+            start += 1
+            if start >= nwords:
+                return count
+        base, lo, hi, fresh = ends[start], lo0, hi0, True
+
+
+def _piece_ends(word: str, bold: bool) -> list[int]:
+    """Running widths of ``word``'s pieces (as :data:`_BREAK_AFTER` splits it: each piece ends
+    after one of / - _ ? & = . , or at the word's end), in thousandths of a digit width;
+    item i is the width of the first i pieces.
+
+    Split in UTF-8 (the break characters are ASCII, and no other character's bytes are), as
+    two ``bytes.translate`` and a ``bytes.split``; the pieces' widths are remembered.
+    """
+    raw = word.encode("utf-8", "surrogatepass")
+    bodies = raw.translate(_BREAKS_AS_SLASH).split(b"/")  # the pieces without their break character
+    breaks = raw.translate(None, _NOT_BREAKS)  # the break characters, in order
+    body_width = _BODY_WIDTHS[bold].__getitem__
+    return list(accumulate(chain(map(add, map(body_width, bodies), map(MILLI_ASCII[bold].__getitem__, breaks)),
+                                 (body_width(bodies[-1]),)), initial=0))
+
+
+class _BodyWidths(dict[bytes, int]):
+    """UTF-8 text -> its width in thousandths of a digit width (remembered)."""
+
+    def __init__(self, bold: bool) -> None:
+        super().__init__()
+        self.bold = bold
+        self.table = MILLI_ASCII[bold]
+
+    def __missing__(self, body: bytes) -> int:
+        if body.isascii():
+            width = sum(map(self.table.__getitem__, body))
+        else:
+            width = milli_width(body.decode("utf-8", "surrogatepass"), self.bold)
+        if len(self) >= _WORDS_KEPT:
+            self.clear()
+        self[body] = width
+        return width
+
+
+_BODY_WIDTHS = {False: _BodyWidths(False), True: _BodyWidths(True)}
+#: Each character after which a long word may break, as "/", and every other byte.
+_BREAKS_AS_SLASH = bytes.maketrans(b"-_?&=.,", b"///////")
+_NOT_BREAKS = bytes(byte for byte in range(256) if byte not in b"/-_?&=.,")
+
+
+def _long_word_lines(ends: list[int], limits: tuple[float, int, int],
+                     count: int) -> tuple[int, int, float] | None:
+    """Lay out a word wider than a line from the start of line ``count``, as :func:`_long_word`
+    does: piece by piece (``ends``: its :func:`_piece_ends`), a piece wider than a line
+    filling whole lines.
+
+    Returns the line count, the width on the last line and that line's room (after a piece
+    wider than a line, the last line's room is counted from the piece's start: the lines it
+    filled whole are added), or None where the plain layout must decide. Only the last piece
+    can have no width (every other ends with a break character), so a line holding a piece
+    is never empty.
+    """
+    limit, lo0, hi0 = limits
+    last = len(ends) - 1
+    start = pos = 0
+    room, lo, hi = limit, lo0, hi0
+    while True:
+        base = ends[start]
+        reach = bisect_right(ends, base + lo, pos) - 1  # the line holds pieces start..reach-1
+        if reach >= last:
+            return count, ends[last] - base, room
+        if reach < pos or ends[reach + 1] - base < hi:
+            return None
+        if reach > pos:  # the next line starts with piece reach
+            count += 1
+            start = pos = reach
+            room, lo, hi = limit, lo0, hi0
+        elif ends[pos] != base or room != limit:  # the line has something on it: next line
+            count += 1
+            start = pos
+            room, lo, hi = limit, lo0, hi0
+        else:  # one piece wider than a line fills whole lines, its rest starts the next one
+            width = ends[pos + 1] - base
+            full = int(width // limit)
+            room = limit * (full + 1)
+            margin = _margin(room)
+            if width - full * limit <= margin or room - width <= margin:
+                return None
+            count += full
+            pos += 1
+            lo, hi = _bounds(room)
+
+
+def _wrapped_lines_plain(text: str, width: float, bold: bool) -> int:
+    """The line count word by word, in floats: the definition :func:`_wrapped_lines` computes faster."""
     avail = max(1.0, (width - _PADDING) * _SAFETY)
     space = text_width(" ", bold)
     known = _WORD_WIDTHS[bold]
@@ -270,11 +511,15 @@ _SAFETY = 0.99
 LINE_HEIGHT = 1.22
 
 
+#: A text's first this many characters decide its column's width.
+_MEASURED_CHARS = 2000
+
+
 def cell_width(cell: Cell, info: FontInfo) -> float:
     """Characters ``cell``'s value needs in a column (for fitting the column's width)."""
     value = cell_value(cell)
     if isinstance(value, str):
-        width = display_width(value[:2000])
+        width = display_width(value[:_MEASURED_CHARS])
         return width * 1.1 if info[2] else width
     if isinstance(value, (dt.date, dt.datetime)):
         return 10
