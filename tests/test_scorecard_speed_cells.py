@@ -311,3 +311,22 @@ def test_chart_text_is_what_openpyxl_writes_for_the_chart_objects(sheet_title, t
     assert tostring(fast._write()) == tostring(plain._write())
     if len(labels) > 1 and all(t and t == t.strip() for t in (title, series, *labels)):
         assert type(fast).__name__ == "TextChart"  # made as text, not built
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(alphabet=st.sampled_from("ab_ API idurl \t中"), max_size=20), st.none(), st.integers(),
+                 st.sampled_from(["self_reported", "api_stability", "insufficient_data", "", "_", "eu_ai"])))
+def test_remembered_humanise_is_the_worked_out_one(key):
+    from vendordd.scorecard.values import humanise, humanise_plain
+
+    assert humanise(key) == humanise_plain(key) == humanise(key)  # the second call is remembered
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["Leadership turnover", "API stability", "=1+1", "a\nb", "", "中文"]), max_size=4))
+def test_remembered_used_by_text_is_the_worked_out_one(titles):
+    from vendordd.scorecard.sheets.evidence import used_by_text
+    from vendordd.scorecard.values import bullets
+
+    expected = bullets(titles) if len(titles) > 1 else ", ".join(titles)
+    assert used_by_text(tuple(titles)) == expected == used_by_text(tuple(titles))
