@@ -106,7 +106,12 @@ def new_hyperlink(ref: str, *, target: str | None = None, location: str | None =
     of a linked cell), so the arguments must be strings or None.
     """
     link = _NEW(Hyperlink)
-    link.__dict__.update(ref=ref, location=location, tooltip=tooltip, display=None, id=None, target=target)
+    attrs = link.__dict__  # in the order the constructor sets them
+    attrs["ref"] = ref
+    attrs["location"] = location
+    attrs["tooltip"] = tooltip
+    attrs["display"] = attrs["id"] = None
+    attrs["target"] = target
     return link
 
 
@@ -589,8 +594,12 @@ class RowWriter:
             return
         for cell, col_idx in links:
             cell.row, cell.column = row_idx, col_idx
-            cell.hyperlink.ref = cell.coordinate
-            self.ws._hyperlinks.append(cell.hyperlink)
+            link = cell._hyperlink
+            if type(link) is Hyperlink:  # what its ref descriptor stores for a str, without the check
+                link.__dict__["ref"] = f"{_LETTERS[col_idx - 1]}{row_idx}"
+            else:
+                link.ref = cell.coordinate
+            self.ws._hyperlinks.append(link)
         if data is None:
             self._stream.send(element)
         else:
