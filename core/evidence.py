@@ -51,6 +51,24 @@ def add_months(day: dt.date, months: int) -> dt.date:
     is 2024-02-29. ``day`` is a day: resolve a partial profile date first (:func:`parse_date`,
     or :mod:`vendordd.dates` for the reading a question needs), or use :func:`within_months`.
     """
+    if type(day) is dt.date and type(months) is int:  # checks ask the same few (as-of, window) pairs
+        key = (day, months)
+        try:
+            return _MONTHS_CACHE[key]
+        except KeyError:
+            if len(_MONTHS_CACHE) >= 4096:
+                _MONTHS_CACHE.clear()
+            found = _MONTHS_CACHE[key] = _add_months_plain(day, months)
+            return found
+    return _add_months_plain(day, months)
+
+
+#: :func:`add_months`'s answers by (day, months); dates are immutable, so they are shared.
+_MONTHS_CACHE: dict[tuple[dt.date, int], dt.date] = {}
+
+
+def _add_months_plain(day: dt.date, months: int) -> dt.date:
+    """:func:`add_months` without its cache (tests/test_assessment_fast_paths.py compares them)."""
     total = day.year * 12 + (day.month - 1) + months
     year, month = divmod(total, 12)
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

@@ -318,6 +318,9 @@ class _Compiler:
                 except raises:
                     return False
 
+        if typed and conforms is None and low is None and rx is None and high is not None:
+            return lambda x: isinstance(x, str) and len(x) <= high  # the common "text of at most N"
+
         def check(x: Any) -> bool:
             if not isinstance(x, str):
                 # format applies to every type; with "type": "string" nothing else passes anyway

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import math
 import signal
 import threading
 import traceback
@@ -115,7 +116,7 @@ def run_check(rc: RegisteredCheck, profile: Mapping[str, Any], as_of: dt.date,
     if not isinstance(finding, Finding):
         return error_outcome(f"returned {type(finding).__name__}, not a vendordd.Finding")
     problems = finding.problems()
-    if not problems:
+    if not problems and not is_plain_json([finding.metrics, finding.facts]):
         try:
             json.dumps([finding.metrics, finding.facts], allow_nan=False)
         except (TypeError, ValueError) as exc:
@@ -132,6 +133,61 @@ def run_check(rc: RegisteredCheck, profile: Mapping[str, Any], as_of: dt.date,
                    confidence=round(float(finding.confidence), 2), summary=finding.summary,
                    rationale=finding.rationale, metrics=finding.metrics, sources=finding.sources,
                    recommendations=finding.recommendations, facts=finding.facts)
+
+
+#: Exact types of JSON text, numbers (floats apart: they may be NaN or infinite), booleans and null.
+_JSON_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def is_plain_json(value: Any) -> bool:
+    """True when ``value`` is made of exact dicts with text keys, lists, text, integers, booleans,
+    None and finite floats only: then ``json.dumps(value, allow_nan=False)`` cannot fail.
+
+    False says nothing: ``json.dumps`` then decides (tuples, subclasses and other keys may still be
+    JSON). A check's metrics and facts are nearly always plain, and this walk is cheaper than
+    writing their text (tests/test_assessment_fast_paths.py compares the two).
+    """
+    try:
+        return _plain(value, 0)
+    except RecursionError:  # too little stack left here: json.dumps decides
+        return False
+
+
+#: Nesting beyond which :func:`is_plain_json` leaves the answer to ``json.dumps`` (cycles too).
+_PLAIN_DEPTH = 100
+
+
+def _plain(value: Any, depth: int) -> bool:
+    if depth > _PLAIN_DEPTH:
+        return False
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            kind = type(item)
+            if kind in _JSON_SCALARS:
+                continue
+            if kind is float:
+                if not math.isfinite(item):
+                    return False
+            elif not _plain(item, depth + 1):
+                return False
+        return True
+    if kind is list:
+        for item in value:
+            kind = type(item)
+            if kind in _JSON_SCALARS:
+                continue
+            if kind is float:
+                if not math.isfinite(item):
+                    return False
+            elif not _plain(item, depth + 1):
+                return False
+        return True
+    if kind in _JSON_SCALARS:
+        return True
+    return kind is float and math.isfinite(value)
 
 
 def find_override(policy: Mapping[str, Any], vendor_id: str, check_id: str,

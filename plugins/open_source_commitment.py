@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,6 +139,17 @@ def license_class(availability: str | None, license_id: str | None, restrictions
     restriction, a ``LicenseRef-`` licence, an id not in the table or no
     licence at all make them ``custom``.
     """
+    return _license_class(availability, license_id, restrictions, lambda: _by_lower(table))
+
+
+def _by_lower(table: Mapping[str, str]) -> dict[str, str]:
+    return {k.lower(): v for k, v in table.items()}
+
+
+def _license_class(availability: str | None, license_id: str | None, restrictions: Sequence[str],
+                   by_lower: Callable[[], Mapping[str, str]]) -> str:
+    """:func:`license_class` with the table's lower-cased form given (made by the caller once
+    for all of a profile's releases, or on demand)."""
     if availability == "gated_weights":
         return "gated"
     if availability in ("api_only", "closed"):
@@ -147,8 +158,7 @@ def license_class(availability: str | None, license_id: str | None, restrictions
         return "unknown"
     if restrictions or not license_id:
         return "custom"
-    by_lower = {k.lower(): v for k, v in table.items()}
-    cls = by_lower.get(license_id.lower(), "custom")
+    cls = by_lower().get(license_id.lower(), "custom")
     return cls if cls in CLASSES else "custom"
 
 
@@ -167,6 +177,13 @@ def read_releases(raw: Iterable[Mapping[str, Any]], as_of: dt.date, s: Mapping[s
     """Dated releases on or before ``as_of`` (oldest first), undated count, future count."""
     out: list[Release] = []
     undated = future = 0
+    lowered: list[dict[str, str]] = []  # the licence table lower-cased, made at the first need
+
+    def by_lower() -> dict[str, str]:
+        if not lowered:
+            lowered.append(_by_lower(s["license_classes"]))
+        return lowered[0]
+
     for item in raw:
         if item.get("status", "released") != "released":
             continue  # an announcement or a reported plan is not a release (counted by the caller)
@@ -179,7 +196,7 @@ def read_releases(raw: Iterable[Mapping[str, Any]], as_of: dt.date, s: Mapping[s
             continue
         availability = item.get("availability")
         restrictions = tuple(item.get("restrictions") or ())
-        cls = license_class(availability, item.get("license"), restrictions, s["license_classes"])
+        cls = _license_class(availability, item.get("license"), restrictions, by_lower)
         out.append(Release(name=str(item.get("name", "?")), date=day, availability=availability,
                            license=item.get("license"), restrictions=restrictions,
                            artifacts=item.get("artifacts"), flagship=bool(item.get("flagship")),

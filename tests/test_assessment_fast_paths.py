@@ -16,7 +16,7 @@ from collections import OrderedDict
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
@@ -348,3 +348,82 @@ def test_profile_walks_on_synthetic_profiles_with_dates_moved_later() -> None:
         data = {k: v for k, v in profile.items() if k != "sources"}
         assert _cited_sources(data) == _cited_sources_plain(data)
     assert hits > 50  # the comparison saw many later facts
+
+
+# --------------------------------------------------------------------------- findings' JSON data
+
+class _Label(str):
+    pass
+
+
+finding_data = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.integers(min_value=2**70), st.floats(),
+              st.text(max_size=4), st.builds(_Label, st.text(max_size=2)), st.just(dt.date(2026, 1, 1)),
+              st.just({1, 2}), st.just(b"x")),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                            st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                            st.tuples(inner),
+                            st.dictionaries(st.one_of(st.integers(), st.none(), st.floats()), inner, min_size=1, max_size=2),
+                            st.dictionaries(st.text(max_size=3), inner, max_size=3).map(freeze)),
+    max_leaves=20)
+
+
+def _dumps_verdict(value: Any) -> bool:
+    import json
+
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+@MANY
+@given(finding_data)
+@example({"a": float("nan")})
+@example([{"a": [1, float("-inf")]}])
+@example({"a": {1: "x", float("nan"): 2}})
+def test_plain_json_never_says_yes_where_json_dumps_fails(value: Any) -> None:
+    from vendordd.runner import is_plain_json
+
+    if is_plain_json(value):
+        assert _dumps_verdict(value)
+    if _dumps_verdict(value) and _shape(value) == _shape(_as_exact(value)):
+        assert is_plain_json(value)  # exact JSON types only: the fast answer is given
+
+
+def _as_exact(value: Any) -> Any:
+    """``value`` with every container and scalar of an exact JSON type (what the fast walk accepts)."""
+    if isinstance(value, dict):
+        return {k: _as_exact(v) for k, v in value.items()} if all(type(k) is str for k in value) else None
+    if isinstance(value, list):
+        return [_as_exact(v) for v in value]
+    if type(value) in (str, int, bool, float) or value is None:
+        return value
+    return object()
+
+
+def test_plain_json_leaves_cycles_and_deep_nesting_to_json() -> None:
+    from vendordd.runner import _PLAIN_DEPTH, is_plain_json
+
+    cyclic: dict[str, Any] = {"a": []}
+    cyclic["a"].append(cyclic)
+    assert not is_plain_json(cyclic) and not _dumps_verdict(cyclic)
+    deep: Any = "x"
+    for _ in range(_PLAIN_DEPTH + 5):
+        deep = [deep]
+    assert not is_plain_json(deep) and _dumps_verdict(deep)  # json.dumps decides, and accepts
+    assert is_plain_json({"n": [1, 2.5, None, True, "t", {"k": []}]})
+    assert not is_plain_json({"n": float("nan")}) and not is_plain_json([float("inf")])
+
+
+@MANY
+@given(st.lists(st.tuples(st.dates(min_value=dt.date(100, 1, 1), max_value=dt.date(9800, 12, 31)),
+                          st.integers(-1200, 1200)), min_size=1, max_size=6))
+def test_cached_add_months_equals_the_plain_one(pairs: list[tuple[dt.date, int]]) -> None:
+    from vendordd import evidence
+
+    for day, months in [*pairs, *pairs]:  # the second time from the cache
+        assert evidence.add_months(day, months) == evidence._add_months_plain(day, months)
+    moment = dt.datetime(2026, 1, 31, 12)
+    assert evidence.add_months(moment, 1) == evidence._add_months_plain(moment, 1)  # not cached: not a date
