@@ -163,14 +163,28 @@ def safe_url(url: Any) -> str | None:
 def display_width(text: str) -> int:
     """Width of the longest line of ``text`` in character cells (wide CJK counts 2, a combining
     mark 0)."""
+    if text.isascii():
+        return max(map(len, text.split("\n")))
     best = 0
+    extra = _EXTRA_WIDTHS.__getitem__
     for line in text.split("\n"):
-        if line.isascii():
-            width = len(line)
-        else:  # count each distinct wide or zero-width character once, not every character
-            width = len(line) + sum(line.count(ch) * _extra_width(ch) for ch in set(line) if not ch.isascii())
-        best = max(best, width)
+        width = len(line) if line.isascii() else len(line) + sum(map(extra, line))
+        if width > best:
+            best = width
     return best
+
+
+class _ExtraWidths(dict[str, int]):
+    """Character -> :func:`_extra_width` (0 for ASCII); a character not seen before is measured once."""
+
+    def __init__(self) -> None:
+        super().__init__((chr(i), 0) for i in range(128))
+
+    def __missing__(self, ch: str) -> int:
+        width = _extra_width(ch)
+        if len(self) < _MAX_CHARS_KEPT:
+            self[ch] = width
+        return width
 
 
 #: Advance widths of the printable ASCII characters (U+0020-U+007E) in Carlito, the
@@ -223,6 +237,7 @@ _MAX_CHARS_KEPT = 50_000
 
 
 _CHAR_WIDTHS = {bold: _CharWidths(table) for bold, table in _WIDTH_TABLES.items()}
+_EXTRA_WIDTHS = _ExtraWidths()
 
 
 def text_width(line: str, bold: bool = False) -> float:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from vendordd.scorecard import layout
 from vendordd.scorecard.layout import surely_wider_than_a_line, wrapped_lines
 from vendordd.scorecard.sheets import vendor
-from vendordd.xlsx_text import _WIDTH_TABLES, _extra_width, text_width
+from vendordd.xlsx_text import _WIDTH_TABLES, _extra_width, display_width, text_width
 
 # Words of several widths, separators that matter to wrapping, and non-ASCII characters
 # (bullets, dashes, wide CJK, combining marks).
@@ -188,3 +188,22 @@ def test_grid_measures_each_column_as_cell_width_does(rows: list[list[tuple[obje
                 expected[idx] = max(expected[idx], layout.cell_width(cell, fonts.of(cell)))
     assert grid._measured == expected
     assert [type(width) for width in grid._measured] == [type(width) for width in expected]  # 12 vs 12.0 is a byte
+
+
+def _plain_display_width(text: str) -> int:
+    """display_width as it was: each distinct non-ASCII character of a line measured by itself."""
+    best = 0
+    for line in text.split("\n"):
+        if line.isascii():
+            width = len(line)
+        else:
+            width = len(line) + sum(line.count(ch) * _extra_width(ch) for ch in set(line) if not ch.isascii())
+        best = max(best, width)
+    return best
+
+
+@settings(max_examples=500)
+@given(st.one_of(TEXT, st.text(max_size=80), st.text(st.sampled_from("ab\n"), max_size=30)))
+def test_display_width_equals_the_character_by_character_count(text: str) -> None:
+    assert display_width(text) == _plain_display_width(text)
+    assert type(display_width(text)) is int

@@ -116,13 +116,22 @@ def test_texts_on_a_lines_edge_get_the_plain_answer(monkeypatch: pytest.MonkeyPa
     assert len(handed_over) > 200
 
 
-def test_the_memory_of_answers_and_widths_changes_nothing() -> None:
+def test_the_memory_of_answers_and_widths_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = ["Quarterly report on the model release and licence terms " * 3,
              "https://www.example.org/" + "/".join(f"section-{i}/page_{i}?q={i}&x=long" for i in range(30))]
     for width in (12.0, 34.0, 45.5, 60.0):
         for text in texts:
-            first = layout.wrapped_lines(text, width, False)
-            assert layout.wrapped_lines(text, width, False) == first == layout._wrapped_lines_plain(text, width, False)
+            for bold in (False, True):
+                first = layout.wrapped_lines(text, width, bold)
+                assert layout.wrapped_lines(text, width, bold) == first == layout._wrapped_lines_plain(text, width, bold)
+    # a full memory is forgotten at once and keeps answering right
+    monkeypatch.setattr(layout, "_MEMO_ENTRIES", 5)
+    monkeypatch.setattr(layout, "_LINES", layout._Answers())
+    for i in range(40):
+        text = f"word {i} " * (i % 7 + 1)
+        for width in (3.0, 9.5):
+            assert layout.wrapped_lines(text, width, i % 2 == 0) == layout._wrapped_lines_plain(text, width, i % 2 == 0)
+            assert layout._LINES.kept <= 5
 
 
 def _run_recording(monkeypatch: pytest.MonkeyPatch, args: list[str]) -> list[tuple[str, float, bool]]:
@@ -135,7 +144,7 @@ def _run_recording(monkeypatch: pytest.MonkeyPatch, args: list[str]) -> list[tup
         return fast(text, width, bold)
 
     monkeypatch.setattr(layout, "_wrapped_lines", recording)
-    monkeypatch.setattr(layout, "_LINES", {})  # no remembered answers: every text is counted
+    monkeypatch.setattr(layout, "_LINES", layout._Answers())  # no remembered answers: every text is counted
     with pytest.raises(SystemExit) as done:
         main(args)
     assert done.value.code in (0, None, 1)

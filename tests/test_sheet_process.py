@@ -1,4 +1,4 @@
-"""The Evidence sheet written by a second process gives the bytes of one written here.
+"""The Findings and Evidence sheets written by a second process give the bytes of sheets written here.
 
 ``MIN_ROWS`` is lowered so that the example profiles (about 250 sources)
 are enough to start the child. Each test checks that the child's sheet was
@@ -40,8 +40,12 @@ def finished(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     finish = sheet_process.Offload.finish
 
     def spy(self: sheet_process.Offload) -> bool:
-        answers.append(finish(self))
-        return answers[-1]
+        assert self.keys == ["findings", "evidence"]
+        answer = finish(self)
+        if not answers:  # asked again at each sheet's turn: the same answer
+            answers.append(answer)
+        assert answer == answers[0]
+        return answer
 
     monkeypatch.setattr(sheet_process.Offload, "finish", spy)
     return answers

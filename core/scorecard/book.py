@@ -29,7 +29,16 @@ from ..model import DEFAULT_BANDS
 from ..xlsx_text import CELL_TEXT_LIMIT, safe_text, safe_url
 from . import limits
 from .naming import SheetTitles, TableNames
-from .openpyxl_internals import SharedPair, new_cell, put_date, put_link, put_number, put_text, text_cell
+from .openpyxl_internals import (
+    SharedPair,
+    new_cell,
+    put_date,
+    put_link,
+    put_number,
+    put_text,
+    register_differential_style,
+    text_cell,
+)
 from .styles import FONT, TIER_COLOURS, Styles
 from .values import humanise, iso_date, mapping, num, sorted_by_id
 
@@ -47,6 +56,8 @@ class Book:
         self.results = results
         self.as_of = as_of
         self.styles = Styles(workbook)
+        for rating in ("low", "medium", "high", "critical"):  # in score_bands' order: the same ids as
+            register_differential_style(workbook, band_style(rating))  # when the Summary registers them
         #: Cells share their house style's array (write-only: nobody restyles a cell once made);
         #: in normal mode (a template) each cell gets its own copy, as a plugin may restyle it.
         self.shared_styles = bool(getattr(workbook, "write_only", False))
@@ -182,13 +193,17 @@ class Book:
             "critical": f"{cell}<{high}",
         }
         for rating, condition in conditions.items():
-            fill, colour = TIER_COLOURS[rating]
-            # A differential font names no face (as Excel writes them): it only recolours.
-            dxf = DifferentialStyle(font=Font(color=colour, bold=rating == "critical"),
-                                    fill=PatternFill("solid", fgColor=fill, bgColor=fill))
-            rule = Rule(type="expression", dxf=dxf, stopIfTrue=True,
+            rule = Rule(type="expression", dxf=band_style(rating), stopIfTrue=True,
                         formula=[f"AND(ISNUMBER({cell}),{condition})"])
             ws.conditional_formatting.add(ref, rule)
+
+
+def band_style(rating: str) -> DifferentialStyle:
+    """The colours :meth:`Book.score_bands` gives a score rated ``rating``."""
+    fill, colour = TIER_COLOURS[rating]
+    # A differential font names no face (as Excel writes them): it only recolours.
+    return DifferentialStyle(font=Font(color=colour, bold=rating == "critical"),
+                             fill=PatternFill("solid", fgColor=fill, bgColor=fill))
 
 
 def print_setup(ws: Any, as_of: dt.date, header_rows: str | None, landscape: bool,

@@ -191,19 +191,36 @@ def wrapped_lines(text: str, width: float, bold: bool) -> int:
     Answers are remembered (a flat table repeats the same vendor names, kinds and labels in
     every row), as are the widths of words.
     """
-    key = (text, width, bold)
-    lines = _LINES.get(key)
+    known = _LINES.columns[bold].get(width)
+    # keyed by the text alone: a str keeps its hash, a (text, width) tuple does not
+    lines = known.get(text) if known is not None else None
     if lines is None:
         lines = _wrapped_lines(text, width, bold)
         if len(text) <= _MEMO_TEXT_CHARS:
-            if len(_LINES) >= _MEMO_ENTRIES:
+            if _LINES.kept >= _MEMO_ENTRIES:
                 _LINES.clear()
-            _LINES[key] = lines
+                known = None
+            if known is None:
+                known = _LINES.columns[bold][width] = {}
+            known[text] = lines
+            _LINES.kept += 1
     return lines
 
 
-#: Remembered answers of :func:`wrapped_lines` (at most this many, texts up to this long).
-_LINES: dict[tuple[str, float, bool], int] = {}
+class _Answers:
+    """Remembered answers of :func:`wrapped_lines`: per boldness and column width, text -> lines;
+    at most ``_MEMO_ENTRIES`` in all (then all are forgotten), of texts up to ``_MEMO_TEXT_CHARS``."""
+
+    def __init__(self) -> None:
+        self.columns: dict[bool, dict[float, dict[str, int]]] = {False: {}, True: {}}
+        self.kept = 0
+
+    def clear(self) -> None:
+        self.columns = {False: {}, True: {}}
+        self.kept = 0
+
+
+_LINES = _Answers()
 _MEMO_ENTRIES = 20_000
 _MEMO_TEXT_CHARS = 2_000
 #: Widths of words seen, per boldness (at most this many each; then no more are kept).

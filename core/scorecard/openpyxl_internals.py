@@ -245,6 +245,11 @@ def register_with_quote_prefix(workbook: Any, style: StyleArray) -> None:
     workbook._cell_styles.add(prefixed)
 
 
+def register_differential_style(workbook: Any, dxf: Any) -> int:
+    """Register the differential style (conditional format) ``dxf`` in ``workbook``; its id."""
+    return cast(int, workbook._differential_styles.add(dxf))
+
+
 class DetachedTextCell(Cell):
     """A string cell not yet bound to a sheet (what ``SheetWriter.text`` returns).
 

@@ -47,8 +47,8 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
     Vendors beyond ``vendor_sheet_limit`` get no sheet of their own (the
     Summary says so; Findings and Evidence list everyone).
     ``protected_paths``: the run's inputs, never overwritten. ``jobs``: with
-    more than one, a large Evidence sheet is written by a second process
-    meanwhile (:mod:`vendordd.scorecard.sheet_process`); the file is the same.
+    more than one, large Findings and Evidence sheets are written by a second
+    process meanwhile (:mod:`vendordd.scorecard.sheet_process`); the file is the same.
 
     The same ``results`` (and template) give a byte-identical file. The file
     at ``path`` is replaced all-or-nothing. Raises :class:`ScorecardError`
@@ -108,11 +108,10 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
     # creation order.
     before = [spec for spec in specs if not spec.after_plugins and spec.applies(run)]
     made = [(spec, _create(book, spec, run)) for spec in before]
-    offloads = _offload(book, made, run) if jobs > 1 else {}
+    offload = _offload(book, made, run) if jobs > 1 else None
     try:
         for spec, sheets in made:
-            offload = offloads.pop(spec.key, None)
-            if offload is not None and offload.finish():
+            if offload is not None and spec.key in offload.keys and offload.finish():
                 continue  # written by the other process (else written here, as with one process)
             for index, (ws, vendor) in enumerate(sheets, 1):
                 if spec.per_vendor:
@@ -120,7 +119,7 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
                 else:
                     spec.write(book, ws, run)
     finally:
-        for offload in offloads.values():
+        if offload is not None:
             offload.cancel()
     if extra_sheets is not None:
         writer = SheetWriter(book)
@@ -146,15 +145,18 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
                 spec.write(book, ws, run)
 
 
-def _offload(book: Book, made: list[tuple[SheetSpec, list[tuple[Any, Any]]]], run: Run) -> dict[str, Any]:
-    """Start writing the sheets worth it in a second process (:mod:`.sheet_process`), by spec key."""
+def _offload(book: Book, made: list[tuple[SheetSpec, list[tuple[Any, Any]]]], run: Run) -> Any:
+    """Start writing the flat sheets in a second process when that pays (:mod:`.sheet_process`);
+    the :class:`~.sheet_process.Offload`, or None."""
     from ..workers import can_fork
-    from .sheet_process import Offload, worth_offloading
+    from .sheet_process import OFFLOADABLE, Offload, worth_offloading
 
     if not can_fork() or not book.wb.write_only:  # a template's workbook is built in memory, not streamed
-        return {}
-    return {spec.key: Offload(book, spec, sheets[0][0], run) for spec, sheets in made
-            if worth_offloading(spec, run)}
+        return None
+    sheets = [(spec, found[0][0]) for spec, found in made if spec.key in OFFLOADABLE and not spec.per_vendor]
+    if not sheets or not worth_offloading(run):
+        return None
+    return Offload(book, sheets, run)
 
 
 def _create(book: Book, spec: SheetSpec, run: Run, title: str | None = None) -> list[tuple[object, object]]:
