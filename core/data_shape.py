@@ -34,7 +34,59 @@ def check_shape(data: Any, name: str) -> None:
 
 
 def shape_is_fine(data: Any) -> bool:
-    """check_shape's fast pass: the same rules, without building a pointer per node."""
+    """check_shape's fast pass: the same rules, without building a pointer per node.
+
+    Children are told apart by their exact type first (text, numbers, dicts and lists
+    of a parsed document), a mapping's keys are searched for surrogates as one text;
+    :func:`_shape_is_fine_plain` is the plain walk it must agree with
+    (tests/test_assessment_fast_paths.py). Recursion is bounded by :data:`MAX_DEPTH`.
+    """
+    search = _LONE_SURROGATE.search
+    isfinite = math.isfinite
+    seen: set[int] = set()
+
+    def fine(node: Any, depth: int) -> bool:
+        if depth > MAX_DEPTH or id(node) in seen:
+            return False
+        seen.add(id(node))
+        if isinstance(node, dict):
+            try:
+                keys = "".join(node)
+            except TypeError:  # keys that are not text: only the text ones can hold a surrogate
+                keys = "".join(key for key in node if isinstance(key, str))
+            if not keys.isascii() and search(keys):
+                return False
+            children: Iterable[Any] = node.values()
+        else:
+            children = node
+        for child in children:
+            kind = type(child)
+            if kind is str:
+                if not child.isascii() and search(child):
+                    return False
+            elif kind is dict or kind is list:
+                if not fine(child, depth + 1):
+                    return False
+            elif kind is int or kind is bool or child is None:
+                continue
+            elif kind is float:
+                if not isfinite(child):
+                    return False
+            elif isinstance(child, str):
+                if not child.isascii() and search(child):
+                    return False
+            elif isinstance(child, (dict, list)):
+                if not fine(child, depth + 1):
+                    return False
+            elif isinstance(child, float) and not isfinite(child):
+                return False
+        return True
+
+    return fine(data if isinstance(data, (dict, list)) else [data], 0)
+
+
+def _shape_is_fine_plain(data: Any) -> bool:
+    """:func:`shape_is_fine`'s plain twin: one node at a time from a stack."""
     search = _LONE_SURROGATE.search
     if not isinstance(data, (dict, list)):
         data = [data]

@@ -427,3 +427,54 @@ def test_cached_add_months_equals_the_plain_one(pairs: list[tuple[dt.date, int]]
         assert evidence.add_months(day, months) == evidence._add_months_plain(day, months)
     moment = dt.datetime(2026, 1, 31, 12)
     assert evidence.add_months(moment, 1) == evidence._add_months_plain(moment, 1)  # not cached: not a date
+
+
+# --------------------------------------------------------------------------- the loader's shape pass
+
+class _Float(float):
+    pass
+
+
+shape_leaves = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=3),
+                         st.sampled_from(["\ud800", "a\udfff", "é", "ok"]), st.builds(_Label, st.sampled_from(["x", "\ud801"])),
+                         st.builds(_Float, st.sampled_from([1.5, float("inf")])), st.just(b"\xff"))
+shape_keys = st.one_of(st.text(max_size=3), st.sampled_from(["\udc00", "k\ud800", "é"]), st.integers())
+shape_trees = st.recursive(
+    shape_leaves,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(shape_keys, inner, max_size=3),
+                            st.lists(inner, max_size=2).map(freeze), st.tuples(inner)),
+    max_leaves=20)
+
+
+def _nest_in(value: Any, depth: int) -> Any:
+    for _ in range(depth):
+        value = {"a": [value]} if depth % 2 else [value]
+    return value
+
+
+@MANY
+@given(shape_trees, st.integers(0, 40), st.booleans())
+@example(float("inf"), 0, False)
+@example({"a": [1.0, float("-inf")]}, 3, False)
+@example({"k": _Float("inf")}, 1, False)
+@example({"\udc00": 1, 2: "x"}, 2, False)
+@example(["ok", "a\ud800"], 0, True)
+def test_shape_pass_equals_its_plain_twin(tree: Any, depth: int, share: bool) -> None:
+    from vendordd.data_shape import _shape_is_fine_plain, shape_is_fine
+
+    data = _nest_in(tree, depth)
+    if share and isinstance(tree, (dict, list)):
+        data = [data, tree]  # the same node twice: a YAML alias
+    assert shape_is_fine(data) is _shape_is_fine_plain(data)
+
+
+def test_shape_pass_at_the_depth_limit() -> None:
+    from vendordd.data_shape import MAX_DEPTH, _shape_is_fine_plain, shape_is_fine
+
+    for depth in range(MAX_DEPTH - 2, MAX_DEPTH + 3):
+        node: Any = "leaf"
+        for _ in range(depth):
+            node = [node]
+        assert shape_is_fine(node) is _shape_is_fine_plain(node)
+    assert shape_is_fine(float("inf")) is _shape_is_fine_plain(float("inf")) is False
+    assert shape_is_fine({"\ud800": 1}) is _shape_is_fine_plain({"\ud800": 1}) is False

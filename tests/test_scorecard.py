@@ -338,7 +338,7 @@ def test_same_results_give_identical_bytes(tmp_path, sample_xlsx):
 def test_every_part_is_deflated_at_the_house_level(sample_xlsx):
     import zlib
 
-    from vendordd.scorecard.saving import COMPRESS_LEVEL
+    from vendordd.scorecard.zip_parts import COMPRESS_LEVEL
 
     with zipfile.ZipFile(sample_xlsx) as archive:
         infos = archive.infolist()

@@ -29,6 +29,17 @@ the helpers here. What this module relies on, and the tests that pin it:
   openpyxl's own output) and ``tests/test_scorecard_speed_cells.py``.
 * ``Workbook._sheets`` (a template's sheets, tab selection) and a write-only
   sheet's ``_writer.cleanup`` (:func:`discard_write_only`).
+* ``WorksheetWriter.out``: :class:`_RawSheetWriter` deflates the sheet's XML
+  as it is written and leaves a :class:`~vendordd.scorecard.zip_parts.DeflatedPart`
+  there, which saving copies into the zip as it is. Pinned by
+  ``tests/test_zip_parts.py`` and the whole-workbook comparisons.
+* The workbook's style registries (``_cell_styles``, ``_fonts``, ...,
+  ``_differential_styles``): :func:`register_with_quote_prefix`,
+  :func:`register_differential_style`, :func:`registry_sizes`; and a
+  write-only sheet's saved flag, ``_tables``, print ranges and ``_rels``:
+  :func:`close_and_keep` and :func:`adopt_closed_sheet` move a closed sheet
+  from the second process (:mod:`vendordd.scorecard.sheet_process`). Pinned
+  by ``tests/test_sheet_process.py`` (the same bytes as one process).
 
 openpyxl is pinned to ``>=3.1,<3.2`` in pyproject.toml for this module.
 
@@ -76,6 +87,7 @@ from openpyxl.xml.constants import PKG_REL_NS, REL_NS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring
 
 from ..xlsx_text import ERROR_CODES, FORMULA_TRIGGERS, XML_ILLEGAL, needs_quote_prefix
+from .zip_parts import DeflatedPart, DeflatingFile
 
 _LETTERS = [get_column_letter(i) for i in range(1, 16385)]
 _NEW = object.__new__
@@ -393,6 +405,16 @@ class _Fallback(Exception):
     """This row holds something only openpyxl's own writer handles."""
 
 
+_DEFLATING: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def deflate_streamed_sheets(workbook: Any) -> None:
+    """Have the sheets of ``workbook`` that :class:`RowWriter` streams deflate their XML as it is
+    written. Only for a workbook saved by :func:`vendordd.scorecard.saving.save`, which copies such
+    parts as they are: openpyxl's own ``save`` would store the deflated bytes as the sheet."""
+    _DEFLATING.add(workbook)
+
+
 class _RawSheetWriter(WorksheetWriter):
     """openpyxl's worksheet writer, writing through a file object that :class:`RowWriter` may also write to.
 
@@ -410,9 +432,14 @@ class _RawSheetWriter(WorksheetWriter):
         self._rels = _Relationships()
 
     def get_stream(self) -> Any:
-        """openpyxl's ``get_stream``, on a file object of ours."""
-        with (open(self.out, "wb") as self.file, etree.xmlfile(self.file) as self.lxml,
-              self.lxml.element("worksheet", xmlns=SHEET_MAIN_NS)):
+        """openpyxl's ``get_stream``, on a file object of ours. In a workbook given to
+        :func:`deflate_streamed_sheets`, that file deflates what it is given
+        (:class:`~vendordd.scorecard.zip_parts.DeflatingFile`) and, once the sheet is closed,
+        ``out`` is a :class:`~vendordd.scorecard.zip_parts.DeflatedPart`."""
+        out: str = self.out  # type: ignore[has-type]
+        deflate = self.ws.parent in _DEFLATING
+        with (DeflatingFile(out) if deflate else open(out, "wb")) as self.file, \
+                etree.xmlfile(self.file) as self.lxml, self.lxml.element("worksheet", xmlns=SHEET_MAIN_NS):
             try:
                 while True:
                     el = yield
@@ -422,6 +449,8 @@ class _RawSheetWriter(WorksheetWriter):
                         self.lxml.write(el)
             except GeneratorExit:
                 pass
+        if deflate:
+            self.out = self.file.part()
 
     def flush(self) -> None:
         """Hand what lxml still buffers to the file, so that raw text written next comes after it."""
@@ -747,7 +776,7 @@ class ClosedSheet:
     """A closed write-only worksheet's file and what saving needs besides it (picklable)."""
 
     def __init__(self, path: str, rels: list[Any], state: dict[str, Any], tables: list[Any]) -> None:
-        self.path, self.rels, self.state, self.tables = path, rels, state, tables
+        self.path, self.rels, self.state, self.tables = path, rels, state, tables  # path: maybe a DeflatedPart
 
 
 def close_and_keep(ws: Any, path: str) -> ClosedSheet:
@@ -756,6 +785,8 @@ def close_and_keep(ws: Any, path: str) -> ClosedSheet:
         ws.close()
     writer = ws._writer
     os.replace(writer.out, path)
+    if isinstance(writer.out, DeflatedPart):
+        path = DeflatedPart(path, writer.out.crc, writer.out.size)
     # the tables as a list: a TableList pickles as {name: ref}
     return ClosedSheet(path, list(writer._rels), {name: getattr(ws, name) for name in _SHEET_STATE},
                        list(ws._tables.values()))

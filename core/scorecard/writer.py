@@ -23,7 +23,7 @@ from .areas import areas_of
 from .book import Book
 from .errors import ScorecardError
 from .limits import check_row_limits
-from .openpyxl_internals import discard_write_only
+from .openpyxl_internals import deflate_streamed_sheets, discard_write_only
 from .plugin_api import SheetWriter
 from .registry import Run, SheetSpec, sheet_specs
 from .saving import as_of_date, check_output, save, set_properties
@@ -68,6 +68,7 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
                           *(name for ws in workbook.worksheets for name in ws.tables)]
     else:
         workbook = Workbook(write_only=True)
+        deflate_streamed_sheets(workbook)  # saved by saving.save below, which copies them as they are
         existing_names = []
     book = Book(workbook, results, as_of, workbook.sheetnames, existing_names)
     try:
