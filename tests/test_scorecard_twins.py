@@ -4,7 +4,8 @@ Each fast path of the scorecard keeps a plain twin; :func:`plain_twins`
 switches them to their twins: each cell its own copy of its style array set
 through openpyxl (not a shared array), the sheets' hyperlinks and
 relationships serialised by openpyxl (not made as text), charts built from
-openpyxl's objects (not written as text) and, with
+openpyxl's objects (not written as text), each row's text written to the
+sheet's file at once (not in pieces of 64 KB) and, with
 ``rows=True``, every row written by openpyxl's own writer (not by
 :class:`RowWriter` as text). The workbooks written both ways are compared:
 the sample results (hostile text, formulas, emoji, links) and the bundled
@@ -48,6 +49,7 @@ def plain_twins(monkeypatch: pytest.MonkeyPatch, *, rows: bool = False) -> None:
     monkeypatch.setattr(internals._RawSheetWriter, "write_hyperlinks", WorksheetWriter.write_hyperlinks)
     monkeypatch.setattr(internals._Relationships, "to_tree", RelationshipList.to_tree)
     monkeypatch.setattr(charts, "bar_chart_xml", lambda *args, **kwargs: None)  # charts built from objects
+    monkeypatch.setattr(internals, "_RAW_CHUNK", 1)  # each row's text into the file at once, not 64 KB at a time
     if rows:
         def by_openpyxl(*args, **kwargs):
             raise internals._Fallback  # the row goes to openpyxl's own writer

@@ -401,6 +401,10 @@ def xml_bytes(text: str) -> bytes | None:
     return data
 
 
+#: Rows' XML written to a sheet's file in pieces of about this many bytes (:meth:`RowWriter._write_raw`).
+_RAW_CHUNK = 1 << 16
+
+
 class _Fallback(Exception):
     """This row holds something only openpyxl's own writer handles."""
 
@@ -571,6 +575,8 @@ class RowWriter:
         #: None when the sheet's writer was made elsewhere: rows are then parsed into elements.
         self._raw = ws._writer if isinstance(ws._writer, _RawSheetWriter) else None
         self._lxml_pending = True  # lxml may hold output that must come before the next raw row
+        self._pending: list[bytes] = []  # rows' XML not yet in the file (_write_raw)
+        self._pending_size = 0
         self.ws = ws
         self._styles = ws.parent._cell_styles
         self._style_ids: dict[bytes, object] = {}
@@ -593,6 +599,7 @@ class RowWriter:
             try:
                 while True:
                     item = yield
+                    self._flush_raw()  # rows written as text so far come before what lxml writes now
                     self._lxml_pending = True
                     if isinstance(item, tuple):  # (row_idx, cells): openpyxl writes it
                         writer.write_row(xf, item[1], item[0])
@@ -603,7 +610,7 @@ class RowWriter:
                         writer.write_row(xf, row, self._next)
                         self._next += 1
             except GeneratorExit:
-                pass
+                self._flush_raw()  # before </sheetData>
         writer.xf.send(None)
 
     def write(self, row_idx: int, cells: Sequence[Cell | None], height: float | None = None) -> None:
@@ -640,11 +647,23 @@ class RowWriter:
             self._write_raw(data)
 
     def _write_raw(self, data: bytes) -> None:
+        """Queue a row's XML; the queue goes to the file in pieces of about 64 KB (one write, one
+        deflate call each: a call per row cost more than the bytes) and before lxml writes."""
+        self._pending.append(data)
+        self._pending_size += len(data)
+        if self._pending_size >= _RAW_CHUNK:
+            self._flush_raw()
+
+    def _flush_raw(self) -> None:
+        if not self._pending:
+            return
         assert self._raw is not None
         if self._lxml_pending:
             self._raw.flush()
             self._lxml_pending = False
-        self._raw.file.write(data)
+        self._raw.file.write(b"".join(self._pending))
+        self._pending.clear()
+        self._pending_size = 0
 
     def _fallback(self, row_idx: int, cells: Sequence[Cell | None], height: float | None, dims: Any) -> None:
         bound = place_cells(cells, row_idx)
