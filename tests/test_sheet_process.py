@@ -34,15 +34,15 @@ def results() -> dict:
 
 @pytest.fixture()
 def finished(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Start the child for any number of rows; record what each :meth:`Offload.finish` answered."""
+    """Start the child for any number of rows; record what :meth:`Offload.finish` answered (once)."""
     monkeypatch.setattr(sheet_process, "MIN_ROWS", 1)
     answers: list[bool] = []
     finish = sheet_process.Offload.finish
 
     def spy(self: sheet_process.Offload) -> bool:
-        assert self.keys == ["findings", "evidence"]
+        assert self.keys == ["evidence", "findings"]
         answer = finish(self)
-        if not answers:  # asked again at each sheet's turn: the same answer
+        if not answers:  # asked again at a later sheet's turn: the same answer
             answers.append(answer)
         assert answer == answers[0]
         return answer
@@ -51,21 +51,50 @@ def finished(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return answers
 
 
+@pytest.fixture()
+def adopted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The titles of the sheets taken over from the child."""
+    titles: list[str] = []
+    adopt = sheet_process.adopt_closed_sheet
+
+    def record(ws, closed) -> None:
+        titles.append(ws.title)
+        adopt(ws, closed)
+
+    monkeypatch.setattr(sheet_process, "adopt_closed_sheet", record)
+    return titles
+
+
+@pytest.fixture(params=["child", "here"])
+def findings_by(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Who writes Findings: the child after Evidence, or this process at Findings' turn (forced,
+    where it would depend on timing)."""
+    take, parent = sheet_process._take, os.getpid()
+    if request.param == "child":  # this process never gets there first
+        monkeypatch.setattr(sheet_process.Offload, "claim", lambda self, key: self._outcome is False)
+    else:  # the child leaves Findings alone
+        monkeypatch.setattr(sheet_process, "_take", lambda owners, key, who: (
+            take(owners, key, who) if os.getpid() == parent or key != "findings" else False))
+    return request.param
+
+
 def _write(results: dict, path: Path, jobs: int, **options) -> bytes:
     write_scorecard(results, path, jobs=jobs, **options)
     return path.read_bytes()
 
 
-def test_the_second_process_writes_the_same_bytes(results: dict, tmp_path: Path, finished: list[bool]) -> None:
+def test_the_second_process_writes_the_same_bytes(results: dict, tmp_path: Path, finished: list[bool],
+                                                  findings_by: str, adopted: list[str]) -> None:
     here = _write(results, tmp_path / "one.xlsx", 1)
     assert finished == []  # one job: no second process
     there = _write(results, tmp_path / "two.xlsx", 2)
     assert finished == [True]
+    assert adopted == (["Evidence", "Findings"] if findings_by == "child" else ["Evidence"])
     assert there == here
 
 
-def test_hostile_source_text_still_gives_the_same_bytes(results: dict, tmp_path: Path,
-                                                        finished: list[bool]) -> None:
+def test_hostile_source_text_still_gives_the_same_bytes(results: dict, tmp_path: Path, finished: list[bool],
+                                                        findings_by: str) -> None:
     hostile = copy.deepcopy(results)
     texts = ["=HYPERLINK(\"http://evil\")", "+1", "-2", "@SUM(A1)", "#N/A", " lead and trail ", "tab\there",
              "line\nfeed", "a\x07bell", "emoji 👩‍💻 and 東京", "x" * 40000]
@@ -97,7 +126,7 @@ def test_a_template_is_written_in_one_process(results: dict, tmp_path: Path, fin
 
 
 def test_a_failing_child_leaves_the_sheet_to_this_process(results: dict, tmp_path: Path, finished: list[bool],
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+                                                          findings_by: str, monkeypatch: pytest.MonkeyPatch) -> None:
     here = _write(results, tmp_path / "one.xlsx", 1)
 
     def broken(ws, path):  # only the child closes the sheet early

@@ -1,12 +1,14 @@
 """The flat sheets written by a second process while this one writes the others.
 
-On a machine with two or more cores, the Findings and Evidence sheets (a
-row for every check and every source of every vendor: most of a big
-workbook's rows) are written by a forked child process while this process
-writes the Summary and the vendor sheets. The child runs the same sheet
-writers on the same workbook state (as of the fork), closes the sheets, and
-hands back their files and what saving needs (relationships, tables, print
-ranges). This process takes them over when the first one's turn comes
+On a machine with two or more cores, the Evidence sheet (a row for every
+source of every vendor: most of a big workbook's rows) is written by a
+forked child process while this process writes the Summary and the vendor
+sheets; Findings is written by whichever of the two comes to it first
+(the child after Evidence, this process at Findings' turn), so that their
+shares even out whatever the data. The child runs the same sheet writers on
+the same workbook state (as of the fork), closes the sheets, and hands back
+their files and what saving needs (relationships, tables, print ranges).
+This process takes them over when the turn of one comes
 (:meth:`Offload.finish`).
 
 The result is byte for byte what writing the sheet here would give. Three
@@ -45,12 +47,16 @@ from .openpyxl_internals import (
 )
 from .registry import Run, SheetSpec
 
-#: Sheets (by key) written by the second process: flat tables that only read the results. Findings
-#: goes with Evidence so that the two processes' shares are about even.
-OFFLOADABLE = ("findings", "evidence")
+#: The sheet (by key) the second process writes: the largest flat table, which only reads the results.
+OFFLOADED = "evidence"
+#: Sheets the second process writes next if this process has not come to them yet (whichever
+#: process is free first takes each, so that their shares even out on any data).
+SHARED = ("findings",)
 #: Fewer sources than this (Evidence rows) and the sheets are written here: starting a process
 #: costs more than it saves.
 MIN_ROWS = 5000
+
+_FREE, _HERE, _CHILD = 0, 1, 2
 
 
 def worth_offloading(run: Run) -> bool:
@@ -72,9 +78,12 @@ def worth_offloading(run: Run) -> bool:
 
 
 class Offload:
-    """Sheets being written by a child process; :meth:`finish` takes them over, :meth:`cancel` drops them.
+    """Sheets being written by a child process.
 
-    ``sheets``: ``(spec, worksheet)`` pairs, written by the child in that order.
+    ``sheets``: ``(spec, worksheet)`` pairs; the child writes the first, then each of the others
+    that this process has not claimed (:meth:`claim`). At a sheet's turn, this process either
+    claims it (and writes it itself) or calls :meth:`finish`, which waits for the child and takes
+    its sheets over; :meth:`cancel` drops them.
     """
 
     def __init__(self, book: Book, sheets: list[tuple[SheetSpec, Any]], run: Run) -> None:
@@ -90,9 +99,12 @@ class Offload:
         self._names_before = book.table_names.taken()
         self._outcome: bool | None = None
         context = multiprocessing.get_context("fork")
+        self._owners = {spec.key: context.Value("b", _CHILD if index == 0 else _FREE)
+                        for index, (spec, _) in enumerate(sheets)}
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_write_in_child, args=(send, book, sheets, run, self._paths,
-                                                                     os.getpid()), daemon=True)
+        self._process = context.Process(target=_write_in_child,
+                                         args=(send, book, sheets, run, self._paths, self._owners, os.getpid()),
+                                         daemon=True)
         self._process.start()
         send.close()
 
@@ -100,9 +112,16 @@ class Offload:
     def keys(self) -> list[str]:
         return [spec.key for spec, _ in self.sheets]
 
+    def claim(self, key: str) -> bool:
+        """True when this process is to write sheet ``key`` itself: the child has not taken it,
+        or the child failed (after :meth:`finish` said so)."""
+        if self._outcome is False:
+            return True
+        return _take(self._owners, key, _HERE)
+
     def finish(self) -> bool:
-        """Wait for the child (once); True when its sheets were taken over, False when the caller
-        must write them (then nothing was written to them here).
+        """Wait for the child (once); True when the sheets it wrote were taken over, False when
+        the caller must write them (then nothing was written to them here).
         """
         if self._outcome is not None:
             return self._outcome
@@ -120,8 +139,9 @@ class Offload:
             closed, names = outcome[1], outcome[2]
             if not names & (self.book.table_names.taken() - self._names_before):
                 self.book.table_names.add(names)
-                for (_, ws), sheet in zip(self.sheets, closed, strict=True):
-                    adopt_closed_sheet(ws, sheet)
+                for spec, ws in self.sheets:
+                    if spec.key in closed:
+                        adopt_closed_sheet(ws, closed[spec.key])
                 self._outcome = True
         if not self._outcome:
             self._remove()
@@ -144,8 +164,17 @@ class Offload:
                 os.remove(path)
 
 
+def _take(owners: dict[str, Any], key: str, who: int) -> bool:
+    """Claim sheet ``key`` for ``who`` unless the other process has it; whether ``who`` has it."""
+    owner = owners[key]
+    with owner.get_lock():
+        if owner.value == _FREE:
+            owner.value = who
+        return bool(owner.value == who)
+
+
 def _write_in_child(send: Any, book: Book, sheets: list[tuple[SheetSpec, Any]], run: Run, paths: list[str],
-                    parent: int) -> None:
+                    owners: dict[str, Any], parent: int) -> None:
     from ..lifecycle import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops this child
@@ -153,10 +182,11 @@ def _write_in_child(send: Any, book: Book, sheets: list[tuple[SheetSpec, Any]], 
     die_with_parent(parent)
     try:
         sizes, names = registry_sizes(book.wb), book.table_names.taken()
-        closed: list[ClosedSheet] = []
+        closed: dict[str, ClosedSheet] = {}
         for (spec, ws), path in zip(sheets, paths, strict=True):
-            spec.write(book, ws, run)
-            closed.append(close_and_keep(ws, path))
+            if _take(owners, spec.key, _CHILD):
+                spec.write(book, ws, run)
+                closed[spec.key] = close_and_keep(ws, path)
         if registry_sizes(book.wb) != sizes:
             send.send(("refused", "a sheet added a style the parent does not know"))
         else:

@@ -47,8 +47,9 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
     Vendors beyond ``vendor_sheet_limit`` get no sheet of their own (the
     Summary says so; Findings and Evidence list everyone).
     ``protected_paths``: the run's inputs, never overwritten. ``jobs``: with
-    more than one, large Findings and Evidence sheets are written by a second
-    process meanwhile (:mod:`vendordd.scorecard.sheet_process`); the file is the same.
+    more than one, a large Evidence sheet (and Findings, when that process gets
+    there first) is written by a second process meanwhile
+    (:mod:`vendordd.scorecard.sheet_process`); the file is the same.
 
     The same ``results`` (and template) give a byte-identical file. The file
     at ``path`` is replaced all-or-nothing. Raises :class:`ScorecardError`
@@ -112,7 +113,8 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
     offload = _offload(book, made, run) if jobs > 1 else None
     try:
         for spec, sheets in made:
-            if offload is not None and spec.key in offload.keys and offload.finish():
+            if offload is not None and spec.key in offload.keys and not offload.claim(spec.key) \
+                    and offload.finish():
                 continue  # written by the other process (else written here, as with one process)
             for index, (ws, vendor) in enumerate(sheets, 1):
                 if spec.per_vendor:
@@ -150,14 +152,14 @@ def _offload(book: Book, made: list[tuple[SheetSpec, list[tuple[Any, Any]]]], ru
     """Start writing the flat sheets in a second process when that pays (:mod:`.sheet_process`);
     the :class:`~.sheet_process.Offload`, or None."""
     from ..workers import can_fork
-    from .sheet_process import OFFLOADABLE, Offload, worth_offloading
+    from .sheet_process import OFFLOADED, SHARED, Offload, worth_offloading
 
     if not can_fork() or not book.wb.write_only:  # a template's workbook is built in memory, not streamed
         return None
-    sheets = [(spec, found[0][0]) for spec, found in made if spec.key in OFFLOADABLE and not spec.per_vendor]
-    if not sheets or not worth_offloading(run):
+    found = {spec.key: (spec, sheets[0][0]) for spec, sheets in made if not spec.per_vendor}
+    if OFFLOADED not in found or not worth_offloading(run):
         return None
-    return Offload(book, sheets, run)
+    return Offload(book, [found[key] for key in (OFFLOADED, *SHARED) if key in found], run)
 
 
 def _create(book: Book, spec: SheetSpec, run: Run, title: str | None = None) -> list[tuple[object, object]]:
