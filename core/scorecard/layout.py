@@ -248,6 +248,9 @@ def _wrapped_lines(text: str, width: float, bold: bool) -> int:
     space = spaced.space
     lines = 0
     for paragraph in text[:40000].split("\n"):
+        if not paragraph:  # an empty line (as the plain layout: no width, one line)
+            lines += 1
+            continue
         if " " in paragraph:  # words: their widths (remembered), each with a space, summed
             words = paragraph.split(" ")
             ends = list(accumulate(map(spaced.__getitem__, words), initial=0))
