@@ -335,6 +335,19 @@ def test_same_results_give_identical_bytes(tmp_path, sample_xlsx):
         assert {info.date_time for info in archive.infolist()} == {(2026, 11, 29, 0, 0, 0)}
 
 
+def test_every_part_is_deflated_at_the_house_level(sample_xlsx):
+    import zlib
+
+    from vendordd.scorecard.zip_parts import COMPRESS_LEVEL
+
+    with zipfile.ZipFile(sample_xlsx) as archive:
+        infos = archive.infolist()
+        assert len(infos) > 10 and {info.compress_type for info in infos} == {zipfile.ZIP_DEFLATED}
+        for info in infos:  # the same deflate stream, so the same size, as zlib makes at that level
+            deflate = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
+            assert info.compress_size == len(deflate.compress(archive.read(info)) + deflate.flush()), info.filename
+
+
 @pytest.mark.slow
 def test_identical_bytes_across_processes_and_hash_seeds(tmp_path, sample_xlsx):
     code = ("import json, sys; from vendordd.scorecard import write_scorecard; "

@@ -12,6 +12,8 @@ PACKAGE = Path(scorecard.__file__).parent
 FENCE = PACKAGE / "openpyxl_internals.py"
 #: Our own private names that one scorecard module calls on another's object.
 OWN_PRIVATE = {"_finish"}
+#: The standard library's: zipfile.ZipInfo's compression level (public as compress_level from Python 3.13).
+STDLIB_PRIVATE = {"_compresslevel"}
 
 
 def _private_uses(path: Path) -> list[str]:
@@ -21,7 +23,7 @@ def _private_uses(path: Path) -> list[str]:
         if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
             if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
                 continue
-            if node.attr not in OWN_PRIVATE:
+            if node.attr not in OWN_PRIVATE | STDLIB_PRIVATE:
                 found.append(f"{path.name}:{node.lineno} .{node.attr}")
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("openpyxl"):
             private = [a.name for a in node.names if a.name.startswith("_")]

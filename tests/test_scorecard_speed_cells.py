@@ -53,8 +53,8 @@ def test_new_cell_sets_every_slot_as_cell_init_does():
 def test_new_hyperlink_and_link_relationship_are_what_the_constructors_make():
     assert type(new_hyperlink("A1", target="https://e.org")) is Hyperlink
     assert vars(new_hyperlink("A1", target="https://e.org")) == vars(Hyperlink(ref="A1", target="https://e.org"))
-    assert vars(new_hyperlink("B2", location="'S'!A1", tooltip="t")) == \
-        vars(Hyperlink(ref="B2", location="'S'!A1", tooltip="t"))
+    assert list(vars(new_hyperlink("B2", location="'S'!A1", tooltip="t")).items()) == \
+        list(vars(Hyperlink(ref="B2", location="'S'!A1", tooltip="t")).items())  # in the same order too
     rel = _LinkRelationship("https://e.org/?a=1&b=2", "rId7")
     assert isinstance(rel, Relationship)
     assert vars(rel) == vars(Relationship(type="hyperlink", TargetMode="External",
@@ -282,3 +282,51 @@ def test_a_shared_style_cannot_be_changed_through_a_cell():
     cell._style = StyleArray(cell._style)  # its own copy: now it may change
     cell.font = Font(bold=True)
     assert list(styles.shared("text")[0]) == before
+
+
+_CHART_TEXT = st.text(alphabet=st.sampled_from(list("aZ &<>\"'\r\n\t·中🙂=$!")), max_size=12)
+_CHART_WORDS = st.one_of(_CHART_TEXT, _CHART_TEXT.map(lambda t: t.strip() or "x"),
+                         _CHART_TEXT.map(lambda t: t.strip() or "x"))
+
+
+@settings(max_examples=300, deadline=None)
+@example("Mistral AI", "Area scores (0-100, higher is safer)", "Area score",
+         [("Security", 72.5, "medium"), ("Openness", None, None), ("Stability", 100.0, "low")], 4, 3, 12)
+@given(_CHART_WORDS.filter(lambda t: t.strip() and len(t) <= 31 and not any(c in t for c in "[]:*?/\\")),
+       _CHART_WORDS, _CHART_WORDS,
+       st.lists(st.tuples(_CHART_WORDS, st.one_of(st.none(), st.floats(0, 100), st.integers(0, 100).map(float)),
+                          st.sampled_from(["low", "medium", "high", "critical", None])), min_size=1, max_size=9),
+       st.integers(1, 30), st.integers(1, 30), st.integers(1, 2000))
+def test_chart_text_is_what_openpyxl_writes_for_the_chart_objects(sheet_title, title, series, points, label_col,
+                                                                  value_col, first_row):
+    from openpyxl.xml.functions import tostring
+
+    from vendordd.scorecard.charts import plain_score_bar_chart, score_bar_chart
+
+    ws = Workbook(write_only=True).create_sheet(sheet_title)
+    labels, values, ratings = (list(column) for column in zip(*points, strict=True))
+    args = dict(title=title, label_col=label_col, value_col=value_col, first_row=first_row, labels=labels,
+                values=values, ratings=ratings, series_name=series)
+    fast, plain = score_bar_chart(ws, **args), plain_score_bar_chart(ws, **args)
+    assert tostring(fast._write()) == tostring(plain._write())
+    if len(labels) > 1 and all(t and t == t.strip() for t in (title, series, *labels)):
+        assert type(fast).__name__ == "TextChart"  # made as text, not built
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(alphabet=st.sampled_from("ab_ API idurl \t中"), max_size=20), st.none(), st.integers(),
+                 st.sampled_from(["self_reported", "api_stability", "insufficient_data", "", "_", "eu_ai"])))
+def test_remembered_humanise_is_the_worked_out_one(key):
+    from vendordd.scorecard.values import humanise, humanise_plain
+
+    assert humanise(key) == humanise_plain(key) == humanise(key)  # the second call is remembered
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["Leadership turnover", "API stability", "=1+1", "a\nb", "", "中文"]), max_size=4))
+def test_remembered_used_by_text_is_the_worked_out_one(titles):
+    from vendordd.scorecard.sheets.evidence import used_by_text
+    from vendordd.scorecard.values import bullets
+
+    expected = bullets(titles) if len(titles) > 1 else ", ".join(titles)
+    assert used_by_text(tuple(titles)) == expected == used_by_text(tuple(titles))

@@ -42,6 +42,10 @@ from .openpyxl_internals import (
 from .styles import FONT, TIER_COLOURS, Styles
 from .values import humanise, iso_date, mapping, num, sorted_by_id
 
+#: Dates remembered by :meth:`Book.date` (the text of a date is short: a few hundred kilobytes).
+_DAYS_KEPT = 20_000
+_UNKNOWN = object()
+
 
 class Book:
     """Everything the sheet builders share: the workbook, styles, names, the results."""
@@ -58,6 +62,7 @@ class Book:
         #: in normal mode (a template) each cell gets its own copy, as a plugin may restyle it.
         self.shared_styles = bool(getattr(workbook, "write_only", False))
         self._pairs: dict[str, SharedPair] = {}
+        self._days: dict[str, Any] = {}  # ISO date text -> its date (or None), see date()
         self.titles = SheetTitles(existing_titles)
         self.table_names = TableNames(existing_names)
         self.links: dict[int, int] = {}
@@ -113,7 +118,14 @@ class Book:
 
     def date(self, ws: Any, value: Any, style: str = "date") -> Cell | None:
         """A real date for ``YYYY-MM-DD``; months (``2026-03``) and anything else stay text."""
-        day = iso_date(value)
+        if type(value) is str and self.shared_styles:  # a flat table repeats its dates: each read once
+            day = self._days.get(value, _UNKNOWN)
+            if day is _UNKNOWN:
+                day = iso_date(value)
+                if len(self._days) < _DAYS_KEPT:
+                    self._days[value] = day
+        else:
+            day = iso_date(value)
         if day is None:
             return self.text(ws, value, "text") if value not in (None, "") else None
         if self.shared_styles and self._pair(style)[2]:

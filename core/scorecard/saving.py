@@ -24,7 +24,7 @@ from ..atomic import ProtectedPathError, atomic_write, check_not_protected
 from ..xlsx_text import safe_text
 from .errors import ScorecardError
 from .values import mapping
-from .zip_parts import DeflatedPart
+from .zip_parts import COMPRESS_LEVEL, DeflatedPart
 
 
 def _zip_time(as_of: dt.date) -> tuple[int, int, int, int, int, int]:
@@ -32,15 +32,17 @@ def _zip_time(as_of: dt.date) -> tuple[int, int, int, int, int, int]:
 
 
 class _FixedTimeZipFile(zipfile.ZipFile):
-    """A zip file whose every entry gets the same timestamp and attributes (reproducible bytes)."""
+    """A zip file whose every entry gets the same timestamp, attributes and compression (reproducible bytes)."""
 
     def __init__(self, file: IO[bytes], date_time: tuple[int, int, int, int, int, int]) -> None:
-        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=COMPRESS_LEVEL)
         self._fixed_time = date_time
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self._fixed_time)
         info.compress_type = zipfile.ZIP_DEFLATED
+        # What ZipFile.writestr(name) sets (named compress_level, with this alias, from Python 3.13).
+        info._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]
         info.create_system = 0
         info.external_attr = 0
         return info

@@ -28,10 +28,30 @@ ACRONYMS = {"api": "API", "ai": "AI", "sla": "SLA", "id": "ID", "url": "URL", "e
 
 
 def humanise(key: Any) -> str:
-    """``approve_with_conditions`` -> ``Approve with conditions``; ``api_stability`` -> ``API stability``."""
+    """``approve_with_conditions`` -> ``Approve with conditions``; ``api_stability`` -> ``API stability``.
+
+    Answers for text keys are remembered (the flat tables ask for the same
+    few kinds, statuses and ids on every row); :func:`humanise_plain` works it out.
+    """
+    if type(key) is not str:
+        return humanise_plain(key)
+    text = _HUMANISED.get(key)
+    if text is None:
+        text = humanise_plain(key)
+        if len(_HUMANISED) < _HUMANISED_KEPT:
+            _HUMANISED[key] = text
+    return text
+
+
+def humanise_plain(key: Any) -> str:
+    """:func:`humanise`, worked out every time."""
     words = str(key or "").replace("_", " ").strip().split(" ")
     text = " ".join(ACRONYMS.get(word, word) for word in words)
     return text[:1].upper() + text[1:]
+
+
+_HUMANISED: dict[str, str] = {}
+_HUMANISED_KEPT = 10_000
 
 
 def compact_json(value: Any) -> str:

@@ -20,8 +20,11 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-#: zlib's compression level for every part of the workbook (what ``zipfile`` uses by default).
-COMPRESS_LEVEL = 6
+#: zlib's compression level for every part of the workbook. Level 3, not zlib's default 6: on the
+#: 1,000-vendor benchmark's 71 MB of sheet XML, deflate takes 0.32 s instead of 0.65 s and the file
+#: grows 16 % (8.9 MB of parts instead of 7.7; level 1: 0.26 s, +30 %). The parts themselves, and
+#: so everything a reader sees, do not depend on the level; the bytes stay reproducible.
+COMPRESS_LEVEL = 3
 
 
 class DeflatedPart(str):

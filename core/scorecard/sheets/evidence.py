@@ -33,7 +33,7 @@ SHEET = SheetSpec(key="evidence", order=50, title="Evidence", write=write, print
 def source_cells(book: Book, ws: Any, source: Mapping[str, Any],
                   check_titles: Mapping[str, str]) -> list[Cell | None]:
     url = source.get("url")
-    used_by = [check_titles.get(str(c), str(c)) for c in source.get("used_by") or ()]
+    used_by = tuple(check_titles.get(str(c), str(c)) for c in source.get("used_by") or ())
     stale = source.get("stale")
     return [
         book.text(ws, source.get("title") or source.get("id"), "wrap"),
@@ -43,8 +43,24 @@ def source_cells(book: Book, ws: Any, source: Mapping[str, Any],
         book.text(ws, "Stale" if stale else "No", "warn" if stale else "text"),
         book.text(ws, source.get("publisher"), "wrap"),
         book.link(ws, url or "", url) if url else book.text(ws, "no URL", "na_left"),
-        book.text(ws, bullets(used_by) if len(used_by) > 1 else ", ".join(used_by), "wrap"),
+        book.text(ws, used_by_text(used_by), "wrap"),
     ]
+
+
+def used_by_text(titles: tuple[str, ...]) -> str:
+    """The titles of the checks that used a source, one bulleted line each when there are several.
+
+    Remembered: a run's sources share a few combinations of checks.
+    """
+    text = _USED_BY.get(titles)
+    if text is None:
+        text = bullets(titles) if len(titles) > 1 else ", ".join(titles)
+        if len(_USED_BY) < 10_000:
+            _USED_BY[titles] = text
+    return text
+
+
+_USED_BY: dict[tuple[str, ...], str] = {}
 
 
 _EVIDENCE_HEADERS = ["Vendor id", "Vendor", "Source id", "Title", "Publisher", "Published", "Kind", "Stale",

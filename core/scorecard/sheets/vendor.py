@@ -275,15 +275,50 @@ def _one_line(text: str, width: float) -> str:
     return " ".join(words).rstrip(",;:—- ") + "…"
 
 
+def _probe(text: str) -> str | None:
+    """A one-letter stand-in for ``text``, and for any text made of its start and a part of its end,
+    in :func:`surely_wider_than_a_line`: besides the width estimate, that reads only whether the
+    text has a line feed, starts with a space or is very long. None when ``text`` is any of these
+    (such a part of it may then differ)."""
+    if "\n" in text or text.startswith(" ") or len(text) > 40000:
+        return None
+    return "x"
+
+
 def _short_url(url: str, width: float) -> str:
     """The URL without its scheme, on one line: whole when it fits, else its host, "/…/" and as
-    much of its end as fits (the link and the Evidence sheet keep it whole)."""
+    much of its end as fits (the link and the Evidence sheet keep it whole).
+
+    Its plain twin, which measures every cut whole, is in tests/test_layout_shortcuts.py.
+    """
     shown = _URL_SCHEME.sub("", url)
     if wrapped_lines(shown, width, False) <= 1:
         return shown
     host, _, rest = shown.partition("/")
     tail = rest[-int(width * 3):]  # no line holds more (the narrowest glyph is 0.45 wide)
+    head = f"{host}/…/"
+    probe = _probe(head + tail)
+    if probe is None:
+        return _short_url_plain(url, width)
     # Drop the characters that certainly leave too much (a running estimate), then test one by one.
+    estimate, cut = text_width(head + tail), 0
+    while cut < len(tail) and surely_wider_than_a_line(estimate, width, probe):
+        estimate -= text_width(tail[cut])
+        cut += 1
+    tail = tail[cut:]
+    while tail and wrapped_lines(f"{head}{tail}", width, False) > 1:
+        tail = tail[1:]
+    return f"{head}{tail}" if tail else _one_line(host, width)
+
+
+def _short_url_plain(url: str, width: float) -> str:
+    """:func:`_short_url`, the shortened text built again for every test (for a URL that
+    :func:`_probe` cannot stand in for)."""
+    shown = _URL_SCHEME.sub("", url)
+    if wrapped_lines(shown, width, False) <= 1:
+        return shown
+    host, _, rest = shown.partition("/")
+    tail = rest[-int(width * 3):]
     estimate, cut = text_width(f"{host}/…/{tail}"), 0
     while cut < len(tail) and surely_wider_than_a_line(estimate, width, f"{host}/…/{tail[cut:]}"):
         estimate -= text_width(tail[cut])
