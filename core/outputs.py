@@ -79,11 +79,11 @@ def write_outputs(results: dict[str, Any], outputs: Outputs, *,
     _check_targets(targets, protected)
     with output_locks(targets), _temporaries() as temp:
         staged: list[tuple[Path, Path]] = []
-        json_job = None
+        json_job = json_target = json_temp = None
         if outputs.json and outputs.json != "-":
             json_target = Path(outputs.json)
-            json_job = functools.partial(_write_json_file, results, json_target, temp(json_target, "JSON results"),
-                                         outputs.json_indent)
+            json_temp = temp(json_target, "JSON results")
+            json_job = functools.partial(_write_json_file, results, json_target, json_temp, outputs.json_indent)
         written_alongside = False
         if outputs.workbook:
             target = Path(outputs.workbook)
@@ -92,8 +92,8 @@ def write_outputs(results: dict[str, Any], outputs: Outputs, *,
                 results, outputs, target, temp(target, "workbook"), sheets, protected, sections, jobs,
                 alongside=json_job, still=lambda: len(results.get("warnings") or ()) == warnings)
             staged.append((workbook, target))
-        if json_job is not None:
-            staged.append((json_job.args[2] if written_alongside else json_job(), json_job.args[1]))
+        if json_job is not None and json_target is not None and json_temp is not None:
+            staged.append((json_temp if written_alongside else json_job(), json_target))
         _commit(staged)
     if outputs.json == "-":
         _write_stdout(results, outputs.json_indent)
