@@ -501,44 +501,17 @@ def future_facts(data: Mapping[str, Any], as_of: dt.date, fields: DateFields | N
     (:attr:`DateFields.reaches_dates`); :func:`_future_facts_plain` walks
     everything and must give the same list (tests/test_assessment_fast_paths.py).
     """
-    found: list[str] = []
-    path: list[Any] = []
-    tree = fields if fields is not None else core_date_fields()
-
-    def walk(node: Any, where: DateFields) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if not isinstance(key, str) or key.startswith("x-"):
-                    continue
-                inner = where.dated_child(key)
-                if inner is None:
-                    continue
-                if inner.dated and isinstance(value, str):
-                    if is_after(value, as_of):
-                        found.append(pointer_of([*path, key]))
-                elif isinstance(value, (dict, list)):
-                    path.append(key)
-                    walk(value, inner)
-                    path.pop()
-        elif isinstance(node, list):
-            inner = where.dated_child("[]")
-            if inner is None:
-                return
-            for i, value in enumerate(node):
-                if inner.dated and isinstance(value, str):
-                    if is_after(value, as_of):
-                        found.append(pointer_of([*path, i]))
-                elif isinstance(value, (dict, list)):
-                    path.append(i)
-                    walk(value, inner)
-                    path.pop()
-
-    walk({k: v for k, v in data.items() if k not in ("profile_date", "sources")}, tree)
-    return found
+    return _walk_dated(data, as_of, fields, DateFields.dated_child)
 
 
 def _future_facts_plain(data: Mapping[str, Any], as_of: dt.date, fields: DateFields | None = None) -> list[str]:
     """:func:`future_facts`'s plain twin: every value walked."""
+    return _walk_dated(data, as_of, fields, DateFields.child)
+
+
+def _walk_dated(data: Mapping[str, Any], as_of: dt.date, fields: DateFields | None,
+                step: Callable[[DateFields, str], DateFields | None]) -> list[str]:
+    """The pointers of dated facts after ``as_of``, going down from a node to a key with ``step``."""
     found: list[str] = []
     path: list[Any] = []
     tree = fields if fields is not None else core_date_fields()
@@ -548,7 +521,7 @@ def _future_facts_plain(data: Mapping[str, Any], as_of: dt.date, fields: DateFie
             for key, value in node.items():
                 if not isinstance(key, str) or key.startswith("x-"):
                     continue
-                inner = where.child(key)
+                inner = step(where, key)
                 if inner is None:
                     continue
                 if inner.dated and isinstance(value, str):
@@ -559,7 +532,7 @@ def _future_facts_plain(data: Mapping[str, Any], as_of: dt.date, fields: DateFie
                     walk(value, inner)
                     path.pop()
         elif isinstance(node, list):
-            inner = where.child("[]")
+            inner = step(where, "[]")
             if inner is None:
                 return
             for i, value in enumerate(node):
