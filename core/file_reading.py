@@ -45,19 +45,11 @@ def too_large(name: str, size: int | None, limit: int) -> InputError:
 
 def file_kind(mode: int) -> str:
     """``file``, ``folder``, ``pipe`` or what else a stat mode is, in words."""
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISDIR(mode):
-        return "folder"
-    if stat.S_ISFIFO(mode):
-        return "pipe"
-    if stat.S_ISCHR(mode):
-        return "character device"
-    if stat.S_ISBLK(mode):
-        return "block device"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    return "special file"
+    return next((word for test, word in _FILE_KINDS if test(mode)), "special file")
+
+
+_FILE_KINDS = ((stat.S_ISREG, "file"), (stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "pipe"),
+               (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"))
 
 
 def cannot_open(path: Path, exc: OSError) -> str:

@@ -15,10 +15,11 @@ helpers) the sources keep them. docs/results.md describes the formats.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, NotRequired, TypedDict, cast, overload
+from collections.abc import Mapping, Sequence
+from typing import Any, NotRequired, TypedDict, cast
 
 from .model import Check
+from .vendor_store import DecodedView
 
 #: The results document's format (``format_version``); docs/results.md says what changed when.
 FORMAT_VERSION = 2
@@ -191,30 +192,8 @@ def file_form(results: Mapping[str, Any]) -> dict[str, Any]:
     """The results document as the file holds it; its vendor entries are made as they are read."""
     out = dict(results)
     if isinstance(out.get("vendors"), Sequence):
-        out["vendors"] = _FileVendors(out["vendors"])
+        # each entry through file_vendor_entry when read (a VendorStore stays packed)
+        out["vendors"] = DecodedView(out["vendors"], file_vendor_entry)
     return out
 
 
-class _FileVendors(Sequence[dict[str, Any]]):
-    """``vendors`` of :func:`file_form`: each entry through :func:`file_vendor_entry` when read
-    (a :class:`~vendordd.vendor_store.VendorStore` stays packed)."""
-
-    def __init__(self, vendors: Sequence[Mapping[str, Any]]) -> None:
-        self._vendors = vendors
-
-    def __len__(self) -> int:
-        return len(self._vendors)
-
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(index, slice):
-            return [file_vendor_entry(v) for v in self._vendors[index]]
-        return file_vendor_entry(self._vendors[index])
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return (file_vendor_entry(v) for v in self._vendors)

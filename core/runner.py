@@ -14,7 +14,7 @@ import math
 import signal
 import threading
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from . import dates
@@ -162,32 +162,26 @@ def _plain(value: Any, depth: int) -> bool:
         return False
     kind = type(value)
     if kind is dict:
-        for key, item in value.items():
-            if type(key) is not str:
-                return False
-            kind = type(item)
-            if kind in _JSON_SCALARS:
-                continue
-            if kind is float:
-                if not math.isfinite(item):
-                    return False
-            elif not _plain(item, depth + 1):
-                return False
-        return True
+        return all(type(key) is str for key in value) and _plain_items(value.values(), depth)
     if kind is list:
-        for item in value:
-            kind = type(item)
-            if kind in _JSON_SCALARS:
-                continue
-            if kind is float:
-                if not math.isfinite(item):
-                    return False
-            elif not _plain(item, depth + 1):
-                return False
-        return True
+        return _plain_items(value, depth)
     if kind in _JSON_SCALARS:
         return True
     return kind is float and math.isfinite(value)
+
+
+def _plain_items(items: Iterable[Any], depth: int) -> bool:
+    """Whether every one of ``items`` (a dict's values or a list's items) is :func:`_plain`."""
+    for item in items:
+        kind = type(item)
+        if kind in _JSON_SCALARS:
+            continue
+        if kind is float:
+            if not math.isfinite(item):
+                return False
+        elif not _plain(item, depth + 1):
+            return False
+    return True
 
 
 def find_override(policy: Mapping[str, Any], vendor_id: str, check_id: str,

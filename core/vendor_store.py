@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 #: Runs over more vendors than this keep their entries compressed.
@@ -35,24 +35,15 @@ def unpack(blob: bytes) -> dict[str, Any]:
     return pickle.loads(zlib.decompress(blob))
 
 
-class VendorStore(Sequence):
-    """Packed vendor entries (see the module docstring) with their ids at hand."""
+class DecodedView(Sequence[Any]):
+    """A read-only sequence of ``items``, each given through ``decode`` when it is read (never kept)."""
 
-    def __init__(self, items: Iterable[tuple[str, bytes]] = ()) -> None:
-        """``items``: ``(vendor id, entry packed with :func:`pack`)`` pairs, in the order to keep."""
-        self._ids: list[str] = []
-        self._blobs: list[bytes] = []
-        for vendor_id, blob in items:
-            self._ids.append(vendor_id)
-            self._blobs.append(blob)
-
-    @property
-    def ids(self) -> list[str]:
-        """The vendor ids, in the store's order (no decoding)."""
-        return list(self._ids)
+    def __init__(self, items: Sequence[Any], decode: Callable[[Any], dict[str, Any]]) -> None:
+        self._items = items
+        self._decode = decode
 
     def __len__(self) -> int:
-        return len(self._blobs)
+        return len(self._items)
 
     @overload
     def __getitem__(self, index: int) -> dict[str, Any]: ...
@@ -62,12 +53,29 @@ class VendorStore(Sequence):
 
     def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
         if isinstance(index, slice):
-            return [unpack(b) for b in self._blobs[index]]
-        return unpack(self._blobs[index])
+            return [self._decode(item) for item in self._items[index]]
+        return self._decode(self._items[index])
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        for blob in self._blobs:
-            yield unpack(blob)
+        return (self._decode(item) for item in self._items)
+
+
+class VendorStore(DecodedView):
+    """Packed vendor entries (see the module docstring) with their ids at hand."""
+
+    def __init__(self, items: Iterable[tuple[str, bytes]] = ()) -> None:
+        """``items``: ``(vendor id, entry packed with :func:`pack`)`` pairs, in the order to keep."""
+        self._ids: list[str] = []
+        self._blobs: list[bytes] = []
+        for vendor_id, blob in items:
+            self._ids.append(vendor_id)
+            self._blobs.append(blob)
+        super().__init__(self._blobs, unpack)
+
+    @property
+    def ids(self) -> list[str]:
+        """The vendor ids, in the store's order (no decoding)."""
+        return list(self._ids)
 
     def __repr__(self) -> str:
         return f"<VendorStore of {len(self)} vendors>"
