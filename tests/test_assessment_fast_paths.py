@@ -478,3 +478,109 @@ def test_shape_pass_at_the_depth_limit() -> None:
         assert shape_is_fine(node) is _shape_is_fine_plain(node)
     assert shape_is_fine(float("inf")) is _shape_is_fine_plain(float("inf")) is False
     assert shape_is_fine({"\ud800": 1}) is _shape_is_fine_plain({"\ud800": 1}) is False
+
+
+# --------------------------------------------------------------------------- a check's guard
+
+def _odd_text() -> Any:
+    return st.one_of(st.sampled_from(["ok", "insufficient_data", "error", "skipped", "low", "medium", "high",
+                                      "critical", "OK", ""]), st.builds(_Label, st.sampled_from(["ok", "low"])))
+
+
+findings = st.builds(
+    lambda status, score, rating, confidence, summary, lists, metrics, facts: _finding(
+        status, score, rating, confidence, summary, lists, metrics, facts),
+    _odd_text(),
+    st.one_of(st.none(), st.floats(), st.integers(-5, 105), st.booleans(), st.just("50")),
+    st.one_of(st.none(), _odd_text(), st.just(1)),
+    st.one_of(st.floats(), st.integers(-1, 2), st.booleans(), st.none()),
+    st.one_of(st.text(max_size=3), st.none(), st.builds(_Label, st.text(max_size=2))),
+    st.lists(st.one_of(st.lists(st.one_of(st.text(max_size=2), st.builds(_Label, st.just("x")), st.just(3)),
+                                max_size=3),
+                       st.just(("a",)), st.none()), min_size=3, max_size=3),
+    st.one_of(st.just({}), st.just({"n": 1}), st.just([]), st.just(FrozenDict({"n": 1}))),
+    st.one_of(st.just({}), st.just({"f": "x"}), st.none()))
+
+
+def _finding(status: Any, score: Any, rating: Any, confidence: Any, summary: Any, lists: list[Any],
+             metrics: Any, facts: Any) -> Any:
+    from vendordd.model import Finding
+
+    return Finding(status=status, score=score, rating=rating, confidence=confidence, summary=summary,
+                   rationale=lists[0], sources=lists[1], recommendations=lists[2], metrics=metrics, facts=facts)
+
+
+@MANY
+@given(findings)
+@example(_finding("ok", 80.0, None, 0.5, "s", [["a"], ["s1"], []], {}, {}))
+@example(_finding("insufficient_data", None, None, 0, "", [[], [], []], {}, {}))
+@example(_finding("ok", float("nan"), None, 0.5, "s", [[], [], []], {}, {}))
+@example(_finding("ok", 50, "low", float("inf"), "s", [[], [], []], {}, {}))
+def test_well_formed_finding_equals_no_problems(finding: Any) -> None:
+    from vendordd.runner import well_formed
+
+    if well_formed(finding):
+        assert finding.problems() == []
+    exact = (type(finding.status) is str and type(finding.summary) is str
+             and (finding.rating is None or type(finding.rating) is str)
+             and all(type(v) is str for name in ("rationale", "sources", "recommendations")
+                     if type(getattr(finding, name)) is list for v in getattr(finding, name))
+             and type(finding.metrics) is dict and type(finding.facts) is dict
+             and type(finding.score) in (int, float, type(None)) and type(finding.confidence) in (int, float))
+    if exact and finding.problems() == []:
+        assert well_formed(finding)  # exact types: the fast answer is given
+
+
+def _time_limits() -> list[Any]:
+    from vendordd.runner import _time_limit_plain, time_limit
+
+    return [time_limit, _time_limit_plain]
+
+
+@pytest.mark.parametrize("limit", _time_limits(), ids=["class", "plain"])
+def test_time_limit_and_its_plain_twin_stop_a_block_and_restore_the_handler(limit: Any) -> None:
+    import signal
+    import threading
+
+    from vendordd.runner import CheckTimeout
+
+    def mine(signum: int, frame: Any) -> None:
+        raise AssertionError("the block's own handler must be in place instead")
+
+    before = signal.signal(signal.SIGALRM, mine)
+    try:
+        for previous in (mine, signal.SIG_DFL, signal.SIG_IGN):
+            signal.signal(signal.SIGALRM, previous)
+            with pytest.raises(CheckTimeout, match=r"^ran longer than the policy's limit of 0.05 s$"):
+                with limit(0.05):
+                    while True:
+                        pass
+            assert signal.getsignal(signal.SIGALRM) == previous
+            assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+            with limit(30):  # a block within its limit: the timer off and the handler back after it
+                assert signal.getsignal(signal.SIGALRM) not in (mine, signal.SIG_DFL, signal.SIG_IGN)
+            assert signal.getsignal(signal.SIGALRM) == previous
+            assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+            with pytest.raises(KeyError):  # the block's own error passes through, the guard is undone
+                with limit(30):
+                    raise KeyError("x")
+            assert signal.getsignal(signal.SIGALRM) == previous
+            assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        signal.signal(signal.SIGALRM, mine)
+        for seconds in (None, 0, -1):  # no limit: nothing installed
+            with limit(seconds):
+                assert signal.getsignal(signal.SIGALRM) is mine
+        seen: list[Any] = []
+        thread = threading.Thread(target=lambda: seen.append(_in_block(limit)))
+        thread.start()
+        thread.join()
+        assert seen == [mine]  # outside the main thread: no limit, no handler change
+    finally:
+        signal.signal(signal.SIGALRM, before)
+
+
+def _in_block(limit: Any) -> Any:
+    import signal
+
+    with limit(5):
+        return signal.getsignal(signal.SIGALRM)
