@@ -18,7 +18,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from ..atomic import ProtectedPathError, atomic_write
+from ..atomic import ProtectedPathError, ProtectedPaths, atomic_write
 from .areas import areas_of
 from .book import Book
 from .errors import ScorecardError
@@ -33,7 +33,7 @@ from .values import mapping, vendors_of
 
 def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLike | None = None,
                     extra_sheets: Callable[[Workbook, SheetWriter], None] | None = None,
-                    vendor_sheet_limit: int = 250, protected_paths: Iterable[os.PathLike] = (),
+                    vendor_sheet_limit: int = 250, protected_paths: Iterable[os.PathLike | str] = (),
                     vendor_sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None,
                     jobs: int = 1, alongside: Callable[[], object] | None = None,
                     alongside_still: Callable[[], bool] | None = None) -> bool:
@@ -67,7 +67,9 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
     ``path`` untouched.
     """
     out = Path(path)
-    protected = [*protected_paths, *([template] if template is not None else [])]
+    more = [template] if template is not None else []
+    protected = (protected_paths.plus(*more) if isinstance(protected_paths, ProtectedPaths)
+                 else ProtectedPaths([*protected_paths, *more]))
     check_output(out, protected)
     as_of = as_of_date(results)
     check_row_limits(results)
