@@ -130,14 +130,19 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
     offload = _offload(book, made, run, alongside) if jobs > 1 and started is not None else None
     if offload is not None and started is not None:
         started.append(offload)
+    written: list[Any] = []  # written here and not closed yet
     for spec, sheets in made:
-        if offload is not None and spec.key in offload.keys and not offload.claim(spec.key) and offload.finish():
-            continue  # written by the other process (else written here, as with one process)
+        if offload is not None and spec.key in offload.keys and not offload.claim(spec.key):
+            _close(book, written)  # while the other process finishes its sheet, not after
+            if offload.finish():
+                continue  # written by the other process (else written here, as with one process)
         for index, (ws, vendor) in enumerate(sheets, 1):
             if spec.per_vendor:
                 spec.write(book, ws, run, vendor, index)
             else:
                 spec.write(book, ws, run)
+            written.append(ws)
+    _close(book, written)
     if extra_sheets is not None:
         writer = SheetWriter(book)
         extra_sheets(book.wb, writer)
@@ -160,6 +165,18 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
                 spec.write(book, ws, run, vendor, index)
             else:
                 spec.write(book, ws, run)
+
+
+def _close(book: Book, sheets: list[Any]) -> None:
+    """Close the streamed sheets in ``sheets`` (their tails written, their files complete), and
+    empty the list. Saving would close them anyway; closing each once it is complete lets a run with
+    a second process do it while that process is still writing. The built-in sheets are therefore
+    closed when the plugins' sheets are written, with any number of processes."""
+    if book.wb.write_only:
+        for ws in sheets:
+            if not ws.closed:
+                ws.close()
+    sheets.clear()
 
 
 def _offload(book: Book, made: list[tuple[SheetSpec, list[tuple[Any, Any]]]], run: Run,
