@@ -1,5 +1,5 @@
 """``python -m vendordd``."""
 
-from .cli import main
+from .cli import console
 
-main()
+console()

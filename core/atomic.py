@@ -13,7 +13,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -40,8 +40,76 @@ def is_same_path(a: os.PathLike | str, b: os.PathLike | str) -> bool:
         return False
 
 
+class ProtectedPaths:
+    """A run's inputs, indexed once by resolved name and by file (device and inode), so that each
+    output checked against them costs one ``resolve`` and one ``stat``, not two of each per input.
+
+    Iterating gives the paths as given. The files' identities are taken when
+    this is made: make it when the run's outputs are about to be written.
+    """
+
+    def __init__(self, paths: Iterable[os.PathLike | str]) -> None:
+        self.paths = list(paths)
+        self._by_name: dict[Path, int] = {}
+        self._by_file: dict[tuple[int, int], int] = {}
+        for index, path in enumerate(self.paths):
+            self._index(index, path)
+
+    def _index(self, index: int, path: os.PathLike | str) -> None:
+        self._by_name.setdefault(Path(path).resolve(), index)
+        found = _identity(path)
+        if found is not None:
+            self._by_file.setdefault(found, index)
+
+    def plus(self, *more: os.PathLike | str) -> ProtectedPaths:
+        """These paths and ``more`` after them."""
+        out = ProtectedPaths(())
+        out.paths = [*self.paths, *more]
+        out._by_name, out._by_file = dict(self._by_name), dict(self._by_file)
+        for index, path in enumerate(more, len(self.paths)):
+            out._index(index, path)
+        return out
+
+    def __iter__(self) -> Iterator[os.PathLike | str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def first_same(self, path: os.PathLike | str) -> os.PathLike | str | None:
+        """The first of these paths that names the same file as ``path`` (as :func:`is_same_path`
+        says), or None."""
+        hits = [self._by_name.get(Path(path).resolve())]
+        found = _identity(path)
+        if found is not None:
+            hits.append(self._by_file.get(found))
+        known = [hit for hit in hits if hit is not None]
+        return self.paths[min(known)] if known else None
+
+
+def _identity(path: os.PathLike | str) -> tuple[int, int] | None:
+    """The (device, inode) of the file ``path`` names, links followed; None when it cannot be read."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
 def check_not_protected(path: os.PathLike | str, protected: Iterable[os.PathLike | str]) -> None:
-    """Raise :class:`ProtectedPathError` when ``path`` is one of ``protected``."""
+    """Raise :class:`ProtectedPathError` when ``path`` is one of ``protected`` (naming the first).
+
+    Pass a :class:`ProtectedPaths` where the same inputs guard several
+    outputs (a run protects every profile it read).
+    """
+    paths = protected if isinstance(protected, ProtectedPaths) else ProtectedPaths(protected)
+    other = paths.first_same(path)
+    if other is not None:
+        raise ProtectedPathError(path, other)
+
+
+def check_not_protected_pairwise(path: os.PathLike | str, protected: Iterable[os.PathLike | str]) -> None:
+    """:func:`check_not_protected` as one :func:`is_same_path` per pair: its plain twin, for the tests."""
     for other in protected:
         if is_same_path(path, other):
             raise ProtectedPathError(path, other)

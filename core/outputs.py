@@ -29,7 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .atomic import ProtectedPathError, check_not_protected, fsync_dir, is_same_path, new_file_mode
+from .atomic import (
+    ProtectedPathError,
+    ProtectedPaths,
+    check_not_protected,
+    fsync_dir,
+    is_same_path,
+    new_file_mode,
+)
 from .lifecycle import OutputClosed, sweep_stale
 
 #: The JSON text is handed to the file in pieces of about this many bytes.
@@ -74,7 +81,7 @@ def write_outputs(results: dict[str, Any], outputs: Outputs, *,
     sections added warnings to ``results`` (then this one writes it after).
     Raises :class:`OutputError`.
     """
-    protected = [*protected, *([outputs.template] if outputs.template else [])]
+    protected = ProtectedPaths([*protected, *([outputs.template] if outputs.template else [])])
     targets = outputs.files()
     _check_targets(targets, protected)
     with output_locks(targets), _temporaries() as temp:
@@ -99,7 +106,7 @@ def write_outputs(results: dict[str, Any], outputs: Outputs, *,
         _write_stdout(results, outputs.json_indent)
 
 
-def _check_targets(targets: Sequence[Path], protected: Sequence[str | os.PathLike[str]]) -> None:
+def _check_targets(targets: Sequence[Path], protected: ProtectedPaths) -> None:
     for target in targets:
         try:
             check_not_protected(target, protected)
@@ -115,7 +122,7 @@ def _check_targets(targets: Sequence[Path], protected: Sequence[str | os.PathLik
 
 
 def _write_workbook(results: dict[str, Any], outputs: Outputs, target: Path, temp: Path,
-                    sheets: Callable[[Any, Any], None] | None, protected: list[Any],
+                    sheets: Callable[[Any, Any], None] | None, protected: ProtectedPaths,
                     sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None,
                     jobs: int = 1, alongside: Callable[[], object] | None = None,
                     still: Callable[[], bool] | None = None) -> tuple[Path, bool]:

@@ -118,6 +118,7 @@ def test_check_targets_names_what_is_missed(capsys: pytest.CaptureFixture[str]) 
     row = {"n": 10, "fmt": "json", "bytes": 1, "cells": 1, "sheets": 1, "vendors": 10, "json_bytes": 250_000,
            "xlsx_bytes": 1, "splits": [],
            "runs": {"full_j1": [m(3, 3)], "full": [m(2, 2.9)], "screened": [m(3, 3.1)], "floor": [m(2, 2)]}}
+    row["memory"] = {kind: runs[0] for kind, runs in row["runs"].items()}
     missed = run_bench.report([row], {"bare": [0.1], "validate": [0.2]}, m(1, 1), 10_000)
     # CPU 3/2 = 1.5 met; wall 2/2 = 1.0 met; screening 3.1/3 met; validate 2.0 met; 25 KB met; 100 MiB met
     assert missed == []
@@ -128,3 +129,12 @@ def test_check_targets_names_what_is_missed(capsys: pytest.CaptureFixture[str]) 
         "wall, full (default jobs) / floor", "vendordd validate one.json / bare import", "results JSON per vendor",
         "peak memory at 10,000 profiles"]
     assert "MISSED" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("sample", [True, False])
+def test_measure_counts_the_childs_cpu_and_stops_it_at_the_timeout(sample: bool) -> None:
+    busy = run_bench.measure([sys.executable, "-c", "import time\nend = time.process_time() + 0.3\n"
+                              "while time.process_time() < end: pass"], sample=sample)
+    assert busy.code == 0 and busy.cpu >= 0.3 and busy.seconds >= 0.3
+    stuck = run_bench.measure([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5, sample=sample)
+    assert stuck.code != 0 and stuck.seconds < 10

@@ -275,3 +275,34 @@ def test_no_such_warning_when_one_vendor_has_the_extra_checks_data(tmp_path, wri
                      "--json", str(out), "--as-of", "2026-06-01")
     assert "had no data for any" not in result.stderr
     assert not [w for w in json.loads(out.read_text())["warnings"] if "had no data" in w]
+
+
+@pytest.mark.parametrize("ending", [SystemExit(3), KeyboardInterrupt()])
+def test_the_console_command_freezes_the_collector_however_main_ends(monkeypatch, ending):
+    """``console`` (the installed command) keeps main's exit and freezes what is alive, so the
+    interpreter's last collection does not walk the run's objects; main alone leaves gc as it is."""
+    import gc
+
+    import vendordd.cli as cli_module
+
+    frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+
+    def ends() -> None:
+        raise ending
+
+    monkeypatch.setattr(cli_module, "main", ends)
+    with pytest.raises(type(ending)) as caught:
+        cli_module.console()
+    assert frozen == [True]
+    if isinstance(ending, SystemExit):
+        assert caught.value.code == 3
+
+
+def test_python_m_vendordd_runs_the_console_command(tmp_path):
+    folder = _profiles(tmp_path, "alpha")
+    res = subprocess.run([sys.executable, "-m", "vendordd", "run", str(folder), "-o", str(tmp_path / "s.xlsx"),
+                          "--json", str(tmp_path / "r.json"), "--as-of", "2026-06-01"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert json.loads((tmp_path / "r.json").read_text())["vendors"][0]["id"] == "alpha"

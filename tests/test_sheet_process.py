@@ -240,3 +240,45 @@ def test_with_a_plugin_sheet_the_json_waits_for_the_workbook(tmp_path: Path, alo
     assert alongside == [False]  # the results change while the workbook is written: JSON written after it
     assert two == one
     assert b"this plugin fails" in two[1]
+
+
+def test_the_built_in_sheets_are_closed_before_the_plugins_sheets_with_any_number_of_processes(
+        tmp_path: Path, alongside: list[bool]) -> None:
+    plugin = tmp_path / "closed_probe.py"
+    plugin.write_text(
+        "from vendordd import hookimpl\n\n"
+        "@hookimpl\n"
+        "def scorecard_sheets(workbook, writer):\n"
+        "    sheet = writer.sheet('Probe', ['Sheet', 'Closed'])\n"
+        "    for ws in workbook.worksheets:\n"
+        "        if ws.title != 'Probe':\n"
+        "            sheet.append([ws.title, str(ws.closed)])\n", encoding="utf-8")
+    one = _run(tmp_path, "one", 1, str(plugin))
+    two = _run(tmp_path, "two", 2, str(plugin))
+    assert alongside == [True]  # the child wrote Evidence (and the JSON): the parallel path ran
+    assert two == one
+    from openpyxl import load_workbook
+
+    probe = load_workbook(tmp_path / "two.xlsx", read_only=True)["Probe"]
+    seen = list(probe.iter_rows(min_row=2, values_only=True))
+    built_in = seen[: [title for title, _ in seen].index("Evidence") + 1]  # other plugins' sheets follow
+    assert {"Summary", "Findings"} <= {title for title, _ in built_in} and len(built_in) > 10
+    assert [title for title, closed in built_in if closed != "True"] == []
+
+
+def test_this_process_closes_its_sheets_before_it_waits_for_the_child(
+        results: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, adopted: list[str]) -> None:
+    monkeypatch.setattr(sheet_process, "MIN_ROWS", 1)
+    seen: list[list[bool]] = []
+    finish = sheet_process.Offload.finish
+
+    def spy(self: sheet_process.Offload) -> bool:
+        if not seen:
+            seen.append([ws.closed for ws in self.book.wb.worksheets if ws.title not in ("Evidence", "Findings")
+                         and ws._writer is not None])
+        return finish(self)
+
+    monkeypatch.setattr(sheet_process.Offload, "finish", spy)
+    write_scorecard(results, tmp_path / "two.xlsx", jobs=2)
+    assert adopted == ["Evidence"] or set(adopted) == {"Evidence", "Findings"}
+    assert len(seen[0]) > 10 and all(seen[0])

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import shutil
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -134,7 +134,7 @@ def as_of_date(results: Mapping[str, Any]) -> dt.date:
         raise ScorecardError(f"the results have no valid as_of date (got {value!r})") from None
 
 
-def check_output(path: Path, protected: Sequence[os.PathLike | str]) -> None:
+def check_output(path: Path, protected: Iterable[os.PathLike | str]) -> None:
     if path.suffix.lower() != ".xlsx":
         raise ScorecardError(f"output {path} must end in .xlsx (Excel refuses other extensions for this format)")
     try:

@@ -18,7 +18,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from ..atomic import ProtectedPathError, atomic_write
+from ..atomic import ProtectedPathError, ProtectedPaths, atomic_write
 from .areas import areas_of
 from .book import Book
 from .errors import ScorecardError
@@ -33,7 +33,7 @@ from .values import mapping, vendors_of
 
 def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLike | None = None,
                     extra_sheets: Callable[[Workbook, SheetWriter], None] | None = None,
-                    vendor_sheet_limit: int = 250, protected_paths: Iterable[os.PathLike] = (),
+                    vendor_sheet_limit: int = 250, protected_paths: Iterable[os.PathLike | str] = (),
                     vendor_sections: Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]] | None = None,
                     jobs: int = 1, alongside: Callable[[], object] | None = None,
                     alongside_still: Callable[[], bool] | None = None) -> bool:
@@ -67,7 +67,9 @@ def write_scorecard(results: Mapping, path: os.PathLike, *, template: os.PathLik
     ``path`` untouched.
     """
     out = Path(path)
-    protected = [*protected_paths, *([template] if template is not None else [])]
+    more = [template] if template is not None else []
+    protected = (protected_paths.plus(*more) if isinstance(protected_paths, ProtectedPaths)
+                 else ProtectedPaths([*protected_paths, *more]))
     check_output(out, protected)
     as_of = as_of_date(results)
     check_row_limits(results)
@@ -128,14 +130,19 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
     offload = _offload(book, made, run, alongside) if jobs > 1 and started is not None else None
     if offload is not None and started is not None:
         started.append(offload)
+    written: list[Any] = []  # written here and not closed yet
     for spec, sheets in made:
-        if offload is not None and spec.key in offload.keys and not offload.claim(spec.key) and offload.finish():
-            continue  # written by the other process (else written here, as with one process)
+        if offload is not None and spec.key in offload.keys and not offload.claim(spec.key):
+            _close(book, written)  # while the other process finishes its sheet, not after
+            if offload.finish():
+                continue  # written by the other process (else written here, as with one process)
         for index, (ws, vendor) in enumerate(sheets, 1):
             if spec.per_vendor:
                 spec.write(book, ws, run, vendor, index)
             else:
                 spec.write(book, ws, run)
+            written.append(ws)
+    _close(book, written)
     if extra_sheets is not None:
         writer = SheetWriter(book)
         extra_sheets(book.wb, writer)
@@ -158,6 +165,18 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
                 spec.write(book, ws, run, vendor, index)
             else:
                 spec.write(book, ws, run)
+
+
+def _close(book: Book, sheets: list[Any]) -> None:
+    """Close the streamed sheets in ``sheets`` (their tails written, their files complete), and
+    empty the list. Saving would close them anyway; closing each once it is complete lets a run with
+    a second process do it while that process is still writing. The built-in sheets are therefore
+    closed when the plugins' sheets are written, with any number of processes."""
+    if book.wb.write_only:
+        for ws in sheets:
+            if not ws.closed:
+                ws.close()
+    sheets.clear()
 
 
 def _offload(book: Book, made: list[tuple[SheetSpec, list[tuple[Any, Any]]]], run: Run,
