@@ -19,7 +19,7 @@ from .diff import vendor_change
 from .evidence import is_stale
 from .frozen import freeze
 from .host import RegisteredCheck
-from .loader import Document, InputError, Problem, describe_type, load_file
+from .loader import Document, InputError, Problem, describe_type, load_profile
 from .model import USE_FIELDS, use_key
 from .results import CheckResult, SourceEntry, VendorEntry, check_result, vendor_entry
 from .runner import apply_override, check_weight, find_override, run_check, skipped_outcome
@@ -72,7 +72,7 @@ class FileResult:
 def read_profile(path: str | Path, validator: Any) -> tuple[Document | None, list[Problem]]:
     """Parse and validate one profile file: the document, or None and its problems."""
     try:
-        doc = load_file(path)
+        doc = load_profile(path)
     except InputError as exc:
         return None, list(exc.problems)
     if not isinstance(doc.data, dict):
@@ -152,7 +152,7 @@ def assess_vendor(doc: Document, checks: list[RegisteredCheck], policy: Mapping[
         warnings.append(f"{len(later)} fact(s) dated after the as-of date {as_of} were left out "
                         f"of this assessment (first: {later[0]})")
     results = []
-    view = freeze(profile)  # read-only: one check cannot change what the next one sees
+    view = _view(doc)  # read-only: one check cannot change what the next one sees
     for rc in checks:
         results.append(_judge(rc, view, vendor_id, policy, as_of, settings, screening, warnings,
                               None, rc.check.id in aware))
@@ -161,6 +161,12 @@ def assess_vendor(doc: Document, checks: list[RegisteredCheck], policy: Mapping[
     return vendor_entry(profile, doc.name, overall=overall, areas=area_scores(plain, {*overall["missing_checks"], *overall["failed_checks"]}),
                         top_risks=top_risks(plain), checks=results, sources=_sources(profile, results, as_of, policy),
                         warnings=warnings)
+
+
+def _view(doc: Document) -> Any:
+    """The read-only copy of the profile the checks get: the one its reading made, else a new one."""
+    view = getattr(doc, "view", None)
+    return view if view is not None else freeze(doc.data)
 
 
 def _judge(rc: RegisteredCheck, view: Any, vendor_id: str, policy: Mapping[str, Any], as_of: dt.date,
@@ -192,7 +198,7 @@ def assess_in_use(doc: Document, uses: Iterable[Mapping[str, Any]], job: Job) ->
     Only the enabled ``job.aware`` checks run (the others' findings do not depend on the use); what they
     say with ``ctx.warn`` in these runs is not repeated (the run alone reported it).
     """
-    view = freeze(doc.data)
+    view = _view(doc)
     vendor_id = doc.data["vendor"]["id"]
     aware = [rc for rc in job.checks if rc.check.id in job.aware and _enabled(job.policy, rc.check.id)]
     out: dict[str, list[CheckResult]] = {}

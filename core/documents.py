@@ -58,6 +58,16 @@ class Document:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class ProfileDocument(Document):
+    """A parsed profile, with what the reading's one walk over it found (``vendordd.profile_walk``):
+    ``view``, its read-only copy for the checks, and ``cited``, the (source id, path) of each
+    citation outside ``/sources`` in document order (None when the data is not a mapping)."""
+
+    view: Any = None
+    cited: list[tuple[str, list[Any]]] | None = None
+
+
 def escape_pointer(part: Any) -> str:
     """One JSON-pointer segment (RFC 6901)."""
     return str(part).replace("~", "~0").replace("/", "~1")

@@ -24,7 +24,9 @@ The reading is split by concern: :mod:`vendordd.documents` (the types),
 (JSON/YAML/TOML), :mod:`vendordd.data_shape` (depth, aliases, numbers, surrogates),
 :mod:`vendordd.profile_paths` (which files) and :mod:`vendordd.error_places`
 (line and column of a pointer). This module is :func:`load_file`, which joins
-them, and the names callers import from it.
+them, :func:`load_profile`, the same for a profile with one walk doing the shape
+rules, the checks' read-only copy and the citations (:mod:`vendordd.profile_walk`),
+and the names callers import from it.
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .data_shape import MAX_DEPTH, check_shape, shape_is_fine
-from .documents import Document, InputError, Problem, describe_type, escape_pointer
+from .documents import Document, InputError, Problem, ProfileDocument, describe_type, escape_pointer
 from .error_places import locate
 from .file_reading import (
     MAX_FILE_BYTES,
@@ -46,11 +49,14 @@ from .file_reading import (
     too_large,
 )
 from .profile_paths import PROFILE_SUFFIXES, expand_paths
+from .profile_walk import walk_profile, walk_profile_plain
 from .text_parsing import kind_of, parse_text
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "PROFILE_SUFFIXES", "Document", "InputError", "Problem",
+D = TypeVar("D", bound=Document)
+
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "PROFILE_SUFFIXES", "Document", "InputError", "Problem", "ProfileDocument",
            "cannot_open", "check_shape", "describe_type", "escape_pointer", "expand_paths", "file_kind",
-           "kind_of", "load_file", "locate", "open_input", "parse_text", "read_limited", "shape_is_fine",
+           "kind_of", "load_file", "load_profile", "locate", "open_input", "parse_text", "read_limited", "shape_is_fine",
            "too_large"]
 
 
@@ -59,14 +65,40 @@ def load_file(path: str | os.PathLike, display: str | None = None, limit: int | 
     largest size in bytes (default :data:`MAX_FILE_BYTES`)."""
     path = Path(path)
     name = display or str(path)
+    raw, regular, kind, data = _parse_file(path, name, limit)
+    check_shape(data, name)
+    return _document(Document(name=name, path=path, data=data, sha256=hashlib.sha256(raw).hexdigest(),
+                              kind=kind), raw, regular)
+
+
+def load_profile(path: str | os.PathLike, display: str | None = None) -> ProfileDocument:
+    """:func:`load_file` for a profile: the same guarantees and errors, and the read-only copy
+    the checks get and the citations found in the walk that checks the shape rules
+    (:func:`vendordd.profile_walk.walk_profile`; one walk instead of three)."""
+    path = Path(path)
+    name = display or str(path)
+    raw, regular, kind, data = _parse_file(path, name, None)
+    walked = walk_profile(data)
+    if not walked.fine:
+        check_shape(data, name)  # raises, naming the place
+        walked = walk_profile_plain(data)
+    doc = ProfileDocument(name=name, path=path, data=data, sha256=hashlib.sha256(raw).hexdigest(), kind=kind,
+                          view=walked.view, cited=walked.cited)
+    return _document(doc, raw, regular)
+
+
+def _parse_file(path: Path, name: str, limit: int | None) -> tuple[bytes, bool, str, Any]:
+    """A file's bytes, whether it is a regular file, its kind and its parsed data (not yet shape-checked)."""
     raw, regular = read_limited(path, name, limit)
     kind = kind_of(path)
     data = parse_text(decode_text(raw, name), kind, name)
     if data is None:
         raise InputError([Problem(name, "the file holds no data: its YAML document is null "
                                         "(only comments, '~' or 'null')")])
-    check_shape(data, name)
-    doc = Document(name=name, path=path, data=data, sha256=hashlib.sha256(raw).hexdigest(), kind=kind)
+    return raw, regular, kind, data
+
+
+def _document(doc: D, raw: bytes, regular: bool) -> D:
     if not regular:  # a pipe cannot be read again to locate an error
         doc.extra["raw"] = raw
     return doc

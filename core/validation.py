@@ -26,6 +26,7 @@ from .dates import is_after
 from .dates import is_valid as is_valid_date
 from .fastcheck import compile_check
 from .loader import Document, Problem, escape_pointer, locate
+from .profile_walk import _cited_sources
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, FormatChecker
@@ -232,77 +233,12 @@ def schema_problems(validator: Draft202012Validator, doc: Document) -> list[Prob
     return out
 
 
-def _cited_sources(node: Any) -> list[tuple[str, list[Any]]]:
-    """Every (source id, path) cited under a ``sources`` list of ids, in document order.
-
-    A path is the list of keys and indexes to the citation; pointers are
-    only built for the few that need reporting. Text, numbers and the like
-    are passed over by their exact type first; :func:`_cited_sources_plain`
-    is the plain walk it must equal (tests/test_assessment_fast_paths.py).
-    """
-    found: list[tuple[str, list[Any]]] = []
-    path: list[Any] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                kind = type(value)
-                if kind in _LEAVES and type(key) is str:
-                    continue  # neither a list of ids nor anything to walk into
-                path.append(key)
-                if (key == "sources" or key.endswith("_sources")) and isinstance(value, list) and len(path) > 1:
-                    for i, sid in enumerate(value):
-                        if isinstance(sid, str):
-                            found.append((sid, [*path, i]))
-                elif isinstance(value, (dict, list)):
-                    walk(value)
-                path.pop()
-        else:
-            for i, value in enumerate(node):
-                if type(value) not in _LEAVES and isinstance(value, (dict, list)):
-                    path.append(i)
-                    walk(value)
-                    path.pop()
-
-    if isinstance(node, (dict, list)):
-        walk(node)
-    return found
-
-
-#: Exact types :func:`_cited_sources` passes over: parsed scalars, never a dict or a list.
-_LEAVES = frozenset({str, int, float, bool, type(None)})
-
-
-def _cited_sources_plain(node: Any) -> list[tuple[str, list[Any]]]:
-    """:func:`_cited_sources`'s plain twin: every key tested, every value looked at."""
-    found: list[tuple[str, list[Any]]] = []
-    path: list[Any] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                path.append(key)
-                if (key == "sources" or key.endswith("_sources")) and isinstance(value, list) and len(path) > 1:
-                    for i, sid in enumerate(value):
-                        if isinstance(sid, str):
-                            found.append((sid, [*path, i]))
-                elif isinstance(value, (dict, list)):
-                    walk(value)
-                path.pop()
-        else:
-            for i, value in enumerate(node):
-                if isinstance(value, (dict, list)):
-                    path.append(i)
-                    walk(value)
-                    path.pop()
-
-    if isinstance(node, (dict, list)):
-        walk(node)
-    return found
-
-
 def semantic_problems(doc: Document) -> list[Problem]:
-    """Rules the schema cannot say: source ids unique and every cited id defined."""
+    """Rules the schema cannot say: source ids unique and every cited id defined.
+
+    The citations are the ones the reading found (:class:`~vendordd.documents.ProfileDocument`'s
+    ``cited``, from :func:`~vendordd.profile_walk.walk_profile`) when it has them, else looked for here.
+    """
     data = doc.data
     out: list[Problem] = []
     defined: dict[str, int] = {}
@@ -313,7 +249,10 @@ def semantic_problems(doc: Document) -> list[Problem]:
                                          f"/sources/{defined[sid]})", f"/sources/{i}/id"))
         else:
             defined[sid] = i
-    for sid, parts in _cited_sources({k: v for k, v in data.items() if k != "sources"}):
+    cited = getattr(doc, "cited", None)
+    if cited is None:
+        cited = _cited_sources({k: v for k, v in data.items() if k != "sources"})
+    for sid, parts in cited:
         if sid not in defined:
             pointer = pointer_of(parts)
             line, column = locate(doc, parts)

@@ -293,10 +293,9 @@ walk_values = st.recursive(
 @MANY
 @given(st.dictionaries(st.sampled_from([*KEYS, "profile_date", "vendor"]), walk_values, max_size=6))
 def test_profile_walks_equal_their_plain_twins(data: dict[str, Any]) -> None:
+    from vendordd.profile_walk import _cited_sources, _cited_sources_plain
     from vendordd.validation import (
         DateFields,
-        _cited_sources,
-        _cited_sources_plain,
         _future_facts_plain,
         core_date_fields,
         future_facts,
@@ -316,12 +315,8 @@ def test_profile_walks_on_synthetic_profiles_with_dates_moved_later() -> None:
     import random
     from pathlib import Path
 
-    from vendordd.validation import (
-        _cited_sources,
-        _cited_sources_plain,
-        _future_facts_plain,
-        future_facts,
-    )
+    from vendordd.profile_walk import _cited_sources, _cited_sources_plain
+    from vendordd.validation import _future_facts_plain, future_facts
 
     spec = importlib.util.spec_from_file_location("bench_generate",
                                                   Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py")
@@ -418,7 +413,7 @@ def test_plain_json_leaves_cycles_and_deep_nesting_to_json() -> None:
 
 
 @MANY
-@given(st.lists(st.tuples(st.dates(min_value=dt.date(100, 1, 1), max_value=dt.date(9800, 12, 31)),
+@given(st.lists(st.tuples(st.dates(min_value=dt.date(101, 1, 1), max_value=dt.date(9800, 12, 31)),
                           st.integers(-1200, 1200)), min_size=1, max_size=6))
 def test_cached_add_months_equals_the_plain_one(pairs: list[tuple[dt.date, int]]) -> None:
     from vendordd import evidence
@@ -478,3 +473,170 @@ def test_shape_pass_at_the_depth_limit() -> None:
         assert shape_is_fine(node) is _shape_is_fine_plain(node)
     assert shape_is_fine(float("inf")) is _shape_is_fine_plain(float("inf")) is False
     assert shape_is_fine({"\ud800": 1}) is _shape_is_fine_plain({"\ud800": 1}) is False
+
+
+# --------------------------------------------------------------------------- one walk: shape, copy, citations
+
+def _walked(walked: Any) -> Any:
+    """A :class:`~vendordd.profile_walk.Walked` with its copy's exact types written out."""
+    return walked.fine, _shape(walked.view), walked.cited
+
+
+profile_trees = st.recursive(
+    st.one_of(shape_leaves, walk_values, st.just(dt.date(2026, 1, 1))),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(shape_keys, inner, max_size=3),
+                            st.dictionaries(st.sampled_from(KEYS), inner, max_size=4),
+                            st.lists(inner, max_size=2).map(freeze), st.tuples(inner)),
+    max_leaves=25)
+
+
+@MANY
+@given(st.one_of(st.dictionaries(st.sampled_from([*KEYS, "vendor"]), profile_trees, max_size=6), profile_trees),
+       st.integers(0, 40), st.booleans())
+@example({"sources": [{"id": "s1"}], "a": {"sources": ["s1", 2, {"b": {"sources": ["s2"]}}]}}, 0, False)
+@example({"key_sources": ["s1"], "a": [[{"x_sources": ["s2"]}]]}, 0, False)
+@example({"a": {"sources": "s1", "b_sources": {"sources": ["s3"]}}}, 2, False)
+@example({"a": [1.0, float("nan")]}, 0, False)
+@example({"a": {"k": "\ud800"}}, 0, False)
+@example({"a": [{"b": 1}]}, 0, True)
+def test_one_walk_equals_the_three_passes(data: Any, depth: int, share: bool) -> None:
+    from vendordd.profile_walk import walk_profile, walk_profile_plain
+
+    if depth and not isinstance(data, dict):
+        data = _nest_in(data, depth)
+    elif depth:
+        data = {**data, "deep": _nest_in(data.get("a", 1), depth)}
+    if share and isinstance(data, dict) and data:
+        data = {**data, "again": next(iter(data.values()))}  # a node twice when it is a container
+    assert _walked(walk_profile(data)) == _walked(walk_profile_plain(data))
+
+
+def test_one_walk_at_the_depth_limit_and_on_the_synthetic_profiles() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    from vendordd.data_shape import MAX_DEPTH
+    from vendordd.profile_walk import walk_profile, walk_profile_plain
+
+    for depth in range(MAX_DEPTH - 2, MAX_DEPTH + 3):
+        for top in ({"a": "x"}, ["x"]):
+            node: Any = top
+            for _ in range(depth):
+                node = {"sources": [node], "b": [node]} if isinstance(top, dict) and depth % 2 else [node]
+            assert _walked(walk_profile(node)) == _walked(walk_profile_plain(node))
+    spec = importlib.util.spec_from_file_location("bench_generate",
+                                                  Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    cited = 0
+    for i in range(1, 31):
+        profile = gen.make_profile(40, i)
+        walked = walk_profile(profile)
+        assert walked.fine and _walked(walked) == _walked(walk_profile_plain(profile))
+        cited += len(walked.cited)
+    assert cited > 300  # the comparison saw many citations
+
+
+# --------------------------------------------------------------------------- a check's guard
+
+def _odd_text() -> Any:
+    return st.one_of(st.sampled_from(["ok", "insufficient_data", "error", "skipped", "low", "medium", "high",
+                                      "critical", "OK", ""]), st.builds(_Label, st.sampled_from(["ok", "low"])))
+
+
+findings = st.builds(
+    lambda status, score, rating, confidence, summary, lists, metrics, facts: _finding(
+        status, score, rating, confidence, summary, lists, metrics, facts),
+    _odd_text(),
+    st.one_of(st.none(), st.floats(), st.integers(-5, 105), st.booleans(), st.just("50")),
+    st.one_of(st.none(), _odd_text(), st.just(1)),
+    st.one_of(st.floats(), st.integers(-1, 2), st.booleans(), st.none()),
+    st.one_of(st.text(max_size=3), st.none(), st.builds(_Label, st.text(max_size=2))),
+    st.lists(st.one_of(st.lists(st.one_of(st.text(max_size=2), st.builds(_Label, st.just("x")), st.just(3)),
+                                max_size=3),
+                       st.just(("a",)), st.none()), min_size=3, max_size=3),
+    st.one_of(st.just({}), st.just({"n": 1}), st.just([]), st.just(FrozenDict({"n": 1}))),
+    st.one_of(st.just({}), st.just({"f": "x"}), st.none()))
+
+
+def _finding(status: Any, score: Any, rating: Any, confidence: Any, summary: Any, lists: list[Any],
+             metrics: Any, facts: Any) -> Any:
+    from vendordd.model import Finding
+
+    return Finding(status=status, score=score, rating=rating, confidence=confidence, summary=summary,
+                   rationale=lists[0], sources=lists[1], recommendations=lists[2], metrics=metrics, facts=facts)
+
+
+@MANY
+@given(findings)
+@example(_finding("ok", 80.0, None, 0.5, "s", [["a"], ["s1"], []], {}, {}))
+@example(_finding("insufficient_data", None, None, 0, "", [[], [], []], {}, {}))
+@example(_finding("ok", float("nan"), None, 0.5, "s", [[], [], []], {}, {}))
+@example(_finding("ok", 50, "low", float("inf"), "s", [[], [], []], {}, {}))
+def test_well_formed_finding_equals_no_problems(finding: Any) -> None:
+    from vendordd.runner import well_formed
+
+    if well_formed(finding):
+        assert finding.problems() == []
+    exact = (type(finding.status) is str and type(finding.summary) is str
+             and (finding.rating is None or type(finding.rating) is str)
+             and all(type(v) is str for name in ("rationale", "sources", "recommendations")
+                     if type(getattr(finding, name)) is list for v in getattr(finding, name))
+             and type(finding.metrics) is dict and type(finding.facts) is dict
+             and type(finding.score) in (int, float, type(None)) and type(finding.confidence) in (int, float))
+    if exact and finding.problems() == []:
+        assert well_formed(finding)  # exact types: the fast answer is given
+
+
+def _time_limits() -> list[Any]:
+    from vendordd.runner import _time_limit_plain, time_limit
+
+    return [time_limit, _time_limit_plain]
+
+
+@pytest.mark.parametrize("limit", _time_limits(), ids=["class", "plain"])
+def test_time_limit_and_its_plain_twin_stop_a_block_and_restore_the_handler(limit: Any) -> None:
+    import signal
+    import threading
+
+    from vendordd.runner import CheckTimeout
+
+    def mine(signum: int, frame: Any) -> None:
+        raise AssertionError("the block's own handler must be in place instead")
+
+    before = signal.signal(signal.SIGALRM, mine)
+    try:
+        for previous in (mine, signal.SIG_DFL, signal.SIG_IGN):
+            signal.signal(signal.SIGALRM, previous)
+            with pytest.raises(CheckTimeout, match=r"^ran longer than the policy's limit of 0.05 s$"), limit(0.05):
+                while True:
+                    pass
+            assert signal.getsignal(signal.SIGALRM) == previous
+            assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+            with limit(30):  # a block within its limit: the timer off and the handler back after it
+                assert signal.getsignal(signal.SIGALRM) not in (mine, signal.SIG_DFL, signal.SIG_IGN)
+            assert signal.getsignal(signal.SIGALRM) == previous
+            assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+            with pytest.raises(KeyError), limit(30):  # the block's own error passes through, the guard is undone
+                raise KeyError("x")
+            assert signal.getsignal(signal.SIGALRM) == previous
+            assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        signal.signal(signal.SIGALRM, mine)
+        for seconds in (None, 0, -1):  # no limit: nothing installed
+            with limit(seconds):
+                assert signal.getsignal(signal.SIGALRM) is mine
+        seen: list[Any] = []
+        thread = threading.Thread(target=lambda: seen.append(_in_block(limit)))
+        thread.start()
+        thread.join()
+        assert seen == [mine]  # outside the main thread: no limit, no handler change
+    finally:
+        signal.signal(signal.SIGALRM, before)
+
+
+def _in_block(limit: Any) -> Any:
+    import signal
+
+    with limit(5):
+        return signal.getsignal(signal.SIGALRM)

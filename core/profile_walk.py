@@ -1,0 +1,317 @@
+"""One walk over a parsed profile for three passes that each walked all of it.
+
+:func:`walk_profile` answers, in one pass over the document:
+
+- whether it meets the shape rules (:func:`vendordd.data_shape.shape_is_fine`);
+- its read-only copy for the checks (:func:`vendordd.frozen.freeze`);
+- the source ids it cites outside ``/sources``, with their paths, in document
+  order (what :func:`vendordd.validation.semantic_problems` checks:
+  :func:`_cited_sources` of the profile without its ``sources``).
+
+Each answer is exactly the one its own pass gives (tests/test_assessment_fast_paths.py
+compares them on generated documents and the synthetic profiles). The walk
+knows the exact types parsers make (dict, list, text, numbers, booleans,
+None, and TOML's dates and times); on anything else (a subclass of dict,
+list, text or float, keys that are not text) it says so and the caller runs
+the three passes instead (:func:`walk_profile_plain`, the plain twin).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+from .data_shape import _LONE_SURROGATE, MAX_DEPTH, shape_is_fine
+from .frozen import FrozenDict, FrozenList, freeze
+
+#: A cited source id and the keys and indexes of the path to it.
+Citation = tuple[str, list[Any]]
+
+
+class Walked(NamedTuple):
+    """What :func:`walk_profile` found. ``view`` and ``cited`` are None when ``fine`` is False;
+    ``cited`` is None too when the document is not a mapping (it is not a profile then) or has
+    a key that is not text (which no parser makes; :func:`_cited_sources` fails on it)."""
+
+    fine: bool
+    view: Any
+    cited: list[Citation] | None
+
+
+class _Refused(Exception):
+    """The document breaks a shape rule."""
+
+
+class _Odd(Exception):
+    """A value of a type the walk leaves to the three passes."""
+
+
+#: Exact scalar types kept as they are, besides text and floats (which have rules).
+_PLAIN = frozenset({int, bool, type(None)})
+_TEXT = frozenset({str})
+#: Kinds whose subclasses the walk does not handle (the shape rules and freeze look at them by isinstance).
+_RULED = (str, dict, list, float)
+
+
+def walk_profile(data: Any) -> Walked:
+    """The shape verdict, the read-only copy and the citations of ``data`` (see the module docstring)."""
+    try:
+        return _walk(data)
+    except _Refused:
+        return Walked(False, None, None)
+    except _Odd:
+        return walk_profile_plain(data)
+
+
+def walk_profile_plain(data: Any) -> Walked:
+    """:func:`walk_profile`'s plain twin: the three passes, one after the other."""
+    if not shape_is_fine(data):
+        return Walked(False, None, None)
+    cited = None
+    if isinstance(data, dict):
+        try:
+            cited = _cited_sources({k: v for k, v in data.items() if k != "sources"})
+        except AttributeError:  # a key that is not text (no parser makes one): left to semantic_problems
+            cited = None
+    return Walked(True, freeze(data), cited)
+
+
+def _walk(data: Any) -> Walked:
+    """:func:`walk_profile`'s walk; raises _Refused or _Odd. Scalars are handled in the loops
+    (a call per container, none per scalar); the citing loops keep the path, the others do not."""
+    seen: set[int] = set()
+    path: list[Any] = []
+    found: list[Citation] = []
+    search = _LONE_SURROGATE.search
+    isfinite = math.isfinite
+
+    def scalar(item: Any) -> None:
+        """The rules for a value that is neither text nor an exact dict or list."""
+        if type(item) is float:
+            if not isfinite(item):
+                raise _Refused
+        elif type(item) not in _PLAIN and isinstance(item, _RULED):
+            raise _Odd
+
+    # -- shape rules and the copy (the profile's sources, a list of citations, and under them)
+
+    def copy_dict(node: dict[Any, Any], depth: int) -> FrozenDict:
+        if depth > MAX_DEPTH or id(node) in seen:
+            raise _Refused
+        seen.add(id(node))
+        try:
+            keys = "".join(node)
+        except TypeError:  # keys that are not text: the three passes decide
+            raise _Odd from None
+        if not keys.isascii() and search(keys):
+            raise _Refused
+        out = {}
+        for key, item in node.items():
+            kind = type(item)
+            if kind is str:
+                if not item.isascii() and search(item):
+                    raise _Refused
+            elif kind is dict:
+                item = copy_dict(item, depth + 1)
+            elif kind is list:
+                item = copy_list(item, depth + 1)
+            elif kind not in _PLAIN:
+                scalar(item)
+            out[key] = item
+        return FrozenDict(out)
+
+    def copy_list(node: list[Any], depth: int) -> FrozenList:
+        if depth > MAX_DEPTH or id(node) in seen:
+            raise _Refused
+        seen.add(id(node))
+        if set(map(type, node)) <= _TEXT:  # a list of text (source ids, names): its rule on all at once
+            joined = "".join(node)
+            if not joined.isascii() and search(joined):
+                raise _Refused
+            return FrozenList(node)
+        out = []
+        for item in node:
+            kind = type(item)
+            if kind is str:
+                if not item.isascii() and search(item):
+                    raise _Refused
+            elif kind is dict:
+                item = copy_dict(item, depth + 1)
+            elif kind is list:
+                item = copy_list(item, depth + 1)
+            elif kind not in _PLAIN:
+                scalar(item)
+            out.append(item)
+        return FrozenList(out)
+
+    # -- the same, and the citations (everywhere else)
+
+    def cite_dict(node: dict[Any, Any], depth: int) -> FrozenDict:
+        if depth > MAX_DEPTH or id(node) in seen:
+            raise _Refused
+        seen.add(id(node))
+        try:
+            keys = "".join(node)
+        except TypeError:  # keys that are not text: the three passes decide
+            raise _Odd from None
+        if not keys.isascii() and search(keys):
+            raise _Refused
+        out = {}
+        for key, item in node.items():
+            kind = type(item)
+            if kind is str:
+                if not item.isascii() and search(item):
+                    raise _Refused
+            elif kind is dict:
+                path.append(key)
+                item = cite_dict(item, depth + 1)
+                path.pop()
+            elif kind is list:
+                if key == "sources" or key.endswith("_sources"):  # a list of citations: nothing under it is one
+                    for i, sid in enumerate(item):
+                        if type(sid) is str:
+                            found.append((sid, [*path, key, i]))
+                    item = copy_list(item, depth + 1)
+                else:
+                    path.append(key)
+                    item = cite_list(item, depth + 1)
+                    path.pop()
+            elif kind not in _PLAIN:
+                scalar(item)
+            out[key] = item
+        return FrozenDict(out)
+
+    def cite_list(node: list[Any], depth: int) -> FrozenList:
+        if depth > MAX_DEPTH or id(node) in seen:
+            raise _Refused
+        seen.add(id(node))
+        out = []
+        for i, item in enumerate(node):
+            kind = type(item)
+            if kind is str:
+                if not item.isascii() and search(item):
+                    raise _Refused
+            elif kind is dict:
+                path.append(i)
+                item = cite_dict(item, depth + 1)
+                path.pop()
+            elif kind is list:
+                path.append(i)
+                item = cite_list(item, depth + 1)
+                path.pop()
+            elif kind not in _PLAIN:
+                scalar(item)
+            out.append(item)
+        return FrozenList(out)
+
+    kind = type(data)
+    if kind is dict:
+        seen.add(id(data))
+        try:
+            keys = "".join(data)
+        except TypeError:  # keys that are not text: the three passes decide
+            raise _Odd from None
+        if not keys.isascii() and search(keys):
+            raise _Refused
+        top = {}
+        for key, value in data.items():  # the top's sources are the definitions; its *_sources no citations
+            kind = type(value)
+            if kind is str:
+                if not value.isascii() and search(value):
+                    raise _Refused
+            elif kind is dict:
+                if key == "sources":
+                    value = copy_dict(value, 1)
+                else:
+                    path.append(key)
+                    value = cite_dict(value, 1)
+                    path.pop()
+            elif kind is list:
+                if key == "sources":
+                    value = copy_list(value, 1)
+                else:
+                    path.append(key)
+                    value = cite_list(value, 1)
+                    path.pop()
+            elif kind not in _PLAIN:
+                scalar(value)
+            top[key] = value
+        return Walked(True, FrozenDict(top), found)
+    if kind is list:
+        return Walked(True, copy_list(data, 0), None)
+    return Walked(True, copy_list([data], 0)[0], None)
+
+
+def _odd() -> Any:
+    raise _Odd
+
+
+# -- the citations alone
+
+def _cited_sources(node: Any) -> list[tuple[str, list[Any]]]:
+    """Every (source id, path) cited under a ``sources`` list of ids, in document order.
+
+    A path is the list of keys and indexes to the citation; pointers are
+    only built for the few that need reporting. Text, numbers and the like
+    are passed over by their exact type first; :func:`_cited_sources_plain`
+    is the plain walk it must equal (tests/test_assessment_fast_paths.py).
+    """
+    found: list[tuple[str, list[Any]]] = []
+    path: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                kind = type(value)
+                if kind in _LEAVES and type(key) is str:
+                    continue  # neither a list of ids nor anything to walk into
+                path.append(key)
+                if (key == "sources" or key.endswith("_sources")) and isinstance(value, list) and len(path) > 1:
+                    for i, sid in enumerate(value):
+                        if isinstance(sid, str):
+                            found.append((sid, [*path, i]))
+                elif isinstance(value, (dict, list)):
+                    walk(value)
+                path.pop()
+        else:
+            for i, value in enumerate(node):
+                if type(value) not in _LEAVES and isinstance(value, (dict, list)):
+                    path.append(i)
+                    walk(value)
+                    path.pop()
+
+    if isinstance(node, (dict, list)):
+        walk(node)
+    return found
+
+
+#: Exact types :func:`_cited_sources` passes over: parsed scalars, never a dict or a list.
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def _cited_sources_plain(node: Any) -> list[tuple[str, list[Any]]]:
+    """:func:`_cited_sources`'s plain twin: every key tested, every value looked at."""
+    found: list[tuple[str, list[Any]]] = []
+    path: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                path.append(key)
+                if (key == "sources" or key.endswith("_sources")) and isinstance(value, list) and len(path) > 1:
+                    for i, sid in enumerate(value):
+                        if isinstance(sid, str):
+                            found.append((sid, [*path, i]))
+                elif isinstance(value, (dict, list)):
+                    walk(value)
+                path.pop()
+        else:
+            for i, value in enumerate(node):
+                if isinstance(value, (dict, list)):
+                    path.append(i)
+                    walk(value)
+                    path.pop()
+
+    if isinstance(node, (dict, list)):
+        walk(node)
+    return found
