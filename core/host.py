@@ -128,6 +128,10 @@ class Host:
         return self
 
     def _load_entry_points(self, blocked: set[str]) -> None:
+        from .entry_point_scan import may_declare
+
+        if not may_declare(ENTRY_POINT_GROUP):  # the usual case, without importing importlib.metadata
+            return
         from importlib.metadata import entry_points
 
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
