@@ -138,10 +138,21 @@ def _clean_reference(text: str) -> str:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(["a", " ", "\r", "\n", "\x01", "\ud83d", "\ude42", "\uffff", "é"]),
-               max_size=30))
-def test_clean_shortcut_changes_nothing(text):
-    assert xlsx_text._clean(text) == _clean_reference(text)
+@given(st.one_of(
+    st.text(alphabet=st.sampled_from(["a", " ", "\r", "\n", "\t", "\x01", "\ud83d", "\ude42", "\uffff",
+                                      "\ufffe", "é", "\u00a0", "\u2028", "\u200b", "\x7f", "中", "🙂"]),
+            max_size=30),
+    st.text(max_size=30)))
+def test_clean_shortcuts_change_nothing(text):
+    assert xlsx_text._clean(text) == xlsx_text._clean_plain(text) == _clean_reference(text)
+
+
+def test_no_printable_character_is_one_clean_changes():
+    # _clean's shortcut: printable text is returned as it is. Every code point, one at a time.
+    for code in range(0x110000):
+        char = chr(code)
+        if char.isprintable():
+            assert char != "\r" and not xlsx_text.XML_ILLEGAL.search(char), hex(code)
 
 
 _URL_PARTS = st.text(alphabet=st.sampled_from(list("hHtTpPsS:/.-?#@[]%a0_~")), max_size=14)

@@ -44,6 +44,7 @@ def plain_twins(monkeypatch: pytest.MonkeyPatch, *, rows: bool = False) -> None:
     def plain_book(self, *args, **kwargs) -> None:
         made(self, *args, **kwargs)
         self.shared_styles = False  # each cell its own copy of its style array, set through openpyxl
+        self.repeat_cells = False  # a new cell for each row, not one for every row that repeats its text
 
     monkeypatch.setattr(book_module.Book, "__init__", plain_book)
     monkeypatch.setattr(internals._RawSheetWriter, "write_hyperlinks", WorksheetWriter.write_hyperlinks)

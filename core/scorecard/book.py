@@ -61,6 +61,9 @@ class Book:
         #: Cells share their house style's array (write-only: nobody restyles a cell once made);
         #: in normal mode (a template) each cell gets its own copy, as a plugin may restyle it.
         self.shared_styles = bool(getattr(workbook, "write_only", False))
+        #: Flat tables hand one cell to every row that shows the same text (:class:`RepeatedCells`):
+        #: write-only sheets only read a cell when they write its row. False: a new cell each time.
+        self.repeat_cells = bool(getattr(workbook, "write_only", False))
         self._pairs: dict[str, SharedPair] = {}
         self._days: dict[str, Any] = {}  # ISO date text -> its date (or None), see date()
         self.titles = SheetTitles(existing_titles)
@@ -108,6 +111,10 @@ class Book:
             return text_cell(ws, pair, safe_text(value, limit))
         return put_text(new_cell(ws, self.styles.array(style)), safe_text(value, limit))
 
+    def repeated(self, ws: Any) -> RepeatedCells:
+        """Cells for the text and dates that the rows of ``ws`` repeat (see :class:`RepeatedCells`)."""
+        return RepeatedCells(self, ws)
+
     def number(self, ws: Any, value: Any, style: str = "score", missing: str | None = "n/a",
                missing_style: str = "na") -> Cell | None:
         """A number cell; a missing or non-finite number shows ``missing`` (or nothing)."""
@@ -136,10 +143,7 @@ class Book:
 
     def rating(self, ws: Any, rating: Any) -> Cell:
         """The rating/tier word in its colour (blank-ish grey when there is none)."""
-        key = str(rating) if rating in TIER_COLOURS else None
-        if key is None:
-            return self.text(ws, humanise(rating) if rating else "n/a", "na_center")
-        return self.text(ws, humanise(key), f"tier_{key}")
+        return self.text(ws, *rating_text(rating))
 
     def link(self, ws: Any, text: Any, url: Any, style: str = "link", plain: str = "wrap") -> Cell:
         """``text`` linked to ``url`` when the URL is safe; otherwise plain text, not linked."""
@@ -196,6 +200,77 @@ class Book:
             rule = Rule(type="expression", dxf=band_style(rating), stopIfTrue=True,
                         formula=[f"AND(ISNUMBER({cell}),{condition})"])
             ws.conditional_formatting.add(ref, rule)
+
+
+class RepeatedCells:
+    """The cells of one sheet's rows for text they repeat (a vendor's name, a kind, "No"): what
+    :meth:`Book.text` and :meth:`Book.date` make, made once per value and style and handed to every
+    row that shows it.
+
+    Only when the book's ``repeat_cells`` is set (a write-only workbook): such a sheet writes each
+    row as it comes and only reads its cells (their text, style and type), so one cell may stand
+    in many rows. A normal-mode sheet keeps the very cells it is given, so otherwise (and in the
+    plain twin) each call makes a new cell. A cell from here must not be changed: no link, no
+    new style. Text values of up to ``_REPEATED_CHARS`` characters are remembered, at most
+    ``_REPEATED_KEPT`` (then all are forgotten); anything else gets a new cell each time.
+    """
+
+    __slots__ = ("_book", "_cells", "_kept", "_reuse", "_ws")
+
+    def __init__(self, book: Book, ws: Any) -> None:
+        self._book, self._ws = book, ws
+        self._reuse = book.repeat_cells
+        self._cells: dict[str, dict[str | None, Cell | None]] = {}
+        self._kept = 0
+
+    def text(self, value: Any, style: str = "text") -> Cell:
+        """:meth:`Book.text` of ``value`` in ``style`` (default limit)."""
+        if not self._reuse or (type(value) is not str and value is not None):
+            return self._book.text(self._ws, value, style)
+        known = self._cells.get(style)
+        cell = known.get(value) if known is not None else None
+        if cell is None:
+            cell = self._book.text(self._ws, value, style)
+            self._keep(style, value, cell)
+        return cell
+
+    def date(self, value: Any, style: str = "date") -> Cell | None:
+        """:meth:`Book.date` of ``value`` in ``style`` (None for no value)."""
+        if not self._reuse or type(value) is not str:
+            return self._book.date(self._ws, value, style)
+        key = "date:" + style
+        known = self._cells.get(key)
+        if known is not None and value in known:
+            return known[value]
+        cell = self._book.date(self._ws, value, style)
+        self._keep(key, value, cell)
+        return cell
+
+    def rating(self, rating: Any) -> Cell:
+        """:meth:`Book.rating` of ``rating``."""
+        return self.text(*rating_text(rating))
+
+    def _keep(self, key: str, value: str | None, cell: Cell | None) -> None:
+        if value is not None and len(value) > _REPEATED_CHARS:
+            return
+        if self._kept >= _REPEATED_KEPT:
+            self._cells.clear()
+            self._kept = 0
+        self._cells.setdefault(key, {})[value] = cell
+        self._kept += 1
+
+
+#: Text values :class:`RepeatedCells` remembers: up to this many characters, at most this many.
+_REPEATED_CHARS = 200
+_REPEATED_KEPT = 20_000
+
+
+def rating_text(rating: Any) -> tuple[str, str]:
+    """The word a rating or tier is shown as, and its house style (its colour; grey for none)."""
+    key = str(rating) if rating in TIER_COLOURS else None
+    if key is None:
+        return humanise(rating) if rating else "n/a", "na_center"
+    return humanise(key), f"tier_{key}"
 
 
 def band_style(rating: str) -> DifferentialStyle:

@@ -8,7 +8,7 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 
 from .. import layout
-from ..book import Book
+from ..book import Book, RepeatedCells
 from ..layout import Col, Grid
 from ..registry import Run, SheetSpec
 from ..values import bullets, humanise, sorted_by_id
@@ -30,20 +30,24 @@ def write(book: Book, ws: Any, run: Run) -> None:
 SHEET = SheetSpec(key="evidence", order=50, title="Evidence", write=write, print_scale=80)
 
 
-def source_cells(book: Book, ws: Any, source: Mapping[str, Any],
-                  check_titles: Mapping[str, str]) -> list[Cell | None]:
+def source_cells(book: Book, ws: Any, source: Mapping[str, Any], check_titles: Mapping[str, str],
+                 repeated: RepeatedCells | None = None) -> list[Cell | None]:
+    """A source's cells: title, kind, published, id, stale, publisher, URL (linked), used by.
+
+    ``repeated`` (:meth:`Book.repeated` of ``ws``) makes the cells whose text sources share."""
+    same = repeated or book.repeated(ws)
     url = source.get("url")
     used_by = tuple(check_titles.get(str(c), str(c)) for c in source.get("used_by") or ())
     stale = source.get("stale")
     return [
         book.text(ws, source.get("title") or source.get("id"), "wrap"),
-        book.text(ws, humanise(source.get("kind")), "wrap"),
-        book.date(ws, source.get("published")) or book.text(ws, "undated", "na_left"),
-        book.text(ws, source.get("id"), "wrap"),
-        book.text(ws, "Stale" if stale else "No", "warn" if stale else "text"),
-        book.text(ws, source.get("publisher"), "wrap"),
-        book.link(ws, url or "", url) if url else book.text(ws, "no URL", "na_left"),
-        book.text(ws, used_by_text(used_by), "wrap"),
+        same.text(humanise(source.get("kind")), "wrap"),
+        same.date(source.get("published")) or same.text("undated", "na_left"),
+        same.text(source.get("id"), "wrap"),
+        same.text("Stale", "warn") if stale else same.text("No", "text"),
+        same.text(source.get("publisher"), "wrap"),
+        book.link(ws, url or "", url) if url else same.text("no URL", "na_left"),
+        same.text(used_by_text(used_by), "wrap"),
     ]
 
 
@@ -80,16 +84,17 @@ def _write_evidence(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) -
             Col(10, 15), Col(7, 7), Col(20, 40), Col(24, 60), Col(10, 30)]
     grid = Grid(ws, cols, stream_after=layout.STREAM_AFTER_ROWS, freeze="C2")
     grid.add([book.text(ws, h, "header") for h in _EVIDENCE_HEADERS], measure=False)
+    same = book.repeated(ws)
     for vendor in vendors:
         check_titles = {str(c.get("id")): str(c.get("title") or c.get("id"))
                         for c in sorted_by_id(vendor.get("checks"))}
         for source in sorted_by_id(vendor.get("sources")):
-            cells = source_cells(book, ws, source, check_titles)
+            cells = source_cells(book, ws, source, check_titles, same)
             title_c, kind_c, published_c, id_c, stale_c, publisher_c, url_c, used_c = cells
-            grid.add([book.text(ws, vendor.get("id")),
-                      book.text(ws, vendor.get("name") or vendor.get("id"), "wrap"),
+            grid.add([same.text(vendor.get("id")),
+                      same.text(vendor.get("name") or vendor.get("id"), "wrap"),
                       id_c, title_c, publisher_c, published_c, kind_c, stale_c, used_c, url_c,
-                      book.text(ws, origin(source), "wrap")])
+                      same.text(origin(source), "wrap")])
     last = grid.next_row - 1
     grid.flush(freeze="C2")
     book.add_table(ws, "tbl_Evidence", _EVIDENCE_HEADERS, 1, last)

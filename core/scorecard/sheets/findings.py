@@ -33,20 +33,22 @@ def _write_findings(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) -
             Col(26, 38), Col(9, 14), Col(18, 32), Col(12, 32)]
     grid = Grid(ws, cols, stream_after=layout.STREAM_AFTER_ROWS, freeze="C2")
     grid.add([book.text(ws, h, "header") for h in _FINDING_HEADERS], measure=False)
+    same = book.repeated(ws)
     for vendor in vendors:
         name = vendor.get("name") or vendor.get("id")
         for check in sorted_by_id(vendor.get("checks")):
             status = str(check.get("status") or "")
+            rating = check.get("rating")
             grid.add([
-                book.text(ws, vendor.get("id")),
-                book.text(ws, name, "wrap"),
-                book.text(ws, check.get("id")),
-                book.text(ws, check.get("title"), "wrap"),
-                book.text(ws, area_label(str(check.get("category") or "")), "wrap"),
-                book.text(ws, STATUS_LABELS.get(status, humanise(status)),
+                same.text(vendor.get("id")),
+                same.text(name, "wrap"),
+                same.text(check.get("id")),
+                same.text(check.get("title"), "wrap"),
+                same.text(area_label(str(check.get("category") or "")), "wrap"),
+                same.text(STATUS_LABELS.get(status, humanise(status)),
                           {"ok": "text", "error": "warn"}.get(status, "na_left")),
                 book.number(ws, check.get("score"), missing=None),
-                book.rating(ws, check.get("rating")) if check.get("rating") else None,
+                same.rating(rating) if rating else None,
                 book.number(ws, check.get("confidence"), "pct", missing=None),
                 book.number(ws, check.get("weight"), "weight", missing=None),
                 book.number(ws, check.get("weighted_contribution"), missing=None),
@@ -54,8 +56,8 @@ def _write_findings(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) -
                 book.text(ws, bullets(check.get("rationale")), "wrap"),
                 book.text(ws, bullets(check.get("recommendations")), "wrap"),
                 book.text(ws, ", ".join(str(s) for s in check.get("sources") or ()), "wrap"),
-                book.text(ws, override_text(check.get("override")), "wrap"),
-                book.text(ws, check.get("error"), "warn"),
+                same.text(override_text(check.get("override")), "wrap"),
+                same.text(check.get("error"), "warn"),
             ])
     last = grid.next_row - 1
     grid.flush(freeze="C2")
