@@ -2,8 +2,9 @@
 
 :func:`assess_one` is the only way a profile is assessed: the serial path
 of a run and its worker processes (:mod:`vendordd.workers`) both call it
-with the run's :class:`Job`. :func:`read_profile` is the read/validate
-half, which ``vendordd validate`` uses on its own.
+with the run's :class:`Job`. Its read/validate half,
+:func:`~vendordd.profile_files.read_profile`, lives in
+:mod:`vendordd.profile_files`, which ``vendordd validate`` uses on its own.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from .diff import vendor_change
 from .evidence import is_stale
 from .frozen import freeze
 from .host import RegisteredCheck
-from .loader import Document, InputError, Problem, describe_type, load_profile
+from .loader import Document
 from .model import USE_FIELDS, use_key
+from .profile_files import FileResult, read_profile
 from .results import CheckResult, SourceEntry, VendorEntry, check_result, vendor_entry
 from .runner import apply_override, check_weight, find_override, run_check, skipped_outcome
 from .scoring import aggregate, area_scores, top_risks
-from .validation import DateFields, future_facts, schema_problems, semantic_problems
+from .validation import DateFields, future_facts
 from .vendor_store import pack
 
 
@@ -47,64 +49,6 @@ class Job:
     uses: Mapping[str, list[Mapping[str, Any]]] = field(default_factory=dict)
     #: ids of the engagement-aware checks (:func:`vendordd.model.takes_engagement`)
     aware: frozenset[str] = frozenset()
-
-
-@dataclass
-class FileResult:
-    """One file's outcome: problems, or its vendor's entry (``entry`` or ``blob`` when packed)."""
-
-    problems: list[Problem] = field(default_factory=list)
-    vendor_id: str | None = None
-    name: str | None = None
-    sha256: str | None = None
-    entry: VendorEntry | None = None
-    blob: bytes | None = None
-    warnings: list[str] = field(default_factory=list)
-    got_worse: bool = False
-    #: the checks that failed on this vendor: (check id, plugin, error, traceback lines)
-    failed: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
-    #: the checks that found no data in this vendor's profile (status ``insufficient_data``)
-    no_data: list[str] = field(default_factory=list)
-    #: the engagement-aware checks' results per use of the vendor (:func:`vendordd.model.use_key`)
-    in_use: dict[str, list[CheckResult]] = field(default_factory=dict)
-
-
-def read_profile(path: str | Path, validator: Any) -> tuple[Document | None, list[Problem]]:
-    """Parse and validate one profile file: the document, or None and its problems."""
-    try:
-        doc = load_profile(path)
-    except InputError as exc:
-        return None, list(exc.problems)
-    if not isinstance(doc.data, dict):
-        return None, [Problem(doc.name, f"a profile must be a mapping, not {describe_type(doc.data)}", "/")]
-    found = schema_problems(validator, doc)
-    if not found:
-        found = semantic_problems(doc)
-    return (None, found) if found else (doc, [])
-
-
-def duplicate_ids(named: Iterable[tuple[str, str]]) -> tuple[set[str], list[Problem]]:
-    """``(vendor id, file name)`` pairs -> the ids used by more than one file, and a problem per such file."""
-    by_id: dict[str, list[str]] = {}
-    for vid, name in named:
-        by_id.setdefault(vid, []).append(name)
-    dups: set[str] = set()
-    problems: list[Problem] = []
-    for vid, names in by_id.items():
-        if len(names) > 1:
-            dups.add(vid)
-            listed = ", ".join(names)
-            problems += [Problem(name, f"vendor id {vid!r} is used by more than one file ({listed}); "
-                                       f"none of them was assessed", "/vendor/id") for name in names]
-    return dups, problems
-
-
-def validate_one(path: str | Path, validator: Any) -> FileResult:
-    """Read and validate one profile file (what ``vendordd validate`` does with each)."""
-    doc, problems = read_profile(path, validator)
-    if doc is None:
-        return FileResult(problems=problems)
-    return FileResult(vendor_id=doc.data["vendor"]["id"], name=doc.name, sha256=doc.sha256)
 
 
 def assess_one(path: str | Path, job: Job) -> FileResult:

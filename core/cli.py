@@ -41,8 +41,8 @@ def _error_lines(problems: Any) -> None:
 def _host(plugin_paths: tuple[str, ...], strict: bool, policy_path: str | None = None):
     from .host import PluginError
     from .loader import InputError
-    from .pipeline import build_host
     from .policy import load_policy
+    from .profile_files import build_host
 
     try:
         policy, _ = load_policy(policy_path)
@@ -227,10 +227,9 @@ def _num(value: float | None) -> str:
 @strict_option
 def validate(profiles: tuple[str, ...], plugin_paths: tuple[str, ...], strict: bool) -> None:
     """Check PROFILES against the schema (with plugin extensions); exit 2 on any error."""
-    from .assessment import validate_one
     from .host import PluginError
     from .loader import InputError, expand_paths
-    from .pipeline import prepare_validation, unique_vendors
+    from .profile_files import prepare_validation, unique_vendors, validate_one
 
     try:
         host, validator = prepare_validation(plugin_paths=plugin_paths, strict=strict, trace=_debug() or None)

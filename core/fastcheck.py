@@ -20,6 +20,13 @@ jsonschema alone). Supported: ``type``, ``enum``, ``const``, ``properties``,
 included. Keywords jsonschema ignores are ignored here too.
 tests/test_fastcheck.py compares the two verdicts over the whole test
 corpus and about 2,800 mutated documents.
+
+Two shortcuts make the check of a valid profile cheaper; ``compile_check(...,
+shortcuts=False)`` is the plain form without them, which
+tests/test_assessment_fast_paths.py holds them to: a pattern or format check
+keeps its answer per text (profiles repeat their source ids and dates), and an
+object check keeps one combined test per key and tests its required keys as
+one set.
 """
 
 from __future__ import annotations
@@ -111,9 +118,10 @@ def _never(_: Any) -> bool:
 
 
 class _Compiler:
-    def __init__(self, root: Any, format_checker: Any) -> None:
+    def __init__(self, root: Any, format_checker: Any, memo: bool = True) -> None:
         self.root = root
         self.format_checker = format_checker
+        self.memo = memo
         self.refs: dict[str, Check] = {}
         self.pending: dict[str, list[Check]] = {}
 
@@ -235,8 +243,9 @@ class _Compiler:
         low, high = schema.get("minProperties"), schema.get("maxProperties")
         no_extras_rule = addl is True
 
-        def plan(key: Any) -> tuple[Check, ...] | None:
-            """The tests the value at ``key`` must pass, or None when the key itself is refused."""
+        def plan(key: Any) -> Check | None:
+            """The test the value at ``key`` must pass (all that apply, as one), or None when the
+            key itself is refused."""
             if names is not None and not names(key):
                 return None
             tests = [props[key]] if key in props else []
@@ -245,11 +254,41 @@ class _Compiler:
                 if closed or addl_check is None:
                     return None
                 tests.append(addl_check)
-            return tuple(t for t in tests if t is not _always)
+            return _all([t for t in tests if t is not _always])
 
         # A key's plan depends on the key only: kept for the keys seen (a bounded number; a
         # document's own odd keys beyond that are planned each time).
-        plans: dict[Any, tuple[Check, ...] | None] = {}
+        plans: dict[Any, Check | None] = {}
+        needed = frozenset(required)
+        if not self.memo:  # the plain form: each required key looked up, each test of a key called in turn
+            return self._object_plain(plan, required, low, high, typed)
+
+        def check(x: Any) -> bool:
+            if not isinstance(x, dict):
+                return not typed
+            if needed and not x.keys() >= needed:
+                return False
+            if low is not None and len(x) < low:
+                return False
+            if high is not None and len(x) > high:
+                return False
+            for key, value in x.items():
+                try:
+                    test = plans[key]
+                except KeyError:
+                    test = plan(key)
+                    if len(plans) < _PLANS_KEPT:
+                        plans[key] = test
+                if test is None or not test(value):
+                    return False
+            return True
+
+        return check
+
+    @staticmethod
+    def _object_plain(plan: Callable[[Any], Check | None], required: list[Any], low: Any, high: Any,
+                      typed: bool) -> Check:
+        """:meth:`object`'s check without its shortcuts (no kept plans, no set of required keys)."""
 
         def check(x: Any) -> bool:
             if not isinstance(x, dict):
@@ -262,17 +301,9 @@ class _Compiler:
             if high is not None and len(x) > high:
                 return False
             for key, value in x.items():
-                try:
-                    tests = plans[key]
-                except KeyError:
-                    tests = plan(key)
-                    if len(plans) < _PLANS_KEPT:
-                        plans[key] = tests
-                if tests is None:
+                test = plan(key)
+                if test is None or not test(value):
                     return False
-                for test in tests:
-                    if not test(value):
-                        return False
             return True
 
         return check
@@ -296,7 +327,7 @@ class _Compiler:
                     if not items(value):
                         return False
             if unique and x:
-                if all(type(v) is str for v in x):
+                if set(map(type, x)) == _TEXT:  # text only: Python's equality is jsonschema's
                     return len(set(x)) == len(x)
                 return _uniq(x)
             return True
@@ -333,7 +364,9 @@ class _Compiler:
                 return False
             return conforms is None or conforms(x)
 
-        return check
+        if not self.memo or (rx is None and conforms is None):
+            return check
+        return _remembered(check)
 
     def number(self, schema: Mapping[str, Any]) -> Check:
         low, high = schema.get("minimum"), schema.get("maximum")
@@ -363,6 +396,31 @@ class _Compiler:
         return lambda x: sum(1 for t in tests if t(x)) == 1
 
 
+_TEXT = {str}
+#: How many texts a pattern or format check keeps its answer for (emptied when full, as dates.parse's cache).
+_ANSWERS_KEPT = 4096
+
+
+def _remembered(check: Check) -> Check:
+    """``check`` with its answers for exact text kept: profiles repeat their source ids, dates and
+    names, and a pattern search or format function costs more than a dict lookup. The answer for a
+    text depends on the text only (patterns and the format functions are pure)."""
+    answers: dict[str, bool] = {}
+
+    def remembered(x: Any) -> bool:
+        if type(x) is not str:
+            return check(x)
+        try:
+            return answers[x]
+        except KeyError:
+            if len(answers) >= _ANSWERS_KEPT:
+                answers.clear()
+            found = answers[x] = check(x)
+            return found
+
+    return remembered
+
+
 def _all(checks: list[Check]) -> Check:
     if not checks:
         return _always
@@ -374,11 +432,16 @@ def _all(checks: list[Check]) -> Check:
     return lambda x: all(c(x) for c in checks)
 
 
-def compile_check(schema: Any, format_checker: Any = None) -> Check | None:
-    """A predicate equal to "jsonschema finds no error", or None (see the module docstring)."""
+def compile_check(schema: Any, format_checker: Any = None, *, shortcuts: bool = True) -> Check | None:
+    """A predicate equal to "jsonschema finds no error", or None (see the module docstring).
+
+    ``shortcuts=False`` gives the plain form (tests/test_assessment_fast_paths.py compares the
+    two): no answers kept for texts (:func:`_remembered`), no key plans kept, required keys
+    looked up one by one.
+    """
     if isinstance(schema, Mapping) and schema.get("$schema", _DRAFT) != _DRAFT:
         return None
     try:
-        return _Compiler(schema, format_checker).node(schema, root=True)
+        return _Compiler(schema, format_checker, memo=shortcuts).node(schema, root=True)
     except (Unsupported, re.error, TypeError, ValueError):
         return None

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from . import __version__
-from .assessment import FileResult, Job, duplicate_ids
+from .assessment import FileResult, Job
 from .diff import buyer_changed
 from .host import Host, PluginInfo, RegisteredCheck
 from .inputs import load_baseline, load_overrides, load_portfolio
@@ -27,6 +27,7 @@ from .loader import Document, InputError, Problem, expand_paths, load_file
 from .model import USE_FIELDS, takes_engagement, use_key
 from .outputs import Outputs, write_outputs
 from .policy import as_of_date, load_policy, unknown_references
+from .profile_files import build_host, unique_vendors
 from .results import Results, VendorEntry, run_results
 from .runner import check_weight, effective_settings
 from .validation import DateFields, compile_validator, profile_schema
@@ -281,32 +282,6 @@ def uses_by_vendor(portfolio: Mapping[str, Any]) -> dict[str, list[Mapping[str, 
     return {vid: [uses[k] for k in sorted(uses)] for vid, uses in out.items()}
 
 
-def prepare_validation(*, plugin_paths: Iterable[str] = (), strict: bool = False,
-                       trace: bool | None = None) -> tuple[Host, Any]:
-    """What checking profiles needs, and no more: the plugins (for their schema fragments) and the
-    compiled validator. ``vendordd validate`` uses it: no policy file, screening list or check
-    settings is read (an assessment needs them, a schema check does not), so it starts faster."""
-    policy, _ = load_policy(None)
-    host = build_host(policy, plugin_paths, strict, trace)
-    return host, compile_validator(profile_schema(host.schemas()))
-
-
-def unique_vendors(assessed: Iterable[FileResult], problems: list[Problem]) -> list[FileResult]:
-    """The files that gave a vendor, sorted by vendor id, with every problem added to ``problems``.
-
-    A vendor id used by more than one file is an error for each of those
-    files, and none of them is kept.
-    """
-    good: list[FileResult] = []
-    for res in assessed:
-        problems.extend(res.problems)
-        if res.vendor_id is not None:
-            good.append(res)
-    dups, found = duplicate_ids((r.vendor_id or "", r.name or "") for r in good)
-    problems.extend(found)
-    return sorted((r for r in good if r.vendor_id not in dups), key=lambda r: r.vendor_id or "")
-
-
 def check_failures(assessed: Iterable[FileResult]) -> list[dict[str, Any]]:
     """One entry per check that failed: its warning ``line``, the vendors, the first traceback.
 
@@ -403,14 +378,6 @@ def check_settings_problems(rc: RegisteredCheck, policy: Mapping[str, Any],
     from .settings import settings_problems
 
     return settings_problems(rc.check.id, own, schema)
-
-
-def build_host(policy: Mapping[str, Any], plugin_paths: Iterable[str] = (),
-               strict: bool = False, trace: bool | None = None) -> Host:
-    """A host with the built-ins, entry points and local plugins loaded."""
-    plugins = policy.get("plugins") or {}
-    return Host(strict=strict, trace=trace).load(
-        paths=[*plugin_paths, *(plugins.get("paths") or [])], disable=plugins.get("disable") or [])
 
 
 def selected_checks(host: Host, only: Iterable[str] | None) -> tuple[list[RegisteredCheck], list[str]]:

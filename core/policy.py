@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -140,6 +139,8 @@ def unknown_references(policy: Mapping[str, Any], check_ids: Iterable[str],
     checks, vendors = sorted(set(check_ids)), sorted(set(vendor_ids))
 
     def closest(value: str, known: list[str]) -> str:
+        import difflib  # only on this path: a run without a stray reference need not import it
+
         match = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
         return f"; did you mean {match[0]!r}?" if match else ""
 

@@ -215,6 +215,37 @@ def test_compiled_check_agrees_with_jsonschema_on_generated_schemas(schema: dict
         assert verdict is reference.is_valid(doc), (schema, doc)
 
 
+def _verdict(check: Any, doc: Any) -> Any:
+    try:
+        return check(doc)
+    except Exception as exc:  # noqa: BLE001 - the same failure is the same answer
+        return type(exc)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schemas, st.lists(instances, min_size=1, max_size=12))
+def test_compiled_check_shortcuts_equal_the_plain_form(schema: dict[str, Any], docs: list[Any]) -> None:
+    fast = compile_check(schema, FormatRules())
+    plain = compile_check(schema, FormatRules(), shortcuts=False)
+    assert fast is not None and plain is not None
+    for doc in [*docs, *docs]:  # the second round from the kept answers and key plans
+        assert _verdict(fast, doc) == _verdict(plain, doc), (schema, doc)
+
+
+def test_compiled_check_kept_answers_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vendordd import fastcheck
+
+    monkeypatch.setattr(fastcheck, "_ANSWERS_KEPT", 3)
+    schema = {"type": "array", "items": {"type": "string", "pattern": "^s[0-9]+$", "format": "vendordd-date"}}
+    fast = compile_check(schema, FormatRules())
+    plain = compile_check(schema, FormatRules(), shortcuts=False)
+    assert fast is not None and plain is not None
+    texts = ["s1", "2025", "s2", "x", "2025-02-30", "s3", "s1", "2025-01", _Label("s4")]
+    for n in range(len(texts)):
+        for doc in (texts[:n], [texts[n]], [texts[n], 5]):
+            assert _verdict(fast, doc) == _verdict(plain, doc)
+
+
 def _jsonschema_rules() -> Any:
     from vendordd.validation import _format_checker
 

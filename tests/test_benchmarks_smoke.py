@@ -17,10 +17,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from vendordd.assessment import validate_one
 from vendordd.loader import expand_paths
-from vendordd.pipeline import build_host, unique_vendors
 from vendordd.policy import load_policy
+from vendordd.profile_files import build_host, unique_vendors, validate_one
 from vendordd.validation import compile_validator, profile_schema
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from vendordd.assessment import validate_one
 from vendordd.loader import MAX_FILE_BYTES, InputError, expand_paths, load_file
-from vendordd.pipeline import unique_vendors
+from vendordd.profile_files import unique_vendors, validate_one
 from vendordd.testing import minimal_profile
 from vendordd.validation import compile_validator, profile_schema
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from jsonschema import Draft202012Validator
 
-from vendordd.pipeline import build_host
 from vendordd.policy import load_policy
+from vendordd.profile_files import build_host
 
 
 def _builtin_checks():

@@ -42,8 +42,8 @@ def _load_context(policy_path: str | None, plugin_paths: tuple[str, ...]) -> tup
     """The effective policy, a plugin host, and plugin problems to warn about."""
     from ..host import PluginError
     from ..loader import InputError
-    from ..pipeline import build_host
     from ..policy import load_policy
+    from ..profile_files import build_host
 
     try:
         policy, _ = load_policy(policy_path)
