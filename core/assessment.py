@@ -155,19 +155,23 @@ def assess_in_use(doc: Document, uses: Iterable[Mapping[str, Any]], job: Job) ->
 
 def _sources(profile: Mapping[str, Any], results: list[CheckResult], as_of: dt.date,
              policy: Mapping[str, Any]) -> list[SourceEntry]:
+    """The profile's sources as the results show them: staleness, the checks that cited each."""
     used: dict[str, list[str]] = {}
     for res in results:
         for sid in res["sources"]:
             used.setdefault(sid, []).append(res["id"])
+    freshness = int(policy.get("freshness_days", 365))  # the run's, read once per vendor
     out: list[SourceEntry] = []
     for src in profile.get("sources") or ():
-        published = dates.earliest_day(src.get("published"))
-        out.append({"id": src["id"], "title": src.get("title"), "url": src.get("url"),
-                    "publisher": src.get("publisher"), "published": src.get("published"),
+        sid = src["id"]
+        published = src.get("published")
+        cited_by = used.get(sid)
+        out.append({"id": sid, "title": src.get("title"), "url": src.get("url"),
+                    "publisher": src.get("publisher"), "published": published,
                     "kind": src.get("kind"),
-                    "stale": is_stale(published, as_of, int(policy.get("freshness_days", 365))),
-                    "used_by": sorted(set(used.get(src["id"], []))),
-                    "collected": _collected(src)})
+                    "stale": is_stale(dates.earliest_day(published), as_of, freshness),
+                    "used_by": sorted(set(cited_by)) if cited_by else [],
+                    "collected": _collected(src) if "x-collected" in src else None})
     return out
 
 

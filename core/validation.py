@@ -440,29 +440,49 @@ def future_facts(data: Mapping[str, Any], as_of: dt.date, fields: DateFields | N
     (:attr:`DateFields.reaches_dates`); :func:`_future_facts_plain` walks
     everything and must give the same list (tests/test_assessment_fast_paths.py).
     """
-    return _walk_dated(data, as_of, fields, DateFields.dated_child)
+    return _walk_dated(data, as_of, fields, DateFields.dated_child, _kept_dated_children)
 
 
 def _future_facts_plain(data: Mapping[str, Any], as_of: dt.date, fields: DateFields | None = None) -> list[str]:
     """:func:`future_facts`'s plain twin: every value walked."""
-    return _walk_dated(data, as_of, fields, DateFields.child)
+    return _walk_dated(data, as_of, fields, DateFields.child, _kept_children)
+
+
+def _kept_children(node: DateFields) -> dict[str, DateFields | None]:
+    return node._children
+
+
+def _kept_dated_children(node: DateFields) -> dict[str, DateFields | None]:
+    return node._dated_children
+
+
+#: A key no step has been asked about yet.
+_UNSEEN: Any = object()
 
 
 def _walk_dated(data: Mapping[str, Any], as_of: dt.date, fields: DateFields | None,
-                step: Callable[[DateFields, str], DateFields | None]) -> list[str]:
-    """The pointers of dated facts after ``as_of``, going down from a node to a key with ``step``."""
+                step: Callable[[DateFields, str], DateFields | None],
+                kept: Callable[[DateFields], dict[str, DateFields | None]]) -> list[str]:
+    """The pointers of dated facts after ``as_of``, going down from a node to a key with ``step``;
+    ``kept(node)``: the answers ``step`` keeps for that node, by key (read first: a lookup instead
+    of a call for every key of every mapping walked)."""
     found: list[str] = []
     path: list[Any] = []
     tree = fields if fields is not None else core_date_fields()
 
     def walk(node: Any, where: DateFields) -> None:
         if isinstance(node, dict):
+            answers = kept(where)
             for key, value in node.items():
+                inner = answers.get(key, _UNSEEN)
+                if inner is None:
+                    continue  # skipped whether or not the key is an x- note
                 if not isinstance(key, str) or key.startswith("x-"):
                     continue
-                inner = step(where, key)
-                if inner is None:
-                    continue
+                if inner is _UNSEEN:
+                    inner = step(where, key)
+                    if inner is None:
+                        continue
                 if inner.dated and isinstance(value, str):
                     if is_after(value, as_of):
                         found.append(pointer_of([*path, key]))
