@@ -262,6 +262,11 @@ def text_width(line: str, bold: bool = False) -> float:
     return sum(map(_CHAR_WIDTHS[bold].__getitem__, line))
 
 
+def char_widths(text: str, bold: bool = False) -> Any:
+    """The :func:`text_width` of each character of ``text``, in order (an iterator)."""
+    return map(_CHAR_WIDTHS[bold].__getitem__, text)
+
+
 #: Byte value -> width in thousandths of a digit width (of ``_WIDTH_TABLES``): every width
 #: above has three decimals, so these are exact and their sums exact integers (where a float
 #: sum depends on its order).

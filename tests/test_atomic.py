@@ -42,7 +42,7 @@ def _verdict(check, path: Path, protected: list[Path]) -> str | None:
     return None
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(target=st.sampled_from(NAMES), protected=st.lists(st.sampled_from(NAMES), max_size=6))
 def test_the_one_stat_check_agrees_with_the_pairwise_check(tmp_path: Path, target: str,
                                                              protected: list[str]) -> None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from vendordd.scorecard import layout
 from vendordd.scorecard.layout import surely_wider_than_a_line, wrapped_lines
 from vendordd.scorecard.sheets import vendor
-from vendordd.xlsx_text import _WIDTH_TABLES, _extra_width, display_width, text_width
+from vendordd.xlsx_text import _WIDTH_TABLES, _extra_width, char_widths, display_width, text_width
 
 # Words of several widths, separators that matter to wrapping, and non-ASCII characters
 # (bullets, dashes, wide CJK, combining marks).
@@ -88,15 +88,51 @@ def test_wrapped_lines_with_memory_equals_the_plain_layout(text: str, width: flo
     assert wrapped_lines(text, width, bold) == _plain_lines(text, width, bold)  # remembered answer
 
 
+#: Text, and text after a start the line drops (spaces, a combining mark, a zero-width space).
+STARTS = st.one_of(TEXT, st.builds(str.__add__, st.sampled_from(["\u0301", "\u0301 ", " ", "\u200b", "a", "漢"]), TEXT))
+
+
 @settings(max_examples=300)
-@given(TEXT, WIDTH)
+@given(STARTS, WIDTH)
 def test_surely_wider_is_never_wrong(text: str, width: float) -> None:
     if surely_wider_than_a_line(text_width(text), width, text):
         assert _plain_lines(text, width, False) > 1
 
 
+def test_a_start_of_no_width_is_not_estimated() -> None:
+    # "\u0301 " is dropped at the start of the line: the rest fits although the whole is wider.
+    width = 24.3  # room for 23.265 digit widths: 23 digits fit, with a space (0.446) before them not
+    room = max(1.0, (width - layout._PADDING) * layout._SAFETY)
+    text = "\u0301 " + "0" * int(room)
+    assert text_width(text) > room + 1e-6 and _plain_lines(text, width, False) == 1
+    assert not surely_wider_than_a_line(text_width(text), width, text)
+    assert layout.fits_one_line(text, width)
+    assert vendor._one_line(text, width) == _plain_one_line(text, width) == text
+
+
+@given(TEXT, st.booleans())
+def test_char_widths_are_each_characters_text_width(text: str, bold: bool) -> None:
+    assert list(char_widths(text, bold)) == [text_width(ch, bold) for ch in text]
+
+
+@settings(max_examples=500)
+@given(STARTS, WIDTH, st.booleans())
+def test_fits_one_line_is_one_wrapped_line(text: str, width: float, bold: bool) -> None:
+    assert layout.fits_one_line(text, width, bold) == (_plain_lines(text, width, bold) <= 1)
+
+
+def test_fits_one_line_at_the_edge_of_a_line() -> None:
+    # Widths at, just under and just over a line's room, and a start of no width.
+    for width in (8.0, 11.0, 24.0, 60.0):
+        room = max(1.0, (width - layout._PADDING) * layout._SAFETY)
+        for text in ("0" * int(room), "0" * (int(room) + 1), "0" * int(room) + ".", "\u0301 " + "0" * int(room),
+                     "\u0301 " + "0" * (int(room) + 1), "  " + "0" * int(room)):
+            for bold in (False, True):
+                assert layout.fits_one_line(text, width, bold) == (_plain_lines(text, width, bold) <= 1), (text, width)
+
+
 @settings(max_examples=300)
-@given(TEXT, WIDTH)
+@given(STARTS, WIDTH)
 def test_one_line_cut_equals_the_word_by_word_cut(text: str, width: float) -> None:
     assert vendor._one_line(text, width) == _plain_one_line(text, width)
 

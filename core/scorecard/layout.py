@@ -196,15 +196,21 @@ def wrapped_lines(text: str, width: float, bold: bool) -> int:
     lines = known.get(text) if known is not None else None
     if lines is None:
         lines = _wrapped_lines(text, width, bold)
-        if len(text) <= _MEMO_TEXT_CHARS:
-            if _LINES.kept >= _MEMO_ENTRIES:
-                _LINES.clear()
-                known = None
-            if known is None:
-                known = _LINES.columns[bold][width] = {}
-            known[text] = lines
-            _LINES.kept += 1
+        _remember(text, width, bold, lines, known)
     return lines
+
+
+def _remember(text: str, width: float, bold: bool, lines: int, known: dict[str, int] | None) -> None:
+    """Keep ``lines``, the answer of ``wrapped_lines(text, width, bold)`` (``known``: the answers
+    kept for that width and boldness, if any)."""
+    if len(text) <= _MEMO_TEXT_CHARS:
+        if _LINES.kept >= _MEMO_ENTRIES:
+            _LINES.clear()
+            known = None
+        if known is None:
+            known = _LINES.columns[bold][width] = {}
+        known[text] = lines
+        _LINES.kept += 1
 
 
 class _Answers:
@@ -478,19 +484,66 @@ def _wrapped_lines_plain(text: str, width: float, bold: bool) -> int:
     return lines
 
 
+def fits_one_line(text: str, width: float, bold: bool = False) -> bool:
+    """``wrapped_lines(text, width, bold) <= 1``, decided by the text's exact width where that is
+    enough (the cutting loops of the vendor sheets ask it of many texts, each new).
+
+    Laid out on one line, a paragraph is exactly as wide as its characters: it fits when that
+    width surely fits the line (:func:`_bounds`), and it does not when the width surely
+    exceeds it and the line starts with a character that has a width (ASCII has no character
+    without one): a paragraph starting with spaces or characters of no width loses them at the
+    start of its line. A line feed, such a start, text beyond what ``wrapped_lines`` reads, or a
+    width within a hair of the line's room: ``wrapped_lines`` decides.
+    """
+    known = _LINES.columns[bold].get(width)
+    lines = known.get(text) if known is not None else None
+    if lines is not None:
+        return lines <= 1
+    if "\n" in text or len(text) > 40000:
+        return wrapped_lines(text, width, bold) <= 1
+    limits = _LIMITS.get(width)
+    if limits is None:
+        limits = _limits(width)
+    total = milli_width(text, bold)
+    if total <= limits[1]:
+        _remember(text, width, bold, 1, known)  # as wrapped_lines would: the row's height asks again
+        return True
+    if total >= limits[2] and starts_with_a_width(text):
+        return False
+    return wrapped_lines(text, width, bold) <= 1
+
+
 def surely_wider_than_a_line(estimate: float, width: float, text: str) -> bool:
     """True when ``text``, about ``estimate`` digit widths wide (its characters' widths summed in
     any order), certainly takes more than one line of a column ``width`` wide: ``wrapped_lines``
     would say more than 1. False when that is not certain (then ask ``wrapped_lines``).
 
     Laid out on one line, a text of one paragraph is exactly as wide as its characters; only a
-    line feed, leading spaces (dropped at the start of a line) or text beyond what
-    ``wrapped_lines`` reads make it differ, and those are left to ``wrapped_lines``. The margin
+    line feed, leading spaces or characters of no width (dropped at the start of a line) or
+    text beyond what ``wrapped_lines`` reads make it differ, and those are left to ``wrapped_lines``. The margin
     covers the rounding of a sum taken in another order.
     """
-    if "\n" in text or text.startswith(" ") or len(text) > 40000:
-        return False
-    return estimate > max(1.0, (width - _PADDING) * _SAFETY) + 1e-6
+    return estimable(text) and estimate > line_room(width)
+
+
+def estimable(text: str) -> bool:
+    """True when :func:`surely_wider_than_a_line` may decide ``text`` from an estimate of its width:
+    one paragraph (no line feed) within what ``wrapped_lines`` reads, starting with a character that
+    takes room (:func:`starts_with_a_width`)."""
+    return "\n" not in text and len(text) <= 40000 and starts_with_a_width(text)
+
+
+def line_room(width: float) -> float:
+    """What :func:`surely_wider_than_a_line` compares a text's estimated width with: above it, a
+    text that may be estimated (see there) takes more than one line of a column ``width`` wide."""
+    return max(1.0, (width - _PADDING) * _SAFETY) + 1e-6
+
+
+def starts_with_a_width(text: str) -> bool:
+    """True when ``text`` starts with a character that takes room (every ASCII character but the
+    space does): laid out on one line, such a text is as wide as all its characters. A line
+    loses the spaces and the characters of no width (combining marks) it starts with."""
+    return bool(text) and text[0] != " " and (text[0].isascii() or text_width(text[0]) > 0)
 
 
 _BREAK_AFTER = re.compile(r"(?<=[/\-_?&=.,])")

@@ -65,6 +65,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import types
 import weakref
 from collections.abc import Mapping, Sequence
@@ -85,6 +86,7 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.constants import PKG_REL_NS, REL_NS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring
+from openpyxl.xml.functions import tostring as _openpyxl_tostring
 
 from ..xlsx_text import ERROR_CODES, FORMULA_TRIGGERS, XML_ILLEGAL, needs_quote_prefix
 from .zip_parts import DeflatedPart, DeflatingFile
@@ -380,6 +382,8 @@ class TextChart(BarChart):
         self.xml = xml
 
     def _write(self) -> Any:
+        if _RENDERED[0]:
+            return RenderedXml(self.xml)
         return fromstring(self.xml)
 
 
@@ -502,6 +506,10 @@ _ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot
                       ("\n", "&#10;"), ("\r", "&#13;"))
 
 
+#: A character :func:`_attribute` writes as a reference.
+_ESCAPED_IN_ATTRIBUTES = re.compile('[&<>"\t\n\r]')
+
+
 def _attribute(name: str, value: Any) -> str:
     """`` name="value"`` as lxml writes it (nothing when ``value`` is None)."""
     if value is None:
@@ -536,23 +544,74 @@ class _LinkRelationship(Relationship):
         self.__dict__.update(Type=_LINK_TYPE, Target=target, TargetMode="External", Id=rel_id)
 
 
+class RenderedXml:
+    """An XML part that is already text: ``data``, the bytes openpyxl's ``tostring`` (lxml, UTF-8)
+    would write for the element it stands for. Only :func:`saving_rendered_xml`'s save knows what to
+    do with it."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
+_RENDERED = [0]  # how many saves accept RenderedXml now (see saving_rendered_xml)
+
+
+@contextlib.contextmanager
+def saving_rendered_xml() -> Any:
+    """While openpyxl's ``ExcelWriter`` saves in this block, a sheet's relationships and a
+    :class:`TextChart` hand it their text as it is, instead of a tree it would parse and write back
+    (the same bytes: tests/test_rendered_xml.py). Elsewhere they give trees, as openpyxl expects."""
+    import openpyxl.writer.excel as excel
+
+    previous = excel.tostring
+    excel.tostring = _tostring
+    _RENDERED[0] += 1
+    try:
+        yield
+    finally:
+        _RENDERED[0] -= 1
+        excel.tostring = previous
+
+
+def _tostring(node: Any, *args: Any, **kwargs: Any) -> bytes:
+    if type(node) is RenderedXml:
+        return node.data
+    return cast(bytes, _openpyxl_tostring(node, *args, **kwargs))
+
+
 class _Relationships(RelationshipList):
     """A sheet's relationships, serialised as one piece of text (openpyxl makes an element per object)."""
 
     def to_tree(self) -> Any:
+        text = self._text()
+        if _RENDERED[0] and len(self) and not XML_ILLEGAL.search(text):
+            with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: the tree path reports it
+                return RenderedXml(text.encode("utf-8"))
+        try:
+            return fromstring(text)  # the XML library openpyxl's tostring expects
+        except SyntaxError:  # what XML cannot hold (lxml's and ElementTree's errors): openpyxl raises its own
+            return super().to_tree()
+
+    def _text(self) -> str:
         parts = [f'<Relationships xmlns="{PKG_REL_NS}">']
         for rel in self:
             if type(rel) is _LinkRelationship and rel.TargetMode == "External" and rel.Type == _LINK_TYPE:
+                target, rel_id = rel.Target, rel.Id  # text, as _LinkRelationship is made
+                if type(target) is str and type(rel_id) is str and not _ESCAPED_IN_ATTRIBUTES.search(rel_id):
+                    if _ESCAPED_IN_ATTRIBUTES.search(target):
+                        target = _attribute("", target)[3:-1]
+                    parts.append(f'<Relationship Type="{_LINK_TYPE}" Target="{target}" TargetMode="External"'
+                                 f' Id="{rel_id}"/>')
+                    continue
                 parts.append(f'<Relationship Type="{_LINK_TYPE}"{_attribute("Target", rel.Target)}'
                              f' TargetMode="External"{_attribute("Id", rel.Id)}/>')
                 continue
             parts.append(f"<Relationship{_attribute('Type', rel.Type)}{_attribute('Target', rel.Target)}"
                          f"{_attribute('TargetMode', rel.TargetMode)}{_attribute('Id', rel.Id)}/>")
         parts.append("</Relationships>")
-        try:
-            return fromstring("".join(parts))  # the XML library openpyxl's tostring expects
-        except SyntaxError:  # what XML cannot hold (lxml's and ElementTree's errors): openpyxl raises its own
-            return super().to_tree()
+        return "".join(parts)
 
 
 class RowWriter:

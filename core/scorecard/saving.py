@@ -23,6 +23,7 @@ from .. import __version__
 from ..atomic import ProtectedPathError, atomic_write, check_not_protected
 from ..xlsx_text import safe_text
 from .errors import ScorecardError
+from .openpyxl_internals import saving_rendered_xml
 from .values import mapping
 from .zip_parts import COMPRESS_LEVEL, DeflatedPart
 
@@ -90,7 +91,8 @@ def save(workbook: Workbook, fh: IO[bytes], as_of: dt.date) -> None:
     """Serialise ``workbook`` into ``fh`` without touching its (pinned) document times."""
     archive = _FixedTimeZipFile(fh, _zip_time(as_of))
     try:
-        ExcelWriter(workbook, archive).save()
+        with saving_rendered_xml():
+            ExcelWriter(workbook, archive).save()
     finally:
         archive.close()
 

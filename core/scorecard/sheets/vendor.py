@@ -20,18 +20,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from itertools import accumulate, chain
+from operator import sub
 from typing import Any
 
 from openpyxl.cell.cell import Cell
 
 from ...model import rating_for
 from ...verdicts import verdict_label
-from ...xlsx_text import text_width
+from ...xlsx_text import char_widths, text_width
 from .. import vendor_sections as sections
 from ..areas import area_label
 from ..book import Book
 from ..charts import score_bar_chart
-from ..layout import Col, Grid, surely_wider_than_a_line, wrapped_lines
+from ..layout import Col, Grid, estimable, fits_one_line, line_room, surely_wider_than_a_line, wrapped_lines
 from ..openpyxl_internals import cell_range_anchor
 from ..registry import Run, SheetSpec
 from ..values import STATUS_LABELS, humanise, mapping, num, override_text, sorted_by_id
@@ -263,14 +265,20 @@ def _evidence_title(source: Mapping[str, Any]) -> str:
 
 def _one_line(text: str, width: float) -> str:
     """``text`` cut at a word to fit one line of a column ``width`` wide ("…" when cut)."""
-    if wrapped_lines(text, width, False) <= 1:
+    if fits_one_line(text, width):
         return text
     words = text[: int(width * 3)].split(" ")  # no line holds more (the narrowest glyph is 0.45 wide)
     # Drop the words that certainly leave too much (a running estimate), then test word by word.
-    estimate = text_width(" ".join(words) + "…")
-    while len(words) > 1 and surely_wider_than_a_line(estimate, width, " ".join(words)):
-        estimate -= text_width(words.pop()) + _SPACE
-    while len(words) > 1 and wrapped_lines(" ".join(words) + "…", width, False) > 1:
+    # (surely_wider_than_a_line on each shorter text: whether it may be estimated is the same for
+    # every one, as none has a line feed when the whole has none, and all start alike.)
+    joined = " ".join(words)
+    if estimable(joined):  # the estimates after dropping 0, 1, 2... words, subtracted one by one
+        estimates = accumulate(chain((text_width(joined + "…"),), (text_width(w) + _SPACE for w in reversed(words))),
+                               sub)
+        room = line_room(width)
+        drop = next((k for k, estimate in enumerate(estimates) if estimate <= room), len(words))
+        del words[max(len(words) - drop, 1):]
+    while len(words) > 1 and not fits_one_line(" ".join(words) + "…", width):
         words.pop()
     return " ".join(words).rstrip(",;:—- ") + "…"
 
@@ -278,11 +286,9 @@ def _one_line(text: str, width: float) -> str:
 def _probe(text: str) -> str | None:
     """A one-letter stand-in for ``text``, and for any text made of its start and a part of its end,
     in :func:`surely_wider_than_a_line`: besides the width estimate, that reads only whether the
-    text has a line feed, starts with a space or is very long. None when ``text`` is any of these
-    (such a part of it may then differ)."""
-    if "\n" in text or text.startswith(" ") or len(text) > 40000:
-        return None
-    return "x"
+    text may be estimated (:func:`~vendordd.scorecard.layout.estimable`: no line feed, a start that
+    takes room, not very long). None when ``text`` may not (a part of it might then differ)."""
+    return "x" if estimable(text) else None
 
 
 def _short_url(url: str, width: float) -> str:
@@ -292,7 +298,7 @@ def _short_url(url: str, width: float) -> str:
     Its plain twin, which measures every cut whole, is in tests/test_layout_shortcuts.py.
     """
     shown = _URL_SCHEME.sub("", url)
-    if wrapped_lines(shown, width, False) <= 1:
+    if fits_one_line(shown, width):
         return shown
     host, _, rest = shown.partition("/")
     tail = rest[-int(width * 3):]  # no line holds more (the narrowest glyph is 0.45 wide)
@@ -300,13 +306,12 @@ def _short_url(url: str, width: float) -> str:
     probe = _probe(head + tail)
     if probe is None:
         return _short_url_plain(url, width)
-    # Drop the characters that certainly leave too much (a running estimate), then test one by one.
-    estimate, cut = text_width(head + tail), 0
-    while cut < len(tail) and surely_wider_than_a_line(estimate, width, probe):
-        estimate -= text_width(tail[cut])
-        cut += 1
-    tail = tail[cut:]
-    while tail and wrapped_lines(f"{head}{tail}", width, False) > 1:
+    # Drop the characters that certainly leave too much (a running estimate, each character's width
+    # subtracted in turn: surely_wider_than_a_line with the stand-in), then test one by one.
+    estimates = accumulate(chain((text_width(head + tail),), char_widths(tail)), sub)
+    room = line_room(width)
+    tail = tail[next((cut for cut, estimate in enumerate(estimates) if estimate <= room), len(tail)):]
+    while tail and not fits_one_line(f"{head}{tail}", width):
         tail = tail[1:]
     return f"{head}{tail}" if tail else _one_line(host, width)
 

@@ -1,0 +1,75 @@
+"""Relationships and text charts handed to openpyxl's save as text give the bytes of the trees they
+stood for: what openpyxl's tostring (lxml, UTF-8) writes after parsing the same text (the path
+outside saving_rendered_xml)."""
+
+from __future__ import annotations
+
+import openpyxl.writer.excel as excel
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl.packaging.relationship import Relationship, RelationshipList
+from openpyxl.xml.functions import fromstring, tostring
+
+from vendordd.scorecard.charts import bar_chart_xml
+from vendordd.scorecard.openpyxl_internals import (
+    RenderedXml,
+    TextChart,
+    _LinkRelationship,
+    _Relationships,
+    saving_rendered_xml,
+)
+from vendordd.xlsx_text import XML_ILLEGAL
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+def _written(node: object) -> bytes:
+    """What the save writes for ``node``: through openpyxl's (patched) tostring."""
+    return excel.tostring(node)
+
+
+@settings(max_examples=300)
+@given(targets=st.lists(_TEXT, max_size=8), others=st.lists(st.sampled_from(["drawing", "table"]), max_size=2))
+def test_relationships_as_text_are_what_lxml_writes(targets: list[str], others: list[str]) -> None:
+    rels = _Relationships()
+    for n, target in enumerate(targets, 1):
+        rels.append(_LinkRelationship("https://example.org/" + target, f"rId{n}"))
+    for kind in others:
+        rels.append(Relationship(type=kind, Target="../x.xml"))
+    plain = rels.to_tree()  # outside a save: a tree, as openpyxl expects
+    assert not isinstance(plain, RenderedXml)
+    with saving_rendered_xml():
+        fast = rels.to_tree()
+        written = _written(fast)
+    if isinstance(fast, RenderedXml):
+        assert written == tostring(fromstring(rels._text()))
+        assert written == tostring(plain)
+        own = RelationshipList()  # openpyxl's own objects, as its write_hyperlinks makes them
+        for n, target in enumerate(targets, 1):
+            own.append(Relationship(type="hyperlink", TargetMode="External", Target="https://example.org/" + target,
+                                    Id=f"rId{n}"))
+        for kind in others:
+            own.append(Relationship(type=kind, Target="../x.xml"))
+        assert written == tostring(own.to_tree())
+    else:  # empty, or a character XML cannot hold: the tree (and openpyxl's own errors)
+        assert not len(rels) or any(XML_ILLEGAL.search(t) for t in targets)
+
+
+@settings(max_examples=100)
+@given(labels=st.lists(_TEXT, min_size=2, max_size=6), title=_TEXT)
+def test_a_text_chart_as_text_is_what_lxml_writes(labels: list[str], title: str) -> None:
+    xml = bar_chart_xml("Vendor A", title=title or "Areas", label_col=1, value_col=2, first_row=3, labels=labels,
+                        values=[50.0] * len(labels), ratings=["low"] * len(labels), series_name="Score")
+    if xml is None:
+        return
+    chart = TextChart(xml)
+    with saving_rendered_xml():
+        written = _written(chart._write())
+    assert written == tostring(fromstring(xml))
+
+
+def test_the_save_puts_openpyxl_back_as_it_was() -> None:
+    before = excel.tostring
+    with saving_rendered_xml():
+        assert excel.tostring is not before
+    assert excel.tostring is before
