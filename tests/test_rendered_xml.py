@@ -73,3 +73,31 @@ def test_the_save_puts_openpyxl_back_as_it_was() -> None:
     with saving_rendered_xml():
         assert excel.tostring is not before
     assert excel.tostring is before
+
+
+@settings(max_examples=200)
+@given(targets=st.lists(_TEXT, max_size=8), others=st.lists(st.sampled_from(["drawing", "table"]), max_size=2),
+       more=st.sampled_from([None, "drawing", "table"]))
+def test_links_handed_over_as_text_save_as_the_objects_did(targets: list[str], others: list[str],
+                                                          more: str | None) -> None:
+    """What the second process sends (split_rendered, pickled) is adopted with the same text, length,
+    lookups and numbering of a relationship the save appends."""
+    import pickle
+
+    rels = _Relationships()
+    for n, target in enumerate(targets, 1):
+        rels.append(_LinkRelationship("https://example.org/" + target, f"rId{n}"))
+    for kind in others:
+        rels.append(Relationship(type=kind, Target="../x.xml"))
+    rendered, objects = pickle.loads(pickle.dumps(rels.split_rendered()))
+    adopted = _Relationships.adopted(rendered, objects)
+    assert len(adopted) == len(rels) and adopted._text() == rels._text()
+    assert [r.Id for r in adopted] == [r.Id for r in rels][rendered[0]:]
+    for rel in objects:
+        assert adopted.get(rel.Id).Target == rel.Target
+    if more is not None:
+        rels.append(Relationship(type=more, Target="../y.xml"))
+        adopted.append(Relationship(type=more, Target="../y.xml"))
+        assert adopted._text() == rels._text()
+    with saving_rendered_xml():
+        assert _written(adopted.to_tree()) == _written(rels.to_tree())

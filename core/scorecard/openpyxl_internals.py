@@ -582,7 +582,20 @@ def _tostring(node: Any, *args: Any, **kwargs: Any) -> bytes:
 
 
 class _Relationships(RelationshipList):
-    """A sheet's relationships, serialised as one piece of text (openpyxl makes an element per object)."""
+    """A sheet's relationships, serialised as one piece of text (openpyxl makes an element per object).
+
+    Its first relationships may be held as their text only (:meth:`split_rendered`,
+    :meth:`adopted`): the Evidence sheet's 50,000 links, rendered by the process that wrote the
+    sheet, reach the saving process as one string instead of objects to pickle and render again.
+    ``len`` counts them (openpyxl numbers a new relationship ``rId{len}``); iterating, ``get`` and
+    ``find`` see the objects only, which are never links.
+    """
+
+    _rendered_count = 0
+    _rendered_text = ""
+
+    def __len__(self) -> int:
+        return list.__len__(self) + self._rendered_count
 
     def to_tree(self) -> Any:
         text = self._text()
@@ -595,23 +608,47 @@ class _Relationships(RelationshipList):
             return super().to_tree()
 
     def _text(self) -> str:
-        parts = [f'<Relationships xmlns="{PKG_REL_NS}">']
-        for rel in self:
-            if type(rel) is _LinkRelationship and rel.TargetMode == "External" and rel.Type == _LINK_TYPE:
-                target, rel_id = rel.Target, rel.Id  # text, as _LinkRelationship is made
-                if type(target) is str and type(rel_id) is str and not _ESCAPED_IN_ATTRIBUTES.search(rel_id):
-                    if _ESCAPED_IN_ATTRIBUTES.search(target):
-                        target = _attribute("", target)[3:-1]
-                    parts.append(f'<Relationship Type="{_LINK_TYPE}" Target="{target}" TargetMode="External"'
-                                 f' Id="{rel_id}"/>')
-                    continue
-                parts.append(f'<Relationship Type="{_LINK_TYPE}"{_attribute("Target", rel.Target)}'
-                             f' TargetMode="External"{_attribute("Id", rel.Id)}/>')
-                continue
-            parts.append(f"<Relationship{_attribute('Type', rel.Type)}{_attribute('Target', rel.Target)}"
-                         f"{_attribute('TargetMode', rel.TargetMode)}{_attribute('Id', rel.Id)}/>")
+        parts = [f'<Relationships xmlns="{PKG_REL_NS}">', self._rendered_text]
+        parts.extend(_relationship_xml(rel) for rel in self)
         parts.append("</Relationships>")
         return "".join(parts)
+
+    def split_rendered(self) -> tuple[tuple[int, str], list[Any]]:
+        """``((count, text), rest)``: the leading external links as their text (none when that text
+        holds a character XML cannot hold: openpyxl's own error must come from the objects), and
+        the other relationships as objects. :meth:`adopted` puts them back together."""
+        objects = list(self)
+        count = 0
+        while count < len(objects) and type(objects[count]) is _LinkRelationship:
+            count += 1
+        text = self._rendered_text + "".join(_relationship_xml(rel) for rel in objects[:count])
+        if XML_ILLEGAL.search(text):
+            if self._rendered_count:  # already split: nothing of it can be taken back as objects
+                return (self._rendered_count, self._rendered_text), objects
+            return (0, ""), objects
+        return (self._rendered_count + count, text), objects[count:]
+
+    @classmethod
+    def adopted(cls, rendered: tuple[int, str], rels: Sequence[Any]) -> _Relationships:
+        """The relationships :meth:`split_rendered` gave, in the same order, with the same text."""
+        made = cls()
+        made._rendered_count, made._rendered_text = rendered
+        list.extend(made, rels)
+        return made
+
+
+def _relationship_xml(rel: Any) -> str:
+    """One ``<Relationship>`` element as lxml writes openpyxl's tree of it."""
+    if type(rel) is _LinkRelationship and rel.TargetMode == "External" and rel.Type == _LINK_TYPE:
+        target, rel_id = rel.Target, rel.Id  # text, as _LinkRelationship is made
+        if type(target) is str and type(rel_id) is str and not _ESCAPED_IN_ATTRIBUTES.search(rel_id):
+            if _ESCAPED_IN_ATTRIBUTES.search(target):
+                target = _attribute("", target)[3:-1]
+            return f'<Relationship Type="{_LINK_TYPE}" Target="{target}" TargetMode="External" Id="{rel_id}"/>'
+        return (f'<Relationship Type="{_LINK_TYPE}"{_attribute("Target", rel.Target)}'
+                f' TargetMode="External"{_attribute("Id", rel.Id)}/>')
+    return (f"<Relationship{_attribute('Type', rel.Type)}{_attribute('Target', rel.Target)}"
+            f"{_attribute('TargetMode', rel.TargetMode)}{_attribute('Id', rel.Id)}/>")
 
 
 class RowWriter:
@@ -851,10 +888,13 @@ _SHEET_STATE = ("_print_area", "_print_rows", "_print_cols", "auto_filter")
 
 
 class ClosedSheet:
-    """A closed write-only worksheet's file and what saving needs besides it (picklable)."""
+    """A closed write-only worksheet's file and what saving needs besides it (picklable): ``rendered``
+    and ``rels``, its relationships as :meth:`_Relationships.split_rendered` gives them."""
 
-    def __init__(self, path: str, rels: list[Any], state: dict[str, Any], tables: list[Any]) -> None:
-        self.path, self.rels, self.state, self.tables = path, rels, state, tables  # path: maybe a DeflatedPart
+    def __init__(self, path: str, rendered: tuple[int, str], rels: list[Any], state: dict[str, Any],
+                 tables: list[Any]) -> None:
+        self.path, self.rendered, self.rels = path, rendered, rels  # path: maybe a DeflatedPart
+        self.state, self.tables = state, tables
 
 
 def close_and_keep(ws: Any, path: str) -> ClosedSheet:
@@ -865,18 +905,19 @@ def close_and_keep(ws: Any, path: str) -> ClosedSheet:
     os.replace(writer.out, path)
     if isinstance(writer.out, DeflatedPart):
         path = DeflatedPart(path, writer.out.crc, writer.out.size)
+    rels = writer._rels
+    rendered, objects = rels.split_rendered() if isinstance(rels, _Relationships) else ((0, ""), list(rels))
     # the tables as a list: a TableList pickles as {name: ref}
-    return ClosedSheet(path, list(writer._rels), {name: getattr(ws, name) for name in _SHEET_STATE},
+    return ClosedSheet(path, rendered, objects, {name: getattr(ws, name) for name in _SHEET_STATE},
                        list(ws._tables.values()))
 
 
 class _AdoptedWriter:
     """What openpyxl's save reads from a closed sheet's writer: its file, relationships and clean-up."""
 
-    def __init__(self, out: str, rels: list[Any]) -> None:
+    def __init__(self, out: str, rendered: tuple[int, str], rels: list[Any]) -> None:
         self.out = out
-        self._rels = _Relationships()
-        self._rels.extend(rels)
+        self._rels = _Relationships.adopted(rendered, rels)
 
     def cleanup(self) -> None:
         with contextlib.suppress(FileNotFoundError):
@@ -892,5 +933,5 @@ def adopt_closed_sheet(ws: Any, closed: ClosedSheet) -> None:
         setattr(ws, name, value)
     for table in closed.tables:
         ws._tables.add(table)
-    ws._writer = _AdoptedWriter(closed.path, closed.rels)
+    ws._writer = _AdoptedWriter(closed.path, closed.rendered, closed.rels)
     ws._WriteOnlyWorksheet__saved = True  # closed: openpyxl's save copies the file as it is
