@@ -65,9 +65,14 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Person:
-    """A key person as of the assessment date (a later ``left`` is already dropped)."""
+    """A key person as of the assessment date (a later ``left`` is already dropped).
+
+    Made by :func:`read_people` and only read after. Not a frozen dataclass, nor is
+    :class:`Event`: a frozen one's ``__init__`` sets each field through ``object.__setattr__``,
+    about three times the cost, paid for every key person of every vendor.
+    """
 
     name: str
     role: str
@@ -90,7 +95,7 @@ class Person:
                 "left": self.left.isoformat() if self.left else None}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Event:
     """A leadership event dated on or before the assessment date."""
 
@@ -114,19 +119,22 @@ def read_people(raw: Iterable[Mapping[str, Any]], as_of: dt.date) -> tuple[list[
     people: list[Person] = []
     future = 0
     for item in raw:
-        if dates.is_after(item.get("joined"), as_of):
+        # each date read once (dates.parse), then as dates.is_after and dates.latest_day read it
+        joined_iv = dates.parse(item.get("joined"))
+        if joined_iv is not None and joined_iv.start > as_of:
             future += 1
             continue
         # conservative readings of partial dates: the latest possible day (not after as_of)
         # for a departure (recent) and for a start (shorter tenure)
-        joined = dates.latest_day(item.get("joined"), as_of)
-        left = dates.latest_day(item.get("left"), as_of)
-        if dates.is_after(item.get("left"), as_of):
+        left_iv = dates.parse(item.get("left"))
+        joined = joined_iv.latest_by(as_of) if joined_iv is not None else None
+        left = left_iv.latest_by(as_of) if left_iv is not None else None
+        if left_iv is not None and left_iv.start > as_of:
             future += 1
             left = None
-        partial = tuple(f"{key} {dates.describe(item[key])}" for key in ("joined", "left")
-                        if key == "joined" and joined is not None or key == "left" and left is not None
-                        if (iv := dates.parse(item.get(key))) is not None and iv.partial)
+        partial = tuple(f"{key} {dates.describe(item[key])}"
+                        for key, iv, day in (("joined", joined_iv, joined), ("left", left_iv, left))
+                        if day is not None and iv is not None and iv.partial)
         people.append(Person(name=str(item.get("name", "?")), role=str(item.get("role", "")),
                              area=item.get("area") or None, seniority=item.get("seniority") or None,
                              joined=joined, left=left, sources=tuple(item.get("sources") or ()),
@@ -139,12 +147,13 @@ def read_events(raw: Iterable[Mapping[str, Any]], as_of: dt.date) -> tuple[list[
     events: list[Event] = []
     future = 0
     for item in raw:
-        day = dates.latest_day(item.get("date"), as_of)
-        if day is None:
+        iv = dates.parse(item.get("date"))  # read once, then as dates.latest_day and dates.is_after read it
+        if iv is None:
             continue
-        if dates.is_after(item.get("date"), as_of):
+        if iv.start > as_of:
             future += 1
             continue
+        day = iv.latest_by(as_of)
         events.append(Event(date=day, type=str(item.get("type", "")),
                             summary=str(item.get("summary", "")),
                             sources=tuple(item.get("sources") or ())))

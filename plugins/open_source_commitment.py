@@ -93,9 +93,13 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Release:
-    """A dated release on or before the assessment date, with its openness worked out."""
+    """A dated release on or before the assessment date, with its openness worked out.
+
+    Made by :func:`read_releases` and only read after; not a frozen dataclass, whose
+    ``__init__`` costs about three times as much (paid for every release of every vendor).
+    """
 
     name: str
     date: dt.date
