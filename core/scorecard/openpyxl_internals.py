@@ -304,11 +304,14 @@ class FontLookup:
     the ids are the cheapest key. Get it with :func:`fonts_of`.
     """
 
-    __slots__ = ("_known", "_workbook")
+    __slots__ = ("_known", "_pinned", "_shared", "_workbook")
 
     def __init__(self, workbook: Any) -> None:
         self._workbook = weakref.ref(workbook)  # a strong one would keep it alive in _FONTS
         self._known: dict[tuple[int, int], FontInfo] = {}
+        #: :meth:`of` by the identity of a SharedStyle (pinned, so an id cannot be reused).
+        self._shared: dict[int, FontInfo] = {}
+        self._pinned: list[SharedStyle] = []
 
     def of(self, cell: Cell) -> FontInfo:
         style = cell._style
@@ -319,6 +322,33 @@ class FontLookup:
             font, alignment = workbook._fonts[key[0]], workbook._alignments[key[1]]
             info = self._known[key] = (bool(alignment.wrap_text), float(font.sz or 11), bool(font.b))
         return info
+
+
+    def wrapped_texts(self, row: Sequence[Cell | None], widths: Sequence[float]) -> list[tuple[str, float, FontInfo]]:
+        """The cells of ``row`` that hold text (a non-empty str) in a style that wraps, each as its
+        text, the width of its column and :meth:`of` the cell; cells beyond ``widths`` are left out.
+
+        What reading each cell and calling :meth:`of` gives, in one pass (a row height reads
+        every cell of every row): the answer for a shared house style is found by the identity
+        of its array, which never changes."""
+        found = []
+        shared = self._shared
+        for cell, width in zip(row, widths):
+            if cell is None:
+                continue
+            value = cell._value
+            if not isinstance(value, str) or not value:
+                continue
+            style = cell._style
+            info = shared.get(id(style))
+            if info is None:
+                info = self.of(cell)
+                if type(style) is SharedStyle:
+                    shared[id(style)] = info
+                    self._pinned.append(style)
+            if info[0]:
+                found.append((value, width, info))
+        return found
 
 
 _FONTS: weakref.WeakKeyDictionary[Any, FontLookup] = weakref.WeakKeyDictionary()
