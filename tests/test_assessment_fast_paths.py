@@ -671,3 +671,31 @@ def _in_block(limit: Any) -> Any:
 
     with limit(5):
         return signal.getsignal(signal.SIGALRM)
+
+
+# --------------------------------------------------------------------------- the results file's sources
+
+source_entries = st.one_of(
+    st.dictionaries(st.sampled_from(["id", "title", "url", "publisher", "published", "kind", "stale", "used_by",
+                                     "collected", "x-note"]),
+                    st.one_of(st.none(), st.text(max_size=3), st.booleans(), st.lists(st.text(max_size=2))),
+                    max_size=10),
+    st.dictionaries(st.sampled_from(["id", "title", "kind"]), st.text(max_size=2)).map(OrderedDict),
+    st.dictionaries(st.sampled_from(["id", "url", "kind"]), st.text(max_size=2)).map(freeze),
+    st.text(max_size=2), st.none(), st.lists(st.text(max_size=2), max_size=2))
+
+
+@MANY
+@given(st.lists(source_entries, max_size=5))
+def test_file_sources_equal_their_plain_twin(sources: list[Any]) -> None:
+    from vendordd.results import _file_source, _file_source_plain, file_vendor_entry
+
+    before = [list(s.items()) if isinstance(s, dict) else s for s in sources]
+    for source in sources:
+        fast, plain = _file_source(source), _file_source_plain(source)
+        assert fast == plain and type(fast) is type(plain)
+        if isinstance(plain, dict):
+            assert list(fast) == list(plain)  # the same order of keys: the same JSON text
+    entry = {"id": "v", "sources": sources, "warnings": []}
+    assert file_vendor_entry(entry)["sources"] == [_file_source_plain(s) for s in sources]
+    assert [list(s.items()) if isinstance(s, dict) else s for s in sources] == before  # the entry is not changed

@@ -243,3 +243,54 @@ def _plain_display_width(text: str) -> int:
 def test_display_width_equals_the_character_by_character_count(text: str) -> None:
     assert display_width(text) == _plain_display_width(text)
     assert type(display_width(text)) is int
+
+
+def _row_cells(write_only: bool, spec: list[tuple[object, str]]) -> tuple[list[object], object]:
+    """Cells of a row: house styles through Book (shared arrays in a write-only workbook, a copy
+    each otherwise), and cells styled through openpyxl with other font sizes."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment, Font
+
+    from vendordd.scorecard.book import Book
+    from vendordd.xlsx_text import safe_text
+
+    wb = Workbook(write_only=write_only)
+    book = Book(wb, {"as_of": "2026-01-01"}, dt.date(2026, 1, 1), wb.sheetnames, [])
+    ws = book.new_sheet("S", header_rows=None)
+    cells: list[object] = []
+    for value, style in spec:
+        if style.startswith("size"):
+            cell = Cell(ws, row=1, column=1, value=safe_text(value) if isinstance(value, str) else value)
+            cell.font = Font(size=float(style[4:]), bold=style.endswith("5"))
+            cell.alignment = Alignment(wrap_text=True)
+        elif value is None:
+            cell = None
+        elif isinstance(value, str):
+            cell = book.text(ws, value, style)
+        else:
+            cell = book.number(ws, value, "score")
+        cells.append(cell)
+    return cells, wb
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), TEXT, st.text(max_size=50), st.floats(0, 100)),
+                          st.sampled_from(["wrap", "bold", "text", "header", "warn", "link", "size14", "size8.5"])),
+                max_size=8),
+       st.lists(st.sampled_from([3.0, 7.0, 11.0, 24.0, 45.0, 73.0]), max_size=8), st.booleans())
+def test_row_height_equals_its_plain_twin(spec: list[tuple[object, str]], widths: list[float],
+                                          write_only: bool) -> None:
+    row, wb = _row_cells(write_only, spec)
+    fonts = layout.fonts_of(wb)
+    expected = layout.row_height_plain(row, widths)
+    assert layout.row_height(row, widths, fonts) == expected == layout.row_height_plain(row, widths, fonts)
+    assert layout.row_height(row, widths, fonts) == expected  # the fonts' answers now remembered
+
+
+def test_short_chars_is_the_plain_test_at_its_edge() -> None:
+    for column in (0.5, 0.8, 1.0, 1.79, 3.0, 7.07, 11.0, 24.0, 45.0, 60.0, 73.0, 12.1):
+        room = (column - layout._PADDING) * layout._SAFETY
+        count = layout._short_chars(column)
+        assert count == -1 or count * layout.WIDEST_ASCII + 1e-6 <= room
+        assert not (count + 1) * layout.WIDEST_ASCII + 1e-6 <= room

@@ -155,8 +155,52 @@ class Grid:
 def row_height(row: Sequence[Cell | None], widths: Sequence[float], fonts: FontLookup | None = None) -> float | None:
     """Points needed to show every wrapped cell of ``row`` whole; None when one line will do.
 
-    ``fonts`` is the :class:`FontLookup` of the cells' workbook, when the caller has it.
+    ``fonts`` is the :class:`FontLookup` of the cells' workbook, when the caller has it: then
+    what :func:`row_height_plain` answers, found with fewer steps per cell (the cells read in
+    one pass, :meth:`FontLookup.wrapped_texts`; a short text's one line known from its length,
+    remembered per column; the tallest cell picked by lines times font size, which orders the
+    cells as their heights do: multiplying by ``LINE_HEIGHT`` keeps that order, rounding too).
     """
+    if fonts is None:
+        return row_height_plain(row, widths)
+    tallest = 0.0  # lines x font size of the tallest cell so far
+    for value, width, (_, size, bold) in fonts.wrapped_texts(row, widths):
+        column = width * 11 / size
+        short = _SHORT_CHARS.get(column)
+        if short is None:
+            short = _short_chars(column)
+        if len(value) <= short and value.isascii() and "\n" not in value:
+            lines = 1
+        else:
+            lines = wrapped_lines(value, column, bold)
+        if lines * size > tallest:
+            tallest = lines * size
+    needed = tallest * LINE_HEIGHT
+    if needed <= 15.5:
+        return None
+    return min(round(needed + 2), 409)
+
+
+def _short_chars(column: float) -> int:
+    """The most characters of ASCII text that surely take one line of a column ``column`` wide
+    (in 11 pt digit widths), by :func:`row_height_plain`'s test; remembered."""
+    room = (column - _PADDING) * _SAFETY
+    count = max(int((room - 1e-6) / WIDEST_ASCII) + 1, 0)
+    while count >= 0 and not count * WIDEST_ASCII + 1e-6 <= room:  # the plain test, as it is written
+        count -= 1
+    while (count + 1) * WIDEST_ASCII + 1e-6 <= room:
+        count += 1
+    if len(_SHORT_CHARS) < _MEMO_ENTRIES:
+        _SHORT_CHARS[column] = count
+    return count
+
+
+#: :func:`_short_chars` by column width.
+_SHORT_CHARS: dict[float, int] = {}
+
+
+def row_height_plain(row: Sequence[Cell | None], widths: Sequence[float], fonts: FontLookup | None = None) -> float | None:
+    """:func:`row_height`, each cell read and measured on its own (its plain twin)."""
     needed = 0.0
     for cell, width in zip(row, widths):  # cells beyond the known widths are not measured
         if cell is None:

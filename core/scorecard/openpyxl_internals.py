@@ -29,9 +29,12 @@ the helpers here. What this module relies on, and the tests that pin it:
   openpyxl's own output) and ``tests/test_scorecard_speed_cells.py``.
 * ``Workbook._sheets`` (a template's sheets, tab selection) and a write-only
   sheet's ``_writer.cleanup`` (:func:`discard_write_only`).
-* ``WorksheetWriter.out``: :class:`_RawSheetWriter` deflates the sheet's XML
-  as it is written and leaves a :class:`~vendordd.scorecard.zip_parts.DeflatedPart`
-  there, which saving copies into the zip as it is. Pinned by
+* ``WorksheetWriter.out``, ``cleanup``, ``ALL_TEMP_FILES`` and ``create_temporary_file``:
+  :class:`_RawSheetWriter` deflates the sheet's XML as it is written, in memory
+  until it outgrows :data:`~vendordd.scorecard.zip_parts.KEPT_IN_MEMORY` (then in a
+  temporary file made as openpyxl makes one), and leaves a
+  :class:`~vendordd.scorecard.zip_parts.DeflatedPart` there, which saving copies
+  into the zip as it is. Pinned by
   ``tests/test_zip_parts.py`` and the whole-workbook comparisons.
 * The workbook's style registries (``_cell_styles``, ``_fonts``, ...,
   ``_differential_styles``): :func:`register_with_quote_prefix`,
@@ -82,7 +85,8 @@ from openpyxl.styles.numbers import is_date_format
 from openpyxl.styles.styleable import StyleableObject
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
-from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet import _writer as openpyxl_sheet_writer
+from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.constants import PKG_REL_NS, REL_NS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring
@@ -304,11 +308,14 @@ class FontLookup:
     the ids are the cheapest key. Get it with :func:`fonts_of`.
     """
 
-    __slots__ = ("_known", "_workbook")
+    __slots__ = ("_known", "_pinned", "_shared", "_workbook")
 
     def __init__(self, workbook: Any) -> None:
         self._workbook = weakref.ref(workbook)  # a strong one would keep it alive in _FONTS
         self._known: dict[tuple[int, int], FontInfo] = {}
+        #: :meth:`of` by the identity of a SharedStyle (pinned, so an id cannot be reused).
+        self._shared: dict[int, FontInfo] = {}
+        self._pinned: list[SharedStyle] = []
 
     def of(self, cell: Cell) -> FontInfo:
         style = cell._style
@@ -319,6 +326,33 @@ class FontLookup:
             font, alignment = workbook._fonts[key[0]], workbook._alignments[key[1]]
             info = self._known[key] = (bool(alignment.wrap_text), float(font.sz or 11), bool(font.b))
         return info
+
+
+    def wrapped_texts(self, row: Sequence[Cell | None], widths: Sequence[float]) -> list[tuple[str, float, FontInfo]]:
+        """The cells of ``row`` that hold text (a non-empty str) in a style that wraps, each as its
+        text, the width of its column and :meth:`of` the cell; cells beyond ``widths`` are left out.
+
+        What reading each cell and calling :meth:`of` gives, in one pass (a row height reads
+        every cell of every row): the answer for a shared house style is found by the identity
+        of its array, which never changes."""
+        found = []
+        shared = self._shared
+        for cell, width in zip(row, widths):
+            if cell is None:
+                continue
+            value = cell._value
+            if not isinstance(value, str) or not value:
+                continue
+            style = cell._style
+            info = shared.get(id(style))
+            if info is None:
+                info = self.of(cell)
+                if type(style) is SharedStyle:
+                    shared[id(style)] = info
+                    self._pinned.append(style)
+            if info[0]:
+                found.append((value, width, info))
+        return found
 
 
 _FONTS: weakref.WeakKeyDictionary[Any, FontLookup] = weakref.WeakKeyDictionary()
@@ -414,6 +448,8 @@ class _Fallback(Exception):
 
 
 _DEFLATING: weakref.WeakSet[Any] = weakref.WeakSet()
+#: The ``out`` of a deflated sheet's writer until it is closed (then a DeflatedPart): it has no file yet.
+_IN_MEMORY = ""
 
 
 def deflate_streamed_sheets(workbook: Any) -> None:
@@ -436,7 +472,9 @@ class _RawSheetWriter(WorksheetWriter):
     lxml: Any = None
 
     def __init__(self, ws: Any) -> None:
-        super().__init__(ws)
+        self._deflate = ws.parent in _DEFLATING
+        # A deflated sheet starts in memory (no temporary file: DeflatingFile makes one if it grows).
+        super().__init__(ws, out=_IN_MEMORY if self._deflate else None)
         self._rels = _Relationships()
 
     def get_stream(self) -> Any:
@@ -445,8 +483,8 @@ class _RawSheetWriter(WorksheetWriter):
         (:class:`~vendordd.scorecard.zip_parts.DeflatingFile`) and, once the sheet is closed,
         ``out`` is a :class:`~vendordd.scorecard.zip_parts.DeflatedPart`."""
         out: str = self.out  # type: ignore[has-type]
-        deflate = self.ws.parent in _DEFLATING
-        with (DeflatingFile(out) if deflate else open(out, "wb")) as self.file, \
+        deflate = self._deflate
+        with (DeflatingFile(None, spill=_temporary_file) if deflate else open(out, "wb")) as self.file, \
                 etree.xmlfile(self.file) as self.lxml, self.lxml.element("worksheet", xmlns=SHEET_MAIN_NS):
             try:
                 while True:
@@ -459,6 +497,15 @@ class _RawSheetWriter(WorksheetWriter):
                 pass
         if deflate:
             self.out = self.file.part()
+
+    def cleanup(self) -> None:
+        """Delete the sheet's temporary file, if it has one (a deflated sheet kept in memory has none)."""
+        path = getattr(self.file, "path", None) if self._deflate else self.out
+        if path:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+            with contextlib.suppress(ValueError):
+                ALL_TEMP_FILES.remove(path)
 
     def flush(self) -> None:
         """Hand what lxml still buffers to the file, so that raw text written next comes after it."""
@@ -500,6 +547,11 @@ class _RawSheetWriter(WorksheetWriter):
         """Write finished XML (from :func:`xml_bytes`) into the sheet's file, after what lxml wrote."""
         self.lxml.flush()
         self.file.write(data)
+
+
+def _temporary_file() -> str:
+    """A new temporary file's name, made as openpyxl makes a sheet's (and deleted at exit if left)."""
+    return cast(str, openpyxl_sheet_writer.create_temporary_file())
 
 
 _ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\t", "&#9;"),
@@ -902,9 +954,14 @@ def close_and_keep(ws: Any, path: str) -> ClosedSheet:
     if not ws.closed:
         ws.close()
     writer = ws._writer
-    os.replace(writer.out, path)
-    if isinstance(writer.out, DeflatedPart):
-        path = DeflatedPart(path, writer.out.crc, writer.out.size)
+    out = writer.out
+    if isinstance(out, DeflatedPart) and out.data is not None:  # kept in memory
+        with open(path, "wb") as file:
+            file.write(out.data)
+    else:
+        os.replace(out, path)
+    if isinstance(out, DeflatedPart):
+        path = DeflatedPart(path, out.crc, out.size)
     rels = writer._rels
     rendered, objects = rels.split_rendered() if isinstance(rels, _Relationships) else ((0, ""), list(rels))
     # the tables as a list: a TableList pickles as {name: ref}
