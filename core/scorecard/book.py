@@ -105,10 +105,14 @@ class Book:
             return new_cell(ws, self._pair(style)[0])
         return new_cell(ws, self.styles.array(style))
 
-    def text(self, ws: Any, value: Any, style: str = "text", limit: int = CELL_TEXT_LIMIT) -> Cell:
-        """A string cell (never a formula or error value) with ``style``."""
+    def text(self, ws: Any, value: Any, style: str = "text", limit: int = CELL_TEXT_LIMIT, *,
+             repeated: bool = False) -> Cell:
+        """A string cell (never a formula or error value) with ``style``; ``repeated``: a
+        :class:`~.openpyxl_internals.RepeatedCell` when styles are shared (for :class:`RepeatedCells`)."""
         if self.shared_styles:
             pair = self._pairs.get(style) or self._pair(style)
+            if repeated:
+                return repeated_text_cell(ws, pair, safe_text(value, limit))
             return text_cell(ws, pair, safe_text(value, limit))
         return put_text(new_cell(ws, self.styles.array(style)), safe_text(value, limit))
 
@@ -231,12 +235,7 @@ class RepeatedCells:
         known = self._cells.get(style)
         cell = known.get(value) if known is not None else None
         if cell is None:
-            book = self._book
-            if book.shared_styles:  # what Book.text makes, as a RepeatedCell (its row XML is kept)
-                pair = book._pairs.get(style) or book._pair(style)
-                cell = repeated_text_cell(self._ws, pair, safe_text(value))
-            else:
-                cell = book.text(self._ws, value, style)
+            cell = self._book.text(self._ws, value, style, repeated=True)
             self._keep(style, value, cell)
         return cell
 
