@@ -397,7 +397,10 @@ def test_a_full_temporary_folder_names_the_path_and_what_was_written(tmp_path, m
     def full(suffix=""):
         raise OSError(errno.ENOSPC, "No space left on device")
 
+    from vendordd.scorecard import zip_parts
+
     monkeypatch.setattr(_writer, "create_temporary_file", full)
+    monkeypatch.setattr(zip_parts, "KEPT_IN_MEMORY", -1)  # every sheet needs its file (small ones stay in memory)
     (tmp_path / "s.xlsx").write_bytes(b"the previous scorecard")
     result = _invoke("run", str(PROFILE), "--as-of", AS_OF, "-o", str(tmp_path / "s.xlsx"))
     assert result.exit_code == 2

@@ -5,7 +5,9 @@ switches them to their twins: each cell its own copy of its style array set
 through openpyxl (not a shared array), the sheets' hyperlinks and
 relationships serialised by openpyxl (not made as text), charts built from
 openpyxl's objects (not written as text), each row's text written to the
-sheet's file at once (not in pieces of 64 KB) and, with
+sheet's file at once (not in pieces of 64 KB), every sheet in a temporary
+file (none kept in memory), a new cell for every row (not one per repeated
+text) and, with
 ``rows=True``, every row written by openpyxl's own writer (not by
 :class:`RowWriter` as text). The workbooks written both ways are compared:
 the sample results (hostile text, formulas, emoji, links) and the bundled
@@ -30,7 +32,7 @@ from openpyxl.worksheet._writer import WorksheetWriter
 
 from vendordd.pipeline import assess
 from vendordd.scorecard import book as book_module
-from vendordd.scorecard import charts, write_scorecard
+from vendordd.scorecard import charts, write_scorecard, zip_parts
 from vendordd.scorecard import openpyxl_internals as internals
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -51,6 +53,7 @@ def plain_twins(monkeypatch: pytest.MonkeyPatch, *, rows: bool = False) -> None:
     monkeypatch.setattr(internals._Relationships, "to_tree", RelationshipList.to_tree)
     monkeypatch.setattr(charts, "bar_chart_xml", lambda *args, **kwargs: None)  # charts built from objects
     monkeypatch.setattr(internals, "_RAW_CHUNK", 1)  # each row's text into the file at once, not 64 KB at a time
+    monkeypatch.setattr(zip_parts, "KEPT_IN_MEMORY", -1)  # every sheet in a temporary file, none kept in memory
     if rows:
         def by_openpyxl(*args, **kwargs):
             raise internals._Fallback  # the row goes to openpyxl's own writer

@@ -46,6 +46,44 @@ def test_deflated_while_written_gives_zipfiles_bytes(tmp_path_factory, pieces: l
         assert archive.read("s.xml") == content
 
 
+@settings(max_examples=40, deadline=None)
+@given(pieces=st.lists(st.binary(max_size=3000) | st.text(max_size=2000).map(str.encode), max_size=30),
+       repeat=st.integers(1, 100), kept=st.sampled_from([-1, 0, 100, 5000, 1 << 20]))
+def test_a_part_kept_in_memory_or_moved_to_a_file_gives_the_same_zip(tmp_path_factory, pieces: list[bytes],
+                                                                     repeat: int, kept: int) -> None:
+    from vendordd.scorecard import zip_parts
+
+    folder = tmp_path_factory.mktemp("parts")
+    with DeflatingFile(str(folder / "file.xml")) as out:
+        for piece in pieces * repeat:
+            out.write(piece)
+    spilled: list[str] = []
+
+    def spill() -> str:
+        spilled.append(str(folder / f"spilled-{len(spilled)}.xml"))
+        return spilled[-1]
+
+    saved = zip_parts.KEPT_IN_MEMORY
+    zip_parts.KEPT_IN_MEMORY = kept
+    try:
+        with DeflatingFile(None, spill=spill) as kept_out:
+            for piece in pieces * repeat:
+                kept_out.write(piece)
+    finally:
+        zip_parts.KEPT_IN_MEMORY = saved
+    part, other = out.part(), kept_out.part()
+    assert (other.size, other.crc) == (part.size, part.crc)
+    if other.data is None:  # grew past what is kept: in the file spill() named, once
+        assert spilled == [str(other)] and kept_out.path == str(other)
+        assert Path(other).read_bytes() == Path(part).read_bytes()
+    else:
+        assert spilled == [] and str(other) == "" and other.data == Path(part).read_bytes()
+        assert len(other.data) <= kept
+    assert _zip([(other, "xl/worksheets/sheet1.xml")]) == _zip([(part, "xl/worksheets/sheet1.xml")])
+    again = pickle.loads(pickle.dumps(other))
+    assert (again, again.crc, again.size, again.data) == (other, other.crc, other.size, other.data)
+
+
 def test_an_empty_part_and_a_big_one(tmp_path: Path) -> None:
     big = (b"<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>evidence</t></is></c></row>" * 200_000)
     for name, content in (("empty.xml", b""), ("big.xml", big)):
@@ -87,3 +125,41 @@ def test_a_scorecard_with_deflated_sheets_is_the_one_without(tmp_path: Path, mon
     monkeypatch.setattr(scorecard_writer, "deflate_streamed_sheets", lambda workbook: None)
     write_scorecard(results, tmp_path / "plain.xlsx")
     assert (tmp_path / "deflated.xlsx").read_bytes() == (tmp_path / "plain.xlsx").read_bytes()
+
+
+def test_a_scorecard_kept_in_memory_is_the_one_written_through_files(tmp_path: Path, monkeypatch) -> None:
+    from vendordd.pipeline import assess
+    from vendordd.scorecard import write_scorecard, zip_parts
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    results = assess([str(examples / "profiles")], policy_path=str(examples / "policy-eu-buyer.yaml"),
+                     as_of="2026-06-01", jobs=1).results
+    write_scorecard(results, tmp_path / "memory.xlsx")
+    monkeypatch.setattr(zip_parts, "KEPT_IN_MEMORY", -1)  # every sheet in a temporary file, as before
+    write_scorecard(results, tmp_path / "files.xlsx")
+    monkeypatch.setattr(zip_parts, "KEPT_IN_MEMORY", 300)  # some in memory, some moved to a file
+    write_scorecard(results, tmp_path / "mixed.xlsx")
+    assert (tmp_path / "memory.xlsx").read_bytes() == (tmp_path / "files.xlsx").read_bytes() \
+        == (tmp_path / "mixed.xlsx").read_bytes()
+
+
+def test_discarded_sheets_leave_no_file(tmp_path: Path, monkeypatch) -> None:
+    import tempfile
+
+    from openpyxl import Workbook
+
+    from vendordd.scorecard import zip_parts
+    from vendordd.scorecard.openpyxl_internals import RowWriter, deflate_streamed_sheets, discard_write_only
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(zip_parts, "KEPT_IN_MEMORY", 2000)
+    wb = Workbook(write_only=True)
+    deflate_streamed_sheets(wb)
+    small, big = wb.create_sheet("small"), wb.create_sheet("big")
+    RowWriter(small).write(1, [])
+    RowWriter(big)
+    for row in range(1, 3000):  # incompressible enough to pass 2,000 deflated bytes
+        big.append([f"{row * 7919 % 104729:x}-{row}"])
+    assert list(tmp_path.iterdir())  # the big one moved to a file
+    discard_write_only(wb)
+    assert not list(tmp_path.iterdir())

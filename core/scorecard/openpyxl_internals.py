@@ -29,9 +29,12 @@ the helpers here. What this module relies on, and the tests that pin it:
   openpyxl's own output) and ``tests/test_scorecard_speed_cells.py``.
 * ``Workbook._sheets`` (a template's sheets, tab selection) and a write-only
   sheet's ``_writer.cleanup`` (:func:`discard_write_only`).
-* ``WorksheetWriter.out``: :class:`_RawSheetWriter` deflates the sheet's XML
-  as it is written and leaves a :class:`~vendordd.scorecard.zip_parts.DeflatedPart`
-  there, which saving copies into the zip as it is. Pinned by
+* ``WorksheetWriter.out``, ``cleanup``, ``ALL_TEMP_FILES`` and ``create_temporary_file``:
+  :class:`_RawSheetWriter` deflates the sheet's XML as it is written, in memory
+  until it outgrows :data:`~vendordd.scorecard.zip_parts.KEPT_IN_MEMORY` (then in a
+  temporary file made as openpyxl makes one), and leaves a
+  :class:`~vendordd.scorecard.zip_parts.DeflatedPart` there, which saving copies
+  into the zip as it is. Pinned by
   ``tests/test_zip_parts.py`` and the whole-workbook comparisons.
 * The workbook's style registries (``_cell_styles``, ``_fonts``, ...,
   ``_differential_styles``): :func:`register_with_quote_prefix`,
@@ -82,7 +85,8 @@ from openpyxl.styles.numbers import is_date_format
 from openpyxl.styles.styleable import StyleableObject
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
-from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet import _writer as openpyxl_sheet_writer
+from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.xml.constants import PKG_REL_NS, REL_NS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring
@@ -444,6 +448,8 @@ class _Fallback(Exception):
 
 
 _DEFLATING: weakref.WeakSet[Any] = weakref.WeakSet()
+#: The ``out`` of a deflated sheet's writer until it is closed (then a DeflatedPart): it has no file yet.
+_IN_MEMORY = ""
 
 
 def deflate_streamed_sheets(workbook: Any) -> None:
@@ -466,7 +472,9 @@ class _RawSheetWriter(WorksheetWriter):
     lxml: Any = None
 
     def __init__(self, ws: Any) -> None:
-        super().__init__(ws)
+        self._deflate = ws.parent in _DEFLATING
+        # A deflated sheet starts in memory (no temporary file: DeflatingFile makes one if it grows).
+        super().__init__(ws, out=_IN_MEMORY if self._deflate else None)
         self._rels = _Relationships()
 
     def get_stream(self) -> Any:
@@ -475,8 +483,8 @@ class _RawSheetWriter(WorksheetWriter):
         (:class:`~vendordd.scorecard.zip_parts.DeflatingFile`) and, once the sheet is closed,
         ``out`` is a :class:`~vendordd.scorecard.zip_parts.DeflatedPart`."""
         out: str = self.out  # type: ignore[has-type]
-        deflate = self.ws.parent in _DEFLATING
-        with (DeflatingFile(out) if deflate else open(out, "wb")) as self.file, \
+        deflate = self._deflate
+        with (DeflatingFile(None, spill=_temporary_file) if deflate else open(out, "wb")) as self.file, \
                 etree.xmlfile(self.file) as self.lxml, self.lxml.element("worksheet", xmlns=SHEET_MAIN_NS):
             try:
                 while True:
@@ -489,6 +497,15 @@ class _RawSheetWriter(WorksheetWriter):
                 pass
         if deflate:
             self.out = self.file.part()
+
+    def cleanup(self) -> None:
+        """Delete the sheet's temporary file, if it has one (a deflated sheet kept in memory has none)."""
+        path = getattr(self.file, "path", None) if self._deflate else self.out
+        if path:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+            with contextlib.suppress(ValueError):
+                ALL_TEMP_FILES.remove(path)
 
     def flush(self) -> None:
         """Hand what lxml still buffers to the file, so that raw text written next comes after it."""
@@ -530,6 +547,11 @@ class _RawSheetWriter(WorksheetWriter):
         """Write finished XML (from :func:`xml_bytes`) into the sheet's file, after what lxml wrote."""
         self.lxml.flush()
         self.file.write(data)
+
+
+def _temporary_file() -> str:
+    """A new temporary file's name, made as openpyxl makes a sheet's (and deleted at exit if left)."""
+    return cast(str, openpyxl_sheet_writer.create_temporary_file())
 
 
 _ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\t", "&#9;"),
@@ -892,9 +914,14 @@ def close_and_keep(ws: Any, path: str) -> ClosedSheet:
     if not ws.closed:
         ws.close()
     writer = ws._writer
-    os.replace(writer.out, path)
-    if isinstance(writer.out, DeflatedPart):
-        path = DeflatedPart(path, writer.out.crc, writer.out.size)
+    out = writer.out
+    if isinstance(out, DeflatedPart) and out.data is not None:  # kept in memory
+        with open(path, "wb") as file:
+            file.write(out.data)
+    else:
+        os.replace(out, path)
+    if isinstance(out, DeflatedPart):
+        path = DeflatedPart(path, out.crc, out.size)
     # the tables as a list: a TableList pickles as {name: ref}
     return ClosedSheet(path, list(writer._rels), {name: getattr(ws, name) for name in _SHEET_STATE},
                        list(ws._tables.values()))

@@ -70,7 +70,7 @@ class _FixedTimeZipFile(zipfile.ZipFile):
         """Copy an already deflated part in as entry ``info``: the bytes ``ZipFile.open(info, "w")``
         writes for the same content (its local header as rewritten on close, then the data)."""
         info.file_size, info.CRC = part.size, part.crc
-        info.compress_size = os.path.getsize(part)
+        info.compress_size = len(part.data) if part.data is not None else os.path.getsize(part)
         info.flag_bits = 0
         info.external_attr = info.external_attr or 0o600 << 16
         zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT
@@ -80,8 +80,11 @@ class _FixedTimeZipFile(zipfile.ZipFile):
         self._writecheck(info)  # type: ignore[attr-defined]
         self._didModify = True
         fp.write(info.FileHeader(zip64))
-        with open(part, "rb") as src:
-            shutil.copyfileobj(src, fp, 1024 * 1024)
+        if part.data is not None:  # a part kept in memory
+            fp.write(part.data)
+        else:
+            with open(part, "rb") as src:
+                shutil.copyfileobj(src, fp, 1024 * 1024)
         self.start_dir = fp.tell()
         self.filelist.append(info)
         self.NameToInfo[info.filename] = info
