@@ -37,6 +37,7 @@ from .openpyxl_internals import (
     put_number,
     put_text,
     register_differential_style,
+    repeated_text_cell,
     text_cell,
 )
 from .styles import FONT, TIER_COLOURS, Styles
@@ -230,7 +231,12 @@ class RepeatedCells:
         known = self._cells.get(style)
         cell = known.get(value) if known is not None else None
         if cell is None:
-            cell = self._book.text(self._ws, value, style)
+            book = self._book
+            if book.shared_styles:  # what Book.text makes, as a RepeatedCell (its row XML is kept)
+                pair = book._pairs.get(style) or book._pair(style)
+                cell = repeated_text_cell(self._ws, pair, safe_text(value))
+            else:
+                cell = book.text(self._ws, value, style)
             self._keep(style, value, cell)
         return cell
 

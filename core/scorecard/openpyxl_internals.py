@@ -218,6 +218,27 @@ def text_cell(ws: Any, styles: SharedPair, text: str) -> Cell:
     return cell
 
 
+class RepeatedCell(Cell):
+    """A text cell that :class:`~vendordd.scorecard.book.RepeatedCells` hands to many rows of one
+    write-only sheet, and that never changes once made: :class:`RowWriter` keeps its XML after the
+    cell reference (``xml_tail``) from the first row it writes it in, for the rows after."""
+
+    __slots__ = ("xml_tail",)
+
+
+def repeated_text_cell(ws: Any, styles: SharedPair, text: str) -> RepeatedCell:
+    """What :func:`text_cell` makes, as a :class:`RepeatedCell`."""
+    cell = _NEW(RepeatedCell)
+    cell.parent = ws
+    cell._style = styles[1] if text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES else styles[0]
+    cell.row = cell.column = 1
+    cell._value = text
+    cell._hyperlink = cell._comment = None
+    cell.data_type = "s"
+    cell.xml_tail = None
+    return cell
+
+
 def put_date(cell: Cell, day: dt.date) -> Cell:
     """What ``cell.value = day`` does when the cell's style already shows dates (a date ``number_format``).
 
@@ -828,6 +849,14 @@ class RowWriter:
         for col_idx, cell in enumerate(cells):
             if cell is None:
                 continue
+            if cell.__class__ is RepeatedCell:  # its XML after the reference is known once written
+                tail = cell.xml_tail
+                if tail is not None and cell._hyperlink is None and cell._comment is None:
+                    parts.append(f'<c r="{_LETTERS[col_idx]}{num}"{tail}')
+                    continue
+                fresh = len(parts)
+            else:
+                fresh = -1
             if cell._comment is not None:
                 raise _Fallback
             style = cell._style
@@ -876,6 +905,8 @@ class RowWriter:
                 raise _Fallback
             if cell._hyperlink is not None:
                 links.append((cell, col_idx + 1))
+            elif fresh >= 0 and len(parts) == fresh + 1:
+                cell.xml_tail = parts[-1][len(f'<c r="{_LETTERS[col_idx]}{num}"'):]
         if len(parts) == 2:  # no cell: written as lxml writes an empty element
             return parts[0] + "/>", links
         parts.append("</row>")
