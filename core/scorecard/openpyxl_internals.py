@@ -221,9 +221,11 @@ def text_cell(ws: Any, styles: SharedPair, text: str) -> Cell:
 class RepeatedCell(Cell):
     """A text cell that :class:`~vendordd.scorecard.book.RepeatedCells` hands to many rows of one
     write-only sheet, and that never changes once made: :class:`RowWriter` keeps its XML after the
-    cell reference (``xml_tail``) from the first row it writes it in, for the rows after."""
+    cell reference (``xml_tail``) from the first row it writes it in, for the rows after, and
+    :func:`~vendordd.scorecard.layout.row_height` the height it needs in the column it was last
+    measured for (``measured``: that column's width, lines x font size)."""
 
-    __slots__ = ("xml_tail",)
+    __slots__ = ("measured", "xml_tail")
 
 
 def repeated_text_cell(ws: Any, styles: SharedPair, text: str) -> RepeatedCell:
@@ -235,7 +237,7 @@ def repeated_text_cell(ws: Any, styles: SharedPair, text: str) -> RepeatedCell:
     cell._value = text
     cell._hyperlink = cell._comment = None
     cell.data_type = "s"
-    cell.xml_tail = None
+    cell.xml_tail = cell.measured = None
     return cell
 
 
@@ -349,9 +351,11 @@ class FontLookup:
         return info
 
 
-    def wrapped_texts(self, row: Sequence[Cell | None], widths: Sequence[float]) -> list[tuple[str, float, FontInfo]]:
+    def wrapped_texts(self, row: Sequence[Cell | None],
+                      widths: Sequence[float]) -> list[tuple[str, float, FontInfo, Cell]]:
         """The cells of ``row`` that hold text (a non-empty str) in a style that wraps, each as its
-        text, the width of its column and :meth:`of` the cell; cells beyond ``widths`` are left out.
+        text, the width of its column, :meth:`of` the cell and the cell; cells beyond ``widths``
+        are left out.
 
         What reading each cell and calling :meth:`of` gives, in one pass (a row height reads
         every cell of every row): the answer for a shared house style is found by the identity
@@ -372,7 +376,7 @@ class FontLookup:
                     shared[id(style)] = info
                     self._pinned.append(style)
             if info[0]:
-                found.append((value, width, info))
+                found.append((value, width, info, cell))
         return found
 
 
