@@ -69,7 +69,7 @@ def test_repeated_cells_write_what_new_cells_write(rows, stream_after):
             key = (kind, value, "date" if kind == "date" else style)
             if len(str(value)) <= book_module._REPEATED_CHARS:
                 assert seen.setdefault(key, cell) is cell
-            if kind == "text":  # written: its row XML after the reference is kept for the next rows
+            if cell is not None:  # written: its row XML after the reference is kept for the next rows
                 assert type(cell) is RepeatedCell and cell.xml_tail is not None
 
 
@@ -86,3 +86,15 @@ def test_a_normal_mode_sheet_gets_a_new_cell_each_time():
     same = book.repeated(book.new_sheet("S", header_rows=None))
     assert same.text("No") is not same.text("No")
     assert same.date("2026-03-10") is not same.date("2026-03-10")
+
+
+def test_a_repeated_cell_is_made_as_a_cell_is():
+    from openpyxl.cell.cell import Cell
+
+    from vendordd.scorecard.openpyxl_internals import new_cell, new_repeated_cell
+
+    ws = Workbook(write_only=True).create_sheet("S")
+    plain, repeated = new_cell(ws, None), new_repeated_cell(ws, None)
+    slots = {name for klass in Cell.__mro__ for name in getattr(klass, "__slots__", ())}
+    assert all(getattr(plain, name, None) == getattr(repeated, name, None) for name in slots)
+    assert repeated.xml_tail is None and repeated.measured is None

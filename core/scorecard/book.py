@@ -32,6 +32,7 @@ from .naming import SheetTitles, TableNames
 from .openpyxl_internals import (
     SharedPair,
     new_cell,
+    new_repeated_cell,
     put_date,
     put_link,
     put_number,
@@ -128,8 +129,9 @@ class Book:
             return self.text(ws, missing, missing_style) if missing else None
         return put_number(self._styled(ws, style), number)
 
-    def date(self, ws: Any, value: Any, style: str = "date") -> Cell | None:
-        """A real date for ``YYYY-MM-DD``; months (``2026-03``) and anything else stay text."""
+    def date(self, ws: Any, value: Any, style: str = "date", *, repeated: bool = False) -> Cell | None:
+        """A real date for ``YYYY-MM-DD``; months (``2026-03``) and anything else stay text.
+        ``repeated``: a :class:`~.openpyxl_internals.RepeatedCell` when styles are shared."""
         if type(value) is str and self.shared_styles:  # a flat table repeats its dates: each read once
             day = self._days.get(value, _UNKNOWN)
             if day is _UNKNOWN:
@@ -139,9 +141,9 @@ class Book:
         else:
             day = iso_date(value)
         if day is None:
-            return self.text(ws, value, "text") if value not in (None, "") else None
+            return self.text(ws, value, "text", repeated=repeated) if value not in (None, "") else None
         if self.shared_styles and self._pair(style)[2]:
-            return put_date(new_cell(ws, self._pairs[style][0]), day)
+            return put_date((new_repeated_cell if repeated else new_cell)(ws, self._pairs[style][0]), day)
         cell = new_cell(ws, self.styles.array(style))
         cell.value = day
         return cell
@@ -247,7 +249,7 @@ class RepeatedCells:
         known = self._cells.get(key)
         if known is not None and value in known:
             return known[value]
-        cell = self._book.date(self._ws, value, style)
+        cell = self._book.date(self._ws, value, style, repeated=True)
         self._keep(key, value, cell)
         return cell
 

@@ -228,6 +228,18 @@ class RepeatedCell(Cell):
     __slots__ = ("measured", "xml_tail")
 
 
+def new_repeated_cell(ws: Any, style: Any = None) -> RepeatedCell:
+    """What :func:`new_cell` makes, as a :class:`RepeatedCell`."""
+    cell = _NEW(RepeatedCell)
+    cell.parent = ws
+    cell._style = style
+    cell.row = cell.column = 1
+    cell._value = cell._hyperlink = cell._comment = None
+    cell.data_type = "n"
+    cell.xml_tail = cell.measured = None
+    return cell
+
+
 def repeated_text_cell(ws: Any, styles: SharedPair, text: str) -> RepeatedCell:
     """What :func:`text_cell` makes, as a :class:`RepeatedCell`."""
     cell = _NEW(RepeatedCell)
