@@ -78,7 +78,9 @@ def walk_profile_plain(data: Any) -> Walked:
 
 def _walk(data: Any) -> Walked:
     """:func:`walk_profile`'s walk; raises _Refused or _Odd. Scalars are handled in the loops
-    (a call per container, none per scalar); the citing loops keep the path, the others do not."""
+    (a call per container, none per scalar); the citing loops keep the path, the others do not.
+    The four loops are spelt out rather than sharing a function per value: a call per scalar
+    would cost about what walking once saves."""
     seen: set[int] = set()
     path: list[Any] = []
     found: list[Citation] = []

@@ -2,10 +2,15 @@
 
 Each fast path keeps its plain form reachable: ``frozen.freeze`` /
 ``_freeze_plain``, ``dates.parse`` (cached) / ``_parse_plain``,
-``validation._uri`` / ``_uri_plain``, and the compiled schema check
-(``fastcheck``) / jsonschema itself. Hypothesis compares each pair on many
-generated inputs, including the awkward ones (subclasses, shared nodes,
-near-miss dates and URLs, schemas that fuse a type with its keywords).
+``validation._uri`` / ``_uri_plain``, the compiled schema check
+(``fastcheck``) / jsonschema itself and its shortcuts /
+``compile_check(..., shortcuts=False)``, ``profile_walk.walk_profile`` /
+``walk_profile_plain`` (the shape rules, freeze and the citations),
+``runner.time_limit`` / ``_time_limit_plain``, ``runner.well_formed`` /
+``Finding.problems``, ``results._file_source`` / ``_file_source_plain``, and
+the others below. Hypothesis compares each pair on many generated inputs,
+including the awkward ones (subclasses, shared nodes, near-miss dates and
+URLs, schemas that fuse a type with its keywords).
 """
 
 from __future__ import annotations

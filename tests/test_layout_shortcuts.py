@@ -294,3 +294,26 @@ def test_short_chars_is_the_plain_test_at_its_edge() -> None:
         count = layout._short_chars(column)
         assert count == -1 or count * layout.WIDEST_ASCII + 1e-6 <= room
         assert not (count + 1) * layout.WIDEST_ASCII + 1e-6 <= room
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(TEXT, st.text(max_size=50)), st.sampled_from(["wrap", "bold", "warn", "link"])),
+                min_size=1, max_size=4),
+       st.lists(st.lists(st.sampled_from([3.0, 8.0, 24.0, 45.0]), min_size=4, max_size=4), min_size=1, max_size=4))
+def test_row_height_of_repeated_cells_equals_its_plain_twin(spec: list[tuple[str, str]],
+                                                            widths_by_row: list[list[float]]) -> None:
+    # The same repeated cells in several rows, their columns of several widths: each is measured
+    # once per width (RepeatedCell.measured), the plain twin measures every time.
+    from openpyxl import Workbook
+
+    from vendordd.scorecard.book import Book
+    from vendordd.scorecard.openpyxl_internals import RepeatedCell
+
+    wb = Workbook(write_only=True)
+    book = Book(wb, {"as_of": "2026-01-01"}, dt.date(2026, 1, 1), [], [])
+    ws = book.new_sheet("S", header_rows=None)
+    row = [book.text(ws, value, style, repeated=True) for value, style in spec]
+    assert all(type(cell) is RepeatedCell for cell in row)
+    fonts = layout.fonts_of(wb)
+    for widths in widths_by_row * 2:
+        assert layout.row_height(row, widths, fonts) == layout.row_height_plain(row, widths)

@@ -3,7 +3,8 @@
 :class:`vendordd.scorecard.book.RepeatedCells` hands one cell to every row of a
 write-only sheet that shows the same text or date in the same style; its plain
 twin (``Book.repeat_cells = False``) makes a new cell each time, as
-``Book.text`` and ``Book.date`` do. Both must give the same workbook, byte for
+``Book.text`` and ``Book.date`` do. A repeated text cell is a ``RepeatedCell``,
+whose row XML after the cell reference RowWriter keeps once written. Both must give the same workbook, byte for
 byte, whatever the values: text that needs the quote prefix, text only
 openpyxl's own writer handles (a carriage return), dates and months, empty
 values, and more values than the cells it remembers.
@@ -22,6 +23,7 @@ from openpyxl import Workbook
 from vendordd.scorecard import book as book_module
 from vendordd.scorecard.book import Book
 from vendordd.scorecard.layout import Col, Grid
+from vendordd.scorecard.openpyxl_internals import RepeatedCell
 from vendordd.scorecard.saving import save
 
 DAY = dt.date(2026, 6, 1)
@@ -67,6 +69,8 @@ def test_repeated_cells_write_what_new_cells_write(rows, stream_after):
             key = (kind, value, "date" if kind == "date" else style)
             if len(str(value)) <= book_module._REPEATED_CHARS:
                 assert seen.setdefault(key, cell) is cell
+            if cell is not None:  # written: its row XML after the reference is kept for the next rows
+                assert type(cell) is RepeatedCell and cell.xml_tail is not None
 
 
 def test_forgetting_when_full_changes_nothing(monkeypatch):
@@ -82,3 +86,15 @@ def test_a_normal_mode_sheet_gets_a_new_cell_each_time():
     same = book.repeated(book.new_sheet("S", header_rows=None))
     assert same.text("No") is not same.text("No")
     assert same.date("2026-03-10") is not same.date("2026-03-10")
+
+
+def test_a_repeated_cell_is_made_as_a_cell_is():
+    from openpyxl.cell.cell import Cell
+
+    from vendordd.scorecard.openpyxl_internals import new_cell, new_repeated_cell
+
+    ws = Workbook(write_only=True).create_sheet("S")
+    plain, repeated = new_cell(ws, None), new_repeated_cell(ws, None)
+    slots = {name for klass in Cell.__mro__ for name in getattr(klass, "__slots__", ())}
+    assert all(getattr(plain, name, None) == getattr(repeated, name, None) for name in slots)
+    assert repeated.xml_tail is None and repeated.measured is None

@@ -32,11 +32,13 @@ from .naming import SheetTitles, TableNames
 from .openpyxl_internals import (
     SharedPair,
     new_cell,
+    new_repeated_cell,
     put_date,
     put_link,
     put_number,
     put_text,
     register_differential_style,
+    repeated_text_cell,
     text_cell,
 )
 from .styles import FONT, TIER_COLOURS, Styles
@@ -104,10 +106,14 @@ class Book:
             return new_cell(ws, self._pair(style)[0])
         return new_cell(ws, self.styles.array(style))
 
-    def text(self, ws: Any, value: Any, style: str = "text", limit: int = CELL_TEXT_LIMIT) -> Cell:
-        """A string cell (never a formula or error value) with ``style``."""
+    def text(self, ws: Any, value: Any, style: str = "text", limit: int = CELL_TEXT_LIMIT, *,
+             repeated: bool = False) -> Cell:
+        """A string cell (never a formula or error value) with ``style``; ``repeated``: a
+        :class:`~.openpyxl_internals.RepeatedCell` when styles are shared (for :class:`RepeatedCells`)."""
         if self.shared_styles:
             pair = self._pairs.get(style) or self._pair(style)
+            if repeated:
+                return repeated_text_cell(ws, pair, safe_text(value, limit))
             return text_cell(ws, pair, safe_text(value, limit))
         return put_text(new_cell(ws, self.styles.array(style)), safe_text(value, limit))
 
@@ -123,8 +129,9 @@ class Book:
             return self.text(ws, missing, missing_style) if missing else None
         return put_number(self._styled(ws, style), number)
 
-    def date(self, ws: Any, value: Any, style: str = "date") -> Cell | None:
-        """A real date for ``YYYY-MM-DD``; months (``2026-03``) and anything else stay text."""
+    def date(self, ws: Any, value: Any, style: str = "date", *, repeated: bool = False) -> Cell | None:
+        """A real date for ``YYYY-MM-DD``; months (``2026-03``) and anything else stay text.
+        ``repeated``: a :class:`~.openpyxl_internals.RepeatedCell` when styles are shared."""
         if type(value) is str and self.shared_styles:  # a flat table repeats its dates: each read once
             day = self._days.get(value, _UNKNOWN)
             if day is _UNKNOWN:
@@ -134,9 +141,9 @@ class Book:
         else:
             day = iso_date(value)
         if day is None:
-            return self.text(ws, value, "text") if value not in (None, "") else None
+            return self.text(ws, value, "text", repeated=repeated) if value not in (None, "") else None
         if self.shared_styles and self._pair(style)[2]:
-            return put_date(new_cell(ws, self._pairs[style][0]), day)
+            return put_date((new_repeated_cell if repeated else new_cell)(ws, self._pairs[style][0]), day)
         cell = new_cell(ws, self.styles.array(style))
         cell.value = day
         return cell
@@ -230,7 +237,7 @@ class RepeatedCells:
         known = self._cells.get(style)
         cell = known.get(value) if known is not None else None
         if cell is None:
-            cell = self._book.text(self._ws, value, style)
+            cell = self._book.text(self._ws, value, style, repeated=True)
             self._keep(style, value, cell)
         return cell
 
@@ -242,7 +249,7 @@ class RepeatedCells:
         known = self._cells.get(key)
         if known is not None and value in known:
             return known[value]
-        cell = self._book.date(self._ws, value, style)
+        cell = self._book.date(self._ws, value, style, repeated=True)
         self._keep(key, value, cell)
         return cell
 

@@ -24,7 +24,16 @@ from openpyxl.utils import get_column_letter
 from ..xlsx_text import MILLI_ASCII, WIDEST_ASCII, display_width, milli_width, text_width
 from .errors import ScorecardError
 from .limits import MAX_ROWS
-from .openpyxl_internals import FontInfo, FontLookup, RowWriter, cell_value, font_info, fonts_of, place_cells
+from .openpyxl_internals import (
+    FontInfo,
+    FontLookup,
+    RepeatedCell,
+    RowWriter,
+    cell_value,
+    font_info,
+    fonts_of,
+    place_cells,
+)
 
 #: The flat tables fit their column widths to this many rows, then stream the rest.
 STREAM_AFTER_ROWS = 2000
@@ -164,7 +173,14 @@ def row_height(row: Sequence[Cell | None], widths: Sequence[float], fonts: FontL
     if fonts is None:
         return row_height_plain(row, widths)
     tallest = 0.0  # lines x font size of the tallest cell so far
-    for value, width, (_, size, bold) in fonts.wrapped_texts(row, widths):
+    for value, width, (_, size, bold), cell in fonts.wrapped_texts(row, widths):
+        repeated = cell.__class__ is RepeatedCell
+        if repeated:  # a cell of many rows, which never changes: measured once per column width
+            measured = cell.measured
+            if measured is not None and measured[0] == width:
+                if measured[1] > tallest:
+                    tallest = measured[1]
+                continue
         column = width * 11 / size
         short = _SHORT_CHARS.get(column)
         if short is None:
@@ -173,6 +189,8 @@ def row_height(row: Sequence[Cell | None], widths: Sequence[float], fonts: FontL
             lines = 1
         else:
             lines = wrapped_lines(value, column, bold)
+        if repeated:
+            cell.measured = (width, lines * size)
         if lines * size > tallest:
             tallest = lines * size
     needed = tallest * LINE_HEIGHT

@@ -218,6 +218,41 @@ def text_cell(ws: Any, styles: SharedPair, text: str) -> Cell:
     return cell
 
 
+class RepeatedCell(Cell):
+    """A text cell that :class:`~vendordd.scorecard.book.RepeatedCells` hands to many rows of one
+    write-only sheet, and that never changes once made: :class:`RowWriter` keeps its XML after the
+    cell reference (``xml_tail``) from the first row it writes it in, for the rows after, and
+    :func:`~vendordd.scorecard.layout.row_height` the height it needs in the column it was last
+    measured for (``measured``: that column's width, lines x font size)."""
+
+    __slots__ = ("measured", "xml_tail")
+
+
+def new_repeated_cell(ws: Any, style: Any = None) -> RepeatedCell:
+    """What :func:`new_cell` makes, as a :class:`RepeatedCell`."""
+    cell = _NEW(RepeatedCell)
+    cell.parent = ws
+    cell._style = style
+    cell.row = cell.column = 1
+    cell._value = cell._hyperlink = cell._comment = None
+    cell.data_type = "n"
+    cell.xml_tail = cell.measured = None
+    return cell
+
+
+def repeated_text_cell(ws: Any, styles: SharedPair, text: str) -> RepeatedCell:
+    """What :func:`text_cell` makes, as a :class:`RepeatedCell`."""
+    cell = _NEW(RepeatedCell)
+    cell.parent = ws
+    cell._style = styles[1] if text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES else styles[0]
+    cell.row = cell.column = 1
+    cell._value = text
+    cell._hyperlink = cell._comment = None
+    cell.data_type = "s"
+    cell.xml_tail = cell.measured = None
+    return cell
+
+
 def put_date(cell: Cell, day: dt.date) -> Cell:
     """What ``cell.value = day`` does when the cell's style already shows dates (a date ``number_format``).
 
@@ -328,9 +363,11 @@ class FontLookup:
         return info
 
 
-    def wrapped_texts(self, row: Sequence[Cell | None], widths: Sequence[float]) -> list[tuple[str, float, FontInfo]]:
+    def wrapped_texts(self, row: Sequence[Cell | None],
+                      widths: Sequence[float]) -> list[tuple[str, float, FontInfo, Cell]]:
         """The cells of ``row`` that hold text (a non-empty str) in a style that wraps, each as its
-        text, the width of its column and :meth:`of` the cell; cells beyond ``widths`` are left out.
+        text, the width of its column, :meth:`of` the cell and the cell; cells beyond ``widths``
+        are left out.
 
         What reading each cell and calling :meth:`of` gives, in one pass (a row height reads
         every cell of every row): the answer for a shared house style is found by the identity
@@ -351,7 +388,7 @@ class FontLookup:
                     shared[id(style)] = info
                     self._pinned.append(style)
             if info[0]:
-                found.append((value, width, info))
+                found.append((value, width, info, cell))
         return found
 
 
@@ -865,6 +902,14 @@ class RowWriter:
         for col_idx, cell in enumerate(cells):
             if cell is None:
                 continue
+            if cell.__class__ is RepeatedCell:  # its XML after the reference is known once written
+                tail = cell.xml_tail
+                if tail is not None and cell._hyperlink is None and cell._comment is None:
+                    parts.append(f'<c r="{_LETTERS[col_idx]}{num}"{tail}')
+                    continue
+                fresh = len(parts)
+            else:
+                fresh = -1
             if cell._comment is not None:
                 raise _Fallback
             style = cell._style
@@ -913,6 +958,8 @@ class RowWriter:
                 raise _Fallback
             if cell._hyperlink is not None:
                 links.append((cell, col_idx + 1))
+            elif fresh >= 0 and len(parts) == fresh + 1:
+                cell.xml_tail = parts[-1][len(f'<c r="{_LETTERS[col_idx]}{num}"'):]
         if len(parts) == 2:  # no cell: written as lxml writes an empty element
             return parts[0] + "/>", links
         parts.append("</row>")
