@@ -28,7 +28,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 #: Exit code of a run stopped by SIGTERM (128 + 15), as a shell reports a process it ended.
 EXIT_TERMINATED = 128 + 15
@@ -158,14 +158,23 @@ def run_scratch() -> Iterator[Path | None]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def die_with_parent(parent: int) -> None:
+def exit_at_once(code: int = EXIT_TERMINATED) -> NoReturn:
+    """End this (forked) process now, without Python's own clean-up: what a child told to stop does
+    once it has deleted its files."""
+    os._exit(code)
+
+
+def die_with_parent(parent: int, quietly: bool = True) -> None:
     """In a worker process of ``parent``: be sent SIGTERM when it dies (Linux), and exit now if it has.
 
     A worker whose parent was killed would otherwise stay blocked on the
-    results pipe and then print a BrokenPipeError traceback. SIGTERM then
-    takes its default action (the worker ends quietly).
+    results pipe and then print a BrokenPipeError traceback. With
+    ``quietly``, SIGTERM then takes its default action (the worker ends
+    quietly); otherwise the caller has set its own SIGTERM handler already,
+    which is kept: switching to the default action would drop a SIGTERM that
+    arrived since the fork and that Python has not yet handed to a handler.
     """
-    if hasattr(signal, "SIGTERM"):
+    if quietly and hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):

@@ -282,3 +282,65 @@ def test_this_process_closes_its_sheets_before_it_waits_for_the_child(
     write_scorecard(results, tmp_path / "two.xlsx", jobs=2)
     assert adopted == ["Evidence"] or set(adopted) == {"Evidence", "Findings"}
     assert len(seen[0]) > 10 and all(seen[0])
+
+
+@pytest.mark.parametrize("wait_for_the_child", [False, True])
+def test_a_stopped_child_ends_at_once_whatever_this_process_does_with_sigterm(
+        results: dict, tmp_path: Path, finished: list[bool], monkeypatch: pytest.MonkeyPatch,
+        wait_for_the_child: bool) -> None:
+    """The run's process fails (at once, or once the child is blocked sending more than a pipe holds,
+    which nobody reads now) and stops the child. With the CLI's own SIGTERM handler in this process
+    (which a forked child inherits), the child must still end at once and leave no file: it used to
+    lose the SIGTERM and wait for ever."""
+    import signal
+    import time
+
+    from vendordd.lifecycle import handle_termination
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    done = tmp_path / "child-closed-its-sheets"
+    close = sheet_process.close_and_keep
+
+    def big(ws, path):
+        closed = close(ws, path)
+        closed.padding = "x" * (4 << 20)  # far beyond a pipe's 64 KiB
+        done.touch()
+        return closed
+
+    monkeypatch.setattr(sheet_process, "close_and_keep", big)
+    specs = sheet_specs()
+    failed: list[float] = []
+
+    def fails(*args, **kwargs):
+        if wait_for_the_child:
+            deadline = time.monotonic() + 20
+            while not done.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(1)  # the child has written Findings too, and is blocked in its send
+        failed.append(time.monotonic())
+        raise ScorecardError("the summary failed")
+
+    monkeypatch.setattr(scorecard_writer, "sheet_specs",
+                        lambda: [replace(s, write=fails) if s.key == "summary" else s for s in specs])
+
+    def hung(signum, frame):
+        raise TimeoutError("stopping the child hung")
+
+    previous_term = signal.getsignal(signal.SIGTERM)
+    handle_termination()
+    previous_alarm = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    try:
+        with pytest.raises(ScorecardError, match="the summary failed"):
+            write_scorecard(results, tmp_path / "out.xlsx", jobs=2)
+        # ended by its SIGTERM, not killed after STOP_SECONDS
+        assert time.monotonic() - failed[0] < sheet_process.STOP_SECONDS / 2
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous_alarm)
+        signal.signal(signal.SIGTERM, previous_term)
+    assert not (tmp_path / "out.xlsx").exists()
+    assert os.listdir(temp) == []

@@ -61,6 +61,8 @@ SHARED = ("findings",)
 #: Fewer sources than this (Evidence rows) and the sheets are written here: starting a process
 #: costs more than it saves.
 MIN_ROWS = 5000
+#: Seconds a stopped child gets to clean up and end before it is killed.
+STOP_SECONDS = 10.0
 
 _FREE, _HERE, _CHILD = 0, 1, 2
 
@@ -119,7 +121,13 @@ class Offload:
                                          args=(send, self._go, book, sheets, run, self._paths, self._owners,
                                                alongside, os.getpid()),
                                          daemon=True)
-        self._process.start()
+        # SIGTERM is held back across the fork: the child takes it only once its own handler is set,
+        # so that Offload.cancel's SIGTERM cannot reach a handler inherited from this process.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        try:
+            self._process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         send.close()
         self._go.close()
 
@@ -190,7 +198,10 @@ class Offload:
         with contextlib.suppress(Exception):
             if self._process.is_alive():
                 self._process.terminate()
-            self._process.join()
+            self._process.join(STOP_SECONDS)
+            if self._process.is_alive():  # stuck where SIGTERM cannot reach its Python code
+                self._process.kill()
+                self._process.join()
             self._receive.close()
             self._tell.close()
         if not self._outcome:
@@ -217,8 +228,10 @@ def _write_in_child(send: Any, go: Any, book: Book, sheets: list[tuple[SheetSpec
     from ..lifecycle import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops this child
+    _CHILD_SHEETS[:] = [ws for _, ws in sheets]
     signal.signal(signal.SIGTERM, _exit_on_term)
-    die_with_parent(parent)
+    die_with_parent(parent, quietly=False)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # held back since the fork (Offload)
     try:
         sizes, names = registry_sizes(book.wb), book.table_names.taken()
         closed: dict[str, ClosedSheet] = {}
@@ -248,5 +261,22 @@ def _write_in_child(send: Any, go: Any, book: Book, sheets: list[tuple[SheetSpec
         send.close()
 
 
+#: The child's sheets, for its SIGTERM handler.
+_CHILD_SHEETS: list[Any] = []
+
+
 def _exit_on_term(signum: int, frame: Any) -> None:
-    raise SystemExit(1)  # so the child's clean-up runs (its temporary sheet files are deleted)
+    """The parent stopped this child (:meth:`Offload.cancel`): delete its sheets' temporary files
+    and end now.
+
+    Not an exception: one raised while Python runs a finaliser is only printed,
+    and the child would go on, possibly to wait for ever sending a message
+    larger than the pipe holds to a parent that no longer reads. Nothing is
+    said to the parent either, for the same reason.
+    """
+    from ..lifecycle import exit_at_once
+
+    for ws in _CHILD_SHEETS:
+        with contextlib.suppress(Exception):
+            discard_sheet_file(ws)
+    exit_at_once()
