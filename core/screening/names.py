@@ -19,6 +19,7 @@ LEGAL_WORDS: frozenset[str] = frozenset({
     "group", "holding", "holdings", "technology", "technologies", "tech", "international", "intl",
 })
 STOP_WORDS: frozenset[str] = frozenset({"the", "and", "of", "und", "et"})
+_DROPPED = LEGAL_WORDS | STOP_WORDS
 
 #: Han characters and Japanese kana are kept as written: anyascii reads Han by
 #: its Mandarin syllables without word boundaries (株式会社東芝, Toshiba, would
@@ -30,6 +31,7 @@ _JOINERS = re.compile(r"[.'’`ʼ]")
 _WORDS = re.compile(r"[^\W_]+")
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SEPARATORS = re.compile(r"\s+/\s*|\s*/\s+|\s*;\s*|\s*\|\s*")
+_TO_DROP_OR_SPLIT = re.compile(r"[(\[/;|]")  # what _BRACKETED and _SEPARATORS can act on
 
 
 def words(name: str) -> list[str]:
@@ -44,7 +46,7 @@ def words(name: str) -> list[str]:
     """
     text = transliterate(str(name).casefold())
     found = _WORDS.findall(_JOINERS.sub("", text.replace("&", " and ")))
-    kept = [w for w in found if w not in LEGAL_WORDS and w not in STOP_WORDS]
+    kept = [w for w in found if w not in _DROPPED]
     if kept:
         return kept
     return [w for w in found if w not in STOP_WORDS] or found
@@ -80,7 +82,7 @@ def name_variants(name: str) -> list[str]:
     """
     text = " ".join(str(name).split())
     out = [text] if text else []
-    if not any(c in text for c in "([/;|"):
+    if _TO_DROP_OR_SPLIT.search(text) is None:
         # Nothing to drop or split (most names): the one other form is the trimmed text.
         part = text.strip(" ,-")
         if part and part != text:
