@@ -4,7 +4,8 @@
 block is first probed; here every block (and blocks no key has) is compared
 with filing each fuzzy key under each of its :func:`_blocks` up front, the
 index's former construction. :func:`name_variants`' shortcut for names with
-nothing to drop or split is compared with the bracket and separator path.
+nothing to drop or split is compared with the bracket and separator path,
+and :func:`country_codes`' two-letter check with the regex it replaced.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from __future__ import annotations
 import random
 import re
 
-from vendordd.screening import ListEntry, Screener, ScreeningList
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vendordd.screening import ListEntry, Screener, ScreeningList, country_codes
 from vendordd.screening.matcher import MIN_FUZZY_LETTERS, _blocks
 from vendordd.screening.names import letters, name_variants
 
@@ -67,3 +71,15 @@ def test_name_variants_shortcut_equals_the_long_way():
     for _ in range(5000):
         name = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
         assert name_variants(name) == _variants_the_long_way(name), repr(name)
+
+
+@given(st.lists(st.one_of(st.text(max_size=6), st.sampled_from(["cn", " US-TX ", "ua-cri", "ß", "ſt", "Ab", "A1", "éé", "ıi", "a_", "１２"]),
+                          st.integers(), st.none()), max_size=8))
+def test_country_codes_check_equals_the_regex(values):
+    expected: list[str] = []
+    for value in values:
+        if isinstance(value, str):
+            code = value.strip().upper().split("-", 1)[0]
+            if re.fullmatch(r"[A-Z]{2}", code) and code not in expected:
+                expected.append(code)
+    assert country_codes(values) == tuple(expected)

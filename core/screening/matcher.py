@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress
 from typing import Any
@@ -335,18 +336,14 @@ class _BlockIndex:
         self._word_keys = word_keys  # word -> key ids having it, ascending
         # Block -> the words having it. Written out rather than through
         # _blocks(): this loop runs once per distinct word of the list.
-        by_block: dict[str, list[str]] = {}
+        by_block: defaultdict[str, list[str]] = defaultdict(list)
         for word in word_keys:
-            blocks = ["<" + word[:3], word[-3:] + ">"]
+            by_block["<" + word[:3]].append(word)
+            by_block[word[-3:] + ">"].append(word)
             if len(word) > 1:  # one letter has no letters 2-4 and nothing before the last
-                blocks += ("<" + word[1:4], word[-4:-1] + ">")
-            for block in blocks:
-                filed = by_block.get(block)
-                if filed is None:
-                    by_block[block] = [word]
-                else:
-                    filed.append(word)
-        self._block_words = by_block
+                by_block["<" + word[1:4]].append(word)
+                by_block[word[-4:-1] + ">"].append(word)
+        self._block_words = by_block  # looked up with .get(): probing adds no entries
         self._cache: dict[str, tuple[list[int], list[str]]] = {}
 
     def block(self, block: str) -> tuple[list[int], list[str]]:

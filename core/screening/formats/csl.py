@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,17 +43,27 @@ def record_entry(record: Mapping[str, Any], problems: Problems, line: int | None
     if not name:
         problems.add("an entry without a name", line, pointer)
         return None
-    source = " ".join(str(record.get("source") or "").split())
+    source, list_id = _source(str(record.get("source") or ""))
     if not source:
         problems.add(f"entry {name!r} has no source (the list it is on)", line, pointer)
         return None
     alt = [a for a in split_values(record.get("alt_names")) if a != name]
     url = record.get("source_information_url") or record.get("source_list_url")
-    return ListEntry(
-        list_id=csl_list_id(source) or "", source=source, name=name,
-        alt_names=tuple(dict.fromkeys(alt)), countries=record_countries(record),
-        programs=tuple(split_values(record.get("programs"))),
-        start_date=iso_day(record.get("start_date")),
-        citation=" ".join(str(record.get("federal_register_notice") or "").split()) or None,
-        entity_number=text_or_none(record.get("entity_number")), url=text_or_none(url),
-        kind=_KINDS.get(str(record.get("type") or "").strip().lower(), "unknown"), line=line)
+    return ListEntry(  # positional, in the field order: this runs once per list entry
+        list_id, source, name, tuple(dict.fromkeys(alt)), record_countries(record),
+        tuple(split_values(record.get("programs"))), iso_day(record.get("start_date")),
+        " ".join(str(record.get("federal_register_notice") or "").split()) or None,
+        text_or_none(record.get("entity_number")), text_or_none(url), _kind(str(record.get("type") or "")), line)
+
+
+@functools.lru_cache(maxsize=256)
+def _source(text: str) -> tuple[str, str]:
+    """A record's ``source`` with white space made single, and its list id (a list holds a few sources)."""
+    source = " ".join(text.split())
+    return source, (csl_list_id(source) or "") if source else ""
+
+
+@functools.lru_cache(maxsize=64)
+def _kind(text: str) -> str:
+    """A record's ``type`` as a :class:`ListEntry` kind."""
+    return _KINDS.get(text.strip().lower(), "unknown")
