@@ -5,18 +5,24 @@ block is first probed; here every block (and blocks no key has) is compared
 with filing each fuzzy key under each of its :func:`_blocks` up front, the
 index's former construction. :func:`name_variants`' shortcut for names with
 nothing to drop or split is compared with the bracket and separator path,
-and :func:`country_codes`' two-letter check with the regex it replaced.
+:func:`country_codes`' two-letter check with the regex it replaced, and
+:meth:`ListSource.binary_lines` (``bytes.splitlines``) with the regex split
+it replaced, at any chunk edge.
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import random
 import re
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from vendordd.screening import ListEntry, Screener, ScreeningList, country_codes
+from vendordd.screening.formats.base import ListSource
 from vendordd.screening.matcher import MIN_FUZZY_LETTERS, _blocks
 from vendordd.screening.names import letters, name_variants
 
@@ -83,3 +89,28 @@ def test_country_codes_check_equals_the_regex(values):
             if re.fullmatch(r"[A-Z]{2}", code) and code not in expected:
                 expected.append(code)
     assert country_codes(values) == tuple(expected)
+
+
+def _lines_the_regex_way(chunks: list[bytes]) -> list[bytes]:
+    """binary_lines as it was: the chunks split with a regex, a first-chunk byte-order mark dropped."""
+    out, carry = [], b""
+    for n, chunk in enumerate(chunks):
+        data = carry + chunk
+        if n == 0:
+            data = data.removeprefix(b"\xef\xbb\xbf")
+        held = b"\r" if data.endswith(b"\r") else b""
+        parts = re.split(rb"(\r\n|\n|\r)", data[:-1] if held else data)
+        out += [parts[i] + parts[i + 1] for i in range(0, len(parts) - 1, 2)]
+        carry = parts[-1] + held
+    return out + [carry] if carry else out
+
+
+@given(st.lists(st.sampled_from([b"a", b"bc", b",", b"\r", b"\n", b"\r\n", b"\x0b", b"\x0c", b"\x1c", b"\x85",
+                                 b"\xef\xbb\xbf", b"\xe2\x80\xa8", b" "]), max_size=40),
+       st.integers(min_value=1, max_value=7))
+def test_binary_lines_equal_the_regex_split(pieces, size):
+    data = b"".join(pieces)
+    source = ListSource(Path("t.csv"), "t.csv", io.BytesIO(data))
+    source.chunks = functools.partial(ListSource.chunks, source, size)  # chunk edges anywhere
+    chunks = [data[i:i + size] for i in range(0, len(data), size)]
+    assert list(source.binary_lines()) == _lines_the_regex_way(chunks)
