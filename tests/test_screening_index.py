@@ -7,7 +7,8 @@ index's former construction. :func:`name_variants`' shortcut for names with
 nothing to drop or split is compared with the bracket and separator path,
 :func:`country_codes`' two-letter check with the regex it replaced, and
 :meth:`ListSource.binary_lines` (``bytes.splitlines``) with the regex split
-it replaced, at any chunk edge.
+it replaced, at any chunk edge, and :func:`words`' ASCII shortcut with the
+regexes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from hypothesis import strategies as st
 from vendordd.screening import ListEntry, Screener, ScreeningList, country_codes
 from vendordd.screening.formats.base import ListSource
 from vendordd.screening.matcher import MIN_FUZZY_LETTERS, _blocks
-from vendordd.screening.names import letters, name_variants
+from vendordd.screening.names import LEGAL_WORDS, STOP_WORDS, letters, name_variants, transliterate, words
 
 # Short words, one-letter words, accents, Han and kana, digits: every length case of a block.
 ALPHABET = "abcdeé东京カ0"
@@ -114,3 +115,18 @@ def test_binary_lines_equal_the_regex_split(pieces, size):
     source.chunks = functools.partial(ListSource.chunks, source, size)  # chunk edges anywhere
     chunks = [data[i:i + size] for i in range(0, len(data), size)]
     assert list(source.binary_lines()) == _lines_the_regex_way(chunks)
+
+
+def _words_the_regex_way(name: str) -> list[str]:
+    text = transliterate(str(name).casefold())
+    found = re.findall(r"[^\W_]+", re.sub(r"[.'’`ʼ]", "", text.replace("&", " and ")))
+    kept = [w for w in found if w not in LEGAL_WORDS and w not in STOP_WORDS]
+    return kept or [w for w in found if w not in STOP_WORDS] or found
+
+
+@given(st.lists(st.one_of(st.text(max_size=4), st.sampled_from(
+    ["Co.", "Ltd", "Z.ai", "O'Brien", "`x`", "’", "ʼ", "&", "the", "and", " ", "_", "東京", "Ωmega", "é", "-"])),
+    max_size=8))
+def test_words_ascii_shortcut_equals_the_regex(pieces):
+    name = "".join(pieces)
+    assert words(name) == _words_the_regex_way(name)

@@ -138,36 +138,22 @@ class Screener:
         self._fuzzy = fuzzy
         self._by_length: tuple[list[int], list[str], list[int]] | None = None
         # Word -> every key having it, ascending (lists: most words have one
-        # key). The blocks keep the fuzzy keys of a word and the containment
-        # postings those of entries that are not individuals, each when a
-        # vendor name first asks for that word.
-        self._words = words = [frozenset(k.split()) for k in keys]
+        # key). The blocks keep the fuzzy keys of a word; the containment
+        # postings and the keys filed under their rarest word are made from
+        # it when a vendor name first asks for a word.
         word_keys: dict[str, list[int]] = {}
-        for ki, key_words in enumerate(words):
-            for word in key_words:
+        for ki, key in enumerate(keys):
+            for word in key.split():
                 found = word_keys.get(word)
                 if found is None:
                     word_keys[word] = [ki]
-                else:
+                elif found[-1] != ki:  # a word twice in one name is filed once
                     found.append(ki)
         self._word_keys = word_keys
         self._blocking = _BlockIndex(keys, fuzzy, word_keys)
-        self._postings: dict[str, list[int]] = {}  # word -> company_postings(word), as asked for
-        # Each company key filed once, under its rarest word: finding the
-        # listed names contained in a vendor name then touches few keys.
-        # (Which of its words a key is filed under changes only the speed.)
-        self._by_rarest: dict[str, list[int]] = {}
-        for ki, key_words in enumerate(words):
-            if companies[ki] and fuzzy[ki]:
-                if len(key_words) == 1:
-                    (rarest,) = key_words
-                else:
-                    rarest = min(key_words, key=lambda w: (len(word_keys[w]), w))
-                found = self._by_rarest.get(rarest)
-                if found is None:
-                    self._by_rarest[rarest] = [ki]
-                else:
-                    found.append(ki)
+        self._postings: dict[str, list[int]] = {}  # word -> _company_postings(word)
+        self._by_rarest: dict[str, list[int]] = {}  # word -> _filed_under(word)
+        self._words: dict[int, frozenset[str]] = {}  # key -> its words, for the keys compared
 
     def _company_postings(self, word: str) -> list[int]:
         """The keys having ``word`` that entries other than individuals own, ascending; empty when none."""
@@ -175,6 +161,32 @@ class Screener:
         if found is None:
             companies = self._companies
             found = self._postings[word] = [ki for ki in self._word_keys.get(word, ()) if companies[ki]]
+        return found
+
+    def _filed_under(self, word: str) -> list[int]:
+        """The company keys (:meth:`_company_postings`) long enough to be fuzzy whose rarest word is ``word``.
+
+        Each such key is filed under one word, its rarest (fewest keys; then
+        the first in order), so finding the listed names contained in a
+        vendor name touches few keys. Which word a key is filed under
+        changes only the speed, never what is found.
+        """
+        found = self._by_rarest.get(word)
+        if found is None:
+            word_keys, fuzzy = self._word_keys, self._fuzzy
+            found = []
+            for ki in self._company_postings(word):
+                if fuzzy[ki]:
+                    key_words = self._key_words(ki)
+                    if len(key_words) == 1 or min(key_words, key=lambda w: (len(word_keys[w]), w)) == word:
+                        found.append(ki)
+            self._by_rarest[word] = found
+        return found
+
+    def _key_words(self, ki: int) -> frozenset[str]:
+        found = self._words.get(ki)
+        if found is None:
+            found = self._words[ki] = frozenset(self._keys[ki].split())
         return found
 
     def _length_index(self) -> tuple[list[int], list[str], list[int]]:
@@ -189,8 +201,8 @@ class Screener:
     def _contained(self, key: str) -> set[int]:
         """Keys whose words all occur in ``key``, and keys containing all of ``key``'s words."""
         query = frozenset(key.split())
-        found = {ki for word in query for ki in self._by_rarest.get(word, ())
-                 if self._words[ki] <= query and self._keys[ki] != key}
+        found = {ki for word in query for ki in self._filed_under(word)
+                 if self._key_words(ki) <= query and self._keys[ki] != key}
         if letters(key) >= MIN_FUZZY_LETTERS and all(self._company_postings(w) for w in query):
             postings = sorted((self._company_postings(w) for w in query), key=len)
             if len(query) >= 2 or len(postings[0]) <= MAX_CONTAINED_WORD_NAMES:
