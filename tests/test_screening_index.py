@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vendordd.screening import ListEntry, Screener, ScreeningList, country_codes
-from vendordd.screening.formats.base import ListSource
+from vendordd.screening.formats.base import ListSource, split_values
 from vendordd.screening.matcher import MIN_FUZZY_LETTERS, _blocks
 from vendordd.screening.names import LEGAL_WORDS, STOP_WORDS, letters, name_variants, transliterate, words
 
@@ -130,3 +130,16 @@ def _words_the_regex_way(name: str) -> list[str]:
 def test_words_ascii_shortcut_equals_the_regex(pieces):
     name = "".join(pieces)
     assert words(name) == _words_the_regex_way(name)
+
+
+def _split_values_the_long_way(value: object) -> list[str]:
+    if value is None or value == "":
+        return []
+    items = value if isinstance(value, list) else str(value).split(";")
+    return [" ".join(str(v).split()) for v in items if isinstance(v, (str, int, float)) and str(v).strip()]
+
+
+@given(st.one_of(st.text(alphabet=" ;\t\u00a0\u2028ab,", max_size=12), st.none(), st.integers(),
+                 st.lists(st.one_of(st.text(max_size=3), st.integers(), st.none()), max_size=4)))
+def test_split_values_shortcuts_equal_the_long_way(value):
+    assert split_values(value) == _split_values_the_long_way(value)

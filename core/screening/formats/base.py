@@ -214,9 +214,11 @@ def split_values(value: Any) -> list[str]:
     """A multi-valued field: a JSON list, or CSV text joined with ``;``."""
     if value is None or value == "":
         return []
-    if isinstance(value, str) and ";" not in value:  # one value (most CSV cells): no list to build
-        text = " ".join(value.split())
-        return [text] if text else []
+    if isinstance(value, str):  # a CSV cell: one value (most cells), or values joined with ";"
+        if ";" not in value:
+            text = " ".join(value.split())
+            return [text] if text else []
+        return [text for text in (" ".join(v.split()) for v in value.split(";")) if text]
     if isinstance(value, list):
         items = value
     else:
