@@ -7,8 +7,8 @@ index's former construction. :func:`name_variants`' shortcut for names with
 nothing to drop or split is compared with the bracket and separator path,
 :func:`country_codes`' two-letter check with the regex it replaced, and
 :meth:`ListSource.binary_lines` (``bytes.splitlines``) with the regex split
-it replaced, at any chunk edge, and :func:`words`' ASCII shortcut with the
-regexes.
+it replaced, at any chunk edge, :func:`words`' ASCII shortcut with the
+regexes, and the CSV rows' entries with :func:`record_entry`'s.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ import random
 import re
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vendordd.screening import ListEntry, Screener, ScreeningList, country_codes
-from vendordd.screening.formats.base import ListSource, split_values
+from vendordd.screening.formats.base import ListSource, Problems, split_values
+from vendordd.screening.formats.csl import CsvRows, record_entry
 from vendordd.screening.matcher import MIN_FUZZY_LETTERS, _blocks
 from vendordd.screening.names import LEGAL_WORDS, STOP_WORDS, letters, name_variants, transliterate, words
 
@@ -143,3 +144,32 @@ def _split_values_the_long_way(value: object) -> list[str]:
                  st.lists(st.one_of(st.text(max_size=3), st.integers(), st.none()), max_size=4)))
 def test_split_values_shortcuts_equal_the_long_way(value):
     assert split_values(value) == _split_values_the_long_way(value)
+
+
+_CELLS = st.text(alphabet="ab ;,-\t", max_size=8) | st.sampled_from(
+    ["", "  ", "Entity List (EL) - Bureau of Industry and Security", "Individual", " vessel ", "2025-01-16",
+     "01/16/2025", "x, CN; y, ru-mow", "CN; US-TX", "A; A; B", "https://x.test/a", "https://y.test/b"])
+_COLUMNS = ["name", "source", "alt_names", "addresses", "nationalities", "citizenships", "programs", "start_date",
+            "federal_register_notice", "entity_number", "source_information_url", "source_list_url", "type",
+            "_id", "remarks"]
+
+
+def _same_entries(header: list[str], row: list[str]) -> None:
+    fast, plain = Problems("t.csv"), Problems("t.csv")
+    got = CsvRows(header).entry(list(row), fast, 3)
+    assert got == record_entry(dict(zip(header, row)), plain, 3, "")
+    assert [p.message for p in fast.items] == [p.message for p in plain.items]
+
+
+@settings(max_examples=300)
+@given(st.permutations(_COLUMNS), st.lists(_CELLS, min_size=len(_COLUMNS), max_size=len(_COLUMNS)),
+       st.lists(st.sampled_from(_COLUMNS), max_size=3), st.integers(min_value=0, max_value=len(_COLUMNS) + 3))
+def test_csv_rows_give_what_record_entry_gives(columns, cells, repeated, drop):
+    """Every column (some repeated, some dropped), full rows with a name and a source, and short rows."""
+    header = [c for c in columns if c not in ("name", "source")][: len(_COLUMNS) - drop] + ["name", "source"]
+    header += repeated
+    row = (cells + ["x"] * len(header))[: len(header) - 2 - len(repeated)] + ["Acme", "List (EL)"]
+    row += cells[: len(repeated)]
+    _same_entries(header, row)
+    _same_entries(header, row[: len(row) - drop])
+    _same_entries(header, cells[: len(header)])
