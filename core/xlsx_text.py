@@ -291,10 +291,28 @@ _CHAR_MILLI = {bold: _CharMilli(table) for bold, table in MILLI_ASCII.items()}
 
 def milli_width(line: str, bold: bool = False) -> int:
     """:func:`text_width` in thousandths of a digit width, exactly: ``text_width(line)`` is this
-    divided by 1000 up to the rounding of a float sum."""
+    divided by 1000 up to the rounding of a float sum.
+
+    ASCII text is summed from two translations of its bytes (:data:`_MILLI_BYTES`), several
+    times faster than a table lookup per character; the sum is the same integer."""
+    if line.isascii():
+        low, high = _MILLI_BYTES[bold]
+        raw = line.encode("ascii")
+        return sum(raw.translate(low)) + 256 * sum(raw.translate(high))
+    return sum(map(_CHAR_MILLI[bold].__getitem__, line))
+
+
+def milli_width_plain(line: str, bold: bool = False) -> int:
+    """:func:`milli_width`, each character's width looked up and added (its plain twin)."""
     if line.isascii():
         return sum(map(MILLI_ASCII[bold].__getitem__, line.encode("ascii")))
     return sum(map(_CHAR_MILLI[bold].__getitem__, line))
+
+
+#: Per boldness, two ``bytes.translate`` tables: byte value -> its :data:`MILLI_ASCII` width's low
+#: byte, and its high byte (a width is below 65,536), so a text's width is ``sum(low) + 256 * sum(high)``.
+_MILLI_BYTES = {bold: (bytes(width % 256 for width in table) + bytes(128), bytes(width // 256 for width in table)
+                       + bytes(128)) for bold, table in MILLI_ASCII.items()}
 
 
 def _extra_width(ch: str) -> int:

@@ -297,13 +297,18 @@ def test_short_chars_is_the_plain_test_at_its_edge() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.one_of(TEXT, st.text(max_size=50)), st.sampled_from(["wrap", "bold", "warn", "link"])),
-                min_size=1, max_size=4),
-       st.lists(st.lists(st.sampled_from([3.0, 8.0, 24.0, 45.0]), min_size=4, max_size=4), min_size=1, max_size=4))
-def test_row_height_of_repeated_cells_equals_its_plain_twin(spec: list[tuple[str, str]],
-                                                            widths_by_row: list[list[float]]) -> None:
+@given(st.lists(st.tuples(st.one_of(TEXT, st.text(max_size=50), st.dates(min_value=dt.date(1900, 3, 1))),
+                          st.sampled_from(["wrap", "bold", "warn", "link", "text", "header", "na_left"])),
+                min_size=1, max_size=5),
+       st.lists(st.lists(st.sampled_from([3.0, 8.0, 24.0, 45.0]), min_size=5, max_size=5), min_size=1, max_size=4),
+       st.lists(st.integers(0, 4), max_size=3))
+def test_row_height_of_repeated_cells_equals_its_plain_twin(spec: list[tuple[object, str]],
+                                                            widths_by_row: list[list[float]],
+                                                            fresh: list[int]) -> None:
     # The same repeated cells in several rows, their columns of several widths: each is measured
-    # once per width (RepeatedCell.measured), the plain twin measures every time.
+    # once per width (RepeatedCell.measured; a date, an empty text or a style that does not wrap
+    # as needing no height), the plain twin measures every time. Some rows also hold cells of
+    # their own (``fresh``: those columns get a new, unrepeated cell each row).
     from openpyxl import Workbook
 
     from vendordd.scorecard.book import Book
@@ -312,8 +317,19 @@ def test_row_height_of_repeated_cells_equals_its_plain_twin(spec: list[tuple[str
     wb = Workbook(write_only=True)
     book = Book(wb, {"as_of": "2026-01-01"}, dt.date(2026, 1, 1), [], [])
     ws = book.new_sheet("S", header_rows=None)
-    row = [book.text(ws, value, style, repeated=True) for value, style in spec]
-    assert all(type(cell) is RepeatedCell for cell in row)
+
+    def cell(value: object, style: str, repeated: bool) -> object:
+        if isinstance(value, dt.date):
+            return book.date(ws, value.isoformat(), repeated=repeated)
+        return book.text(ws, value, style, repeated=repeated)
+
+    row = [cell(value, style, True) for value, style in spec]
+    assert all(type(c) is RepeatedCell for c in row)
     fonts = layout.fonts_of(wb)
-    for widths in widths_by_row * 2:
-        assert layout.row_height(row, widths, fonts) == layout.row_height_plain(row, widths)
+    for number, widths in enumerate(widths_by_row * 2):
+        cells = list(row)
+        if number % 2:
+            for col in fresh:
+                if col < len(cells):
+                    cells[col] = cell(*spec[col], False)
+        assert layout.row_height(cells, widths, fonts) == layout.row_height_plain(cells, widths)

@@ -166,21 +166,15 @@ def row_height(row: Sequence[Cell | None], widths: Sequence[float], fonts: FontL
 
     ``fonts`` is the :class:`FontLookup` of the cells' workbook, when the caller has it: then
     what :func:`row_height_plain` answers, found with fewer steps per cell (the cells read in
-    one pass, :meth:`FontLookup.wrapped_texts`; a short text's one line known from its length,
-    remembered per column; the tallest cell picked by lines times font size, which orders the
-    cells as their heights do: multiplying by ``LINE_HEIGHT`` keeps that order, rounding too).
+    one pass, :meth:`FontLookup.texts_to_measure`; a repeated cell measured once per column
+    width; a short text's one line known from its length, remembered per column; the tallest
+    cell picked by lines times font size, which orders the cells as their heights do:
+    multiplying by ``LINE_HEIGHT`` keeps that order, rounding too).
     """
     if fonts is None:
         return row_height_plain(row, widths)
-    tallest = 0.0  # lines x font size of the tallest cell so far
-    for value, width, (_, size, bold), cell in fonts.wrapped_texts(row, widths):
-        repeated = cell.__class__ is RepeatedCell
-        if repeated:  # a cell of many rows, which never changes: measured once per column width
-            measured = cell.measured
-            if measured is not None and measured[0] == width:
-                if measured[1] > tallest:
-                    tallest = measured[1]
-                continue
+    tallest, found = fonts.texts_to_measure(row, widths)  # tallest: lines x font size so far
+    for value, width, (_, size, bold), cell in found:
         column = width * 11 / size
         short = _SHORT_CHARS.get(column)
         if short is None:
@@ -189,7 +183,7 @@ def row_height(row: Sequence[Cell | None], widths: Sequence[float], fonts: FontL
             lines = 1
         else:
             lines = wrapped_lines(value, column, bold)
-        if repeated:
+        if cell.__class__ is RepeatedCell:  # a cell of many rows, which never changes: measured once per width
             cell.measured = (width, lines * size)
         if lines * size > tallest:
             tallest = lines * size

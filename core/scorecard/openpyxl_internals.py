@@ -224,7 +224,8 @@ class RepeatedCell(Cell):
     write-only sheet, and that never changes once made: :class:`RowWriter` keeps its XML after the
     cell reference (``xml_tail``) from the first row it writes it in, for the rows after, and
     :func:`~vendordd.scorecard.layout.row_height` the height it needs in the column it was last
-    measured for (``measured``: that column's width, lines x font size)."""
+    measured for (``measured``: that column's width, lines x font size; 0.0 when it holds no
+    wrapped text, see :meth:`FontLookup.texts_to_measure`)."""
 
     __slots__ = ("measured", "xml_tail")
 
@@ -353,22 +354,38 @@ class FontLookup:
         return info
 
 
-    def wrapped_texts(self, row: Sequence[Cell | None],
-                      widths: Sequence[float]) -> list[tuple[str, float, FontInfo, Cell]]:
-        """The cells of ``row`` that hold text (a non-empty str) in a style that wraps, each as its
-        text, the width of its column, :meth:`of` the cell and the cell; cells beyond ``widths``
-        are left out.
+    def texts_to_measure(self, row: Sequence[Cell | None],
+                         widths: Sequence[float]) -> tuple[float, list[tuple[str, float, FontInfo, Cell]]]:
+        """What a row height must still measure of ``row``: ``(known, found)``.
+
+        ``found``: the cells of ``row`` that hold text (a non-empty str) in a style that wraps,
+        each as its text, the width of its column, :meth:`of` the cell and the cell; cells
+        beyond ``widths`` are left out. ``known``: lines x font size of the tallest
+        :class:`RepeatedCell` of ``row`` already measured in its column's width (its
+        ``measured``), which is then not in ``found``; 0.0 when there is none.
 
         What reading each cell and calling :meth:`of` gives, in one pass (a row height reads
         every cell of every row): the answer for a shared house style is found by the identity
-        of its array, which never changes."""
+        of its array, which never changes. A repeated cell that holds no wrapped text (a date,
+        a style that does not wrap) is marked as measured, needing no height (0.0), in that
+        width: such a cell never changes, so the flat tables' rows skip it from then on."""
         found = []
+        known = 0.0
         shared = self._shared
         for cell, width in zip(row, widths):
             if cell is None:
                 continue
+            repeated = cell.__class__ is RepeatedCell
+            if repeated:
+                measured = cell.measured
+                if measured is not None and measured[0] == width:
+                    if measured[1] > known:
+                        known = measured[1]
+                    continue
             value = cell._value
             if not isinstance(value, str) or not value:
+                if repeated:
+                    cell.measured = (width, 0.0)
                 continue
             style = cell._style
             info = shared.get(id(style))
@@ -379,7 +396,9 @@ class FontLookup:
                     self._pinned.append(style)
             if info[0]:
                 found.append((value, width, info, cell))
-        return found
+            elif repeated:
+                cell.measured = (width, 0.0)
+        return known, found
 
 
 _FONTS: weakref.WeakKeyDictionary[Any, FontLookup] = weakref.WeakKeyDictionary()
