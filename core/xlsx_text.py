@@ -293,13 +293,16 @@ def milli_width(line: str, bold: bool = False) -> int:
     """:func:`text_width` in thousandths of a digit width, exactly: ``text_width(line)`` is this
     divided by 1000 up to the rounding of a float sum.
 
-    ASCII text is summed from two translations of its bytes (:data:`_MILLI_BYTES`), several
-    times faster than a table lookup per character; the sum is the same integer."""
+    ASCII characters are summed from two translations of their bytes (:data:`_MILLI_BYTES`),
+    several times faster than a table lookup per character; any others are looked up one by
+    one. Integers: the sum is the same in any order."""
+    low, high = _MILLI_BYTES[bold]
     if line.isascii():
-        low, high = _MILLI_BYTES[bold]
         raw = line.encode("ascii")
         return sum(raw.translate(low)) + 256 * sum(raw.translate(high))
-    return sum(map(_CHAR_MILLI[bold].__getitem__, line))
+    raw = line.encode("ascii", "ignore")  # its ASCII characters (a title with a dash, a "…")
+    return (sum(raw.translate(low)) + 256 * sum(raw.translate(high))
+            + sum(map(_CHAR_MILLI[bold].__getitem__, _NON_ASCII.findall(line))))
 
 
 def milli_width_plain(line: str, bold: bool = False) -> int:
@@ -309,6 +312,7 @@ def milli_width_plain(line: str, bold: bool = False) -> int:
     return sum(map(_CHAR_MILLI[bold].__getitem__, line))
 
 
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 #: Per boldness, two ``bytes.translate`` tables: byte value -> its :data:`MILLI_ASCII` width's low
 #: byte, and its high byte (a width is below 65,536), so a text's width is ``sum(low) + 256 * sum(high)``.
 _MILLI_BYTES = {bold: (bytes(width % 256 for width in table) + bytes(128), bytes(width // 256 for width in table)
