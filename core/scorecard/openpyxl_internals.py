@@ -36,6 +36,8 @@ the helpers here. What this module relies on, and the tests that pin it:
   :class:`~vendordd.scorecard.zip_parts.DeflatedPart` there, which saving copies
   into the zip as it is. Pinned by
   ``tests/test_zip_parts.py`` and the whole-workbook comparisons.
+* A worksheet's ``_tables``: :func:`add_named_table`. Pinned by ``tests/test_scorecard_twins.py``
+  (whole workbooks, tables added through ``add_table`` or not: the same bytes).
 * The workbook's style registries (``_cell_styles``, ``_fonts``, ...,
   ``_differential_styles``): :func:`register_with_quote_prefix`,
   :func:`register_differential_style`, :func:`registry_sizes`; and a
@@ -279,6 +281,13 @@ def style_array(workbook: Any, spec: Mapping[str, Any]) -> StyleArray:
         if attr in spec:
             setattr(obj, attr, spec[attr])
     return obj._style
+
+
+def add_named_table(ws: Any, table: Any) -> None:
+    """What ``ws.add_table(table)`` does when the caller knows ``table``'s name is unique in the
+    workbook: openpyxl's check reads every table of every sheet (250 vendor sheets: about 30,000
+    names) and, in write-only mode, warns that table columns must be added by hand."""
+    ws._tables.add(table)
 
 
 def register_with_quote_prefix(workbook: Any, style: StyleArray) -> None:
