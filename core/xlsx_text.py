@@ -170,6 +170,10 @@ def safe_url(url: Any) -> str | None:
     return url
 
 
+#: A character that is not ASCII.
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
 def display_width(text: str) -> int:
     """Width of the longest line of ``text`` in character cells (wide CJK counts 2, a combining
     mark 0)."""
@@ -177,8 +181,8 @@ def display_width(text: str) -> int:
         return max(map(len, text.split("\n")))
     best = 0
     extra = _EXTRA_WIDTHS.__getitem__
-    for line in text.split("\n"):
-        width = len(line) if line.isascii() else len(line) + sum(map(extra, line))
+    for line in text.split("\n"):  # an ASCII character takes no extra width: only the others are looked up
+        width = len(line) if line.isascii() else len(line) + sum(map(extra, _NON_ASCII.findall(line)))
         if width > best:
             best = width
     return best
@@ -312,7 +316,6 @@ def milli_width_plain(line: str, bold: bool = False) -> int:
     return sum(map(_CHAR_MILLI[bold].__getitem__, line))
 
 
-_NON_ASCII = re.compile("[^\x00-\x7f]")
 #: Per boldness, two ``bytes.translate`` tables: byte value -> its :data:`MILLI_ASCII` width's low
 #: byte, and its high byte (a width is below 65,536), so a text's width is ``sum(low) + 256 * sum(high)``.
 _MILLI_BYTES = {bold: (bytes(width % 256 for width in table) + bytes(128), bytes(width // 256 for width in table)
