@@ -586,7 +586,12 @@ class _RawSheetWriter(WorksheetWriter):
         """openpyxl's ``write_hyperlinks``, its XML made as text rather than one object tree per link.
 
         The Evidence sheet has a link in every row; openpyxl's serialisation of
-        each link and of its relationship took about a third of the save.
+        each link and of its relationship took about a third of the save. When
+        the links are the sheet's first relationships (as they are: the drawing and
+        tables come at the save), their relationships are kept as text
+        (:func:`_link_relationships_xml`), not as an object each rendered at the
+        save; the links' ``id`` is then left unset (nothing reads it once the
+        sheet is written).
         """
         links = self.ws._hyperlinks
         if not links:
@@ -608,10 +613,17 @@ class _RawSheetWriter(WorksheetWriter):
         if data is None:  # what XML cannot hold: openpyxl raises its own error
             super().write_hyperlinks()
             return
-        rels = [_LinkRelationship(target, f"rId{idx}") for idx, target in enumerate(targets, first)]
-        self._rels.extend(rels)
-        for link, rel in zip((link for link in links if link.target), rels):
-            link.id = rel.Id
+        rendered = None
+        if isinstance(self._rels, _Relationships) and not list.__len__(self._rels):
+            rendered = _link_relationships_xml(targets, first)
+        if rendered is not None:  # the sheet's first relationships: kept as their text (see _Relationships)
+            self._rels._rendered_count += len(targets)
+            self._rels._rendered_text += rendered
+        else:
+            rels = [_LinkRelationship(target, f"rId{idx}") for idx, target in enumerate(targets, first)]
+            self._rels.extend(rels)
+            for link, rel in zip((link for link in links if link.target), rels):
+                link.id = rel.Id
         self.write_text(data)
 
     def write_text(self, data: bytes) -> None:
@@ -758,6 +770,24 @@ class _Relationships(RelationshipList):
         made._rendered_count, made._rendered_text = rendered
         list.extend(made, rels)
         return made
+
+
+def _link_relationships_xml(targets: Sequence[Any], first: int) -> str | None:
+    """What :func:`_relationship_xml` writes for ``_LinkRelationship(target, f"rId{n}")`` of each
+    of ``targets``, numbered from ``first``, joined; None when a target is not text or the text
+    holds a character XML cannot hold (then the objects, and openpyxl's own errors)."""
+    parts = []
+    for idx, target in enumerate(targets, first):
+        if type(target) is not str:
+            return None
+        if _ESCAPED_IN_ATTRIBUTES.search(target):
+            target = _attribute("", target)[3:-1]
+        parts.append(f'<Relationship Type="{_LINK_TYPE}" Target="{target}" TargetMode="External" Id="rId{idx}"/>')
+    text = "".join(parts)
+    # printable text holds none of them (they are all control characters, surrogates or noncharacters)
+    if not text.isprintable() and XML_ILLEGAL.search(text):
+        return None
+    return text
 
 
 def _relationship_xml(rel: Any) -> str:
