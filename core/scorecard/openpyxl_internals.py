@@ -462,12 +462,15 @@ class TextChart(BarChart):
     """A chart whose XML part is already made (``xml``, UTF-8): openpyxl's save parses it back
     (``ChartBase._write``) and writes it as it would have written the chart's objects.
 
-    Only its size (``width``, ``height``) and ``anchor`` are read from the
-    object, by the sheet's drawing; see :func:`vendordd.scorecard.charts.score_bar_chart`.
+    Only its size (``width``, ``height``), ``anchor``, ``path`` and ``mime_type`` are read from
+    the object, by the sheet's drawing and the save; see
+    :func:`vendordd.scorecard.charts.score_bar_chart`. So BarChart's initialiser, which builds
+    the axes, legend and plot area that the XML already holds, is not run: ``ChartBase``'s class
+    attributes give the size and anchor until they are set, as its initialiser leaves them.
     """
 
     def __init__(self, xml: bytes) -> None:
-        super().__init__()
+        self._charts = [self]  # what ChartBase.__init__ sets that the save reads (ChartBase.__iadd__)
         self.xml = xml
 
     def _write(self) -> Any:
