@@ -67,8 +67,11 @@ def _clean(text: str) -> str:
     """What :func:`_clean_plain` gives, with a cheaper test for the common case: no character of
     printable text is one XML cannot hold or a carriage return (those are all control characters,
     surrogates or noncharacters, none printable), and ``str.isprintable`` is a few times faster
-    than the regular expression."""
+    than the regular expression. Line feeds and tabs (bulleted lines) are not printable but are
+    allowed: text that is printable once they are spaces is returned as it is too."""
     if text.isprintable():
+        return text
+    if ("\n" in text or "\t" in text) and text.replace("\n", " ").replace("\t", " ").isprintable():
         return text
     return _clean_plain(text)
 
