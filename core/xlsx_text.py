@@ -312,6 +312,11 @@ def milli_width(line: str, bold: bool = False) -> int:
             + sum(map(_CHAR_MILLI[bold].__getitem__, _NON_ASCII.findall(line))))
 
 
+def char_milli_widths(text: str, bold: bool = False) -> Any:
+    """The :func:`milli_width` of each character of ``text``, in order (an iterator)."""
+    return map(_CHAR_MILLI[bold].__getitem__, text)
+
+
 def milli_width_plain(line: str, bold: bool = False) -> int:
     """:func:`milli_width`, each character's width looked up and added (its plain twin)."""
     if line.isascii():
