@@ -62,10 +62,13 @@ class Document:
 class ProfileDocument(Document):
     """A parsed profile, with what the reading's one walk over it found (``vendordd.profile_walk``):
     ``view``, its read-only copy for the checks, and ``cited``, the (source id, path) of each
-    citation outside ``/sources`` in document order (None when the data is not a mapping)."""
+    citation outside ``/sources`` in document order (None when the data is not a mapping), or
+    ``cited_ids``, the same ids without their paths (the JSON walk's; paths are built only for
+    a citation that needs reporting)."""
 
     view: Any = None
     cited: list[tuple[str, list[Any]]] | None = None
+    cited_ids: list[str] | None = None
 
 
 def escape_pointer(part: Any) -> str:

@@ -49,7 +49,7 @@ from .file_reading import (
     too_large,
 )
 from .profile_paths import PROFILE_SUFFIXES, expand_paths
-from .profile_walk import walk_profile, walk_profile_plain
+from .profile_walk import may_hold_surrogates, walk_json_profile, walk_profile, walk_profile_plain
 from .text_parsing import kind_of, parse_text
 
 D = TypeVar("D", bound=Document)
@@ -65,7 +65,7 @@ def load_file(path: str | os.PathLike, display: str | None = None, limit: int | 
     largest size in bytes (default :data:`MAX_FILE_BYTES`)."""
     path = Path(path)
     name = display or str(path)
-    raw, regular, kind, data = _parse_file(path, name, limit)
+    raw, regular, kind, data, _ = _parse_file(path, name, limit)
     check_shape(data, name)
     return _document(Document(name=name, path=path, data=data, sha256=hashlib.sha256(raw).hexdigest(),
                               kind=kind), raw, regular)
@@ -74,28 +74,34 @@ def load_file(path: str | os.PathLike, display: str | None = None, limit: int | 
 def load_profile(path: str | os.PathLike, display: str | None = None) -> ProfileDocument:
     """:func:`load_file` for a profile: the same guarantees and errors, and the read-only copy
     the checks get and the citations found in the walk that checks the shape rules
-    (:func:`vendordd.profile_walk.walk_profile`; one walk instead of three)."""
+    (:func:`vendordd.profile_walk.walk_profile`, or :func:`~vendordd.profile_walk.walk_json_profile`
+    for JSON it may trust further; one walk instead of three)."""
     path = Path(path)
     name = display or str(path)
-    raw, regular, kind, data = _parse_file(path, name, None)
-    walked = walk_profile(data)
+    raw, regular, kind, data, text = _parse_file(path, name, None)
+    # JSON text without an escape that could make a lone surrogate gives data only depth and
+    # floats can make unfit: the walk made for it (walk_json_profile) tests just those
+    walked = (walk_json_profile(data) if kind == "json" and not may_hold_surrogates(text)
+              else walk_profile(data))
     if not walked.fine:
         check_shape(data, name)  # raises, naming the place
         walked = walk_profile_plain(data)
     doc = ProfileDocument(name=name, path=path, data=data, sha256=hashlib.sha256(raw).hexdigest(), kind=kind,
-                          view=walked.view, cited=walked.cited)
+                          view=walked.view, cited=walked.cited, cited_ids=walked.cited_ids)
     return _document(doc, raw, regular)
 
 
-def _parse_file(path: Path, name: str, limit: int | None) -> tuple[bytes, bool, str, Any]:
-    """A file's bytes, whether it is a regular file, its kind and its parsed data (not yet shape-checked)."""
+def _parse_file(path: Path, name: str, limit: int | None) -> tuple[bytes, bool, str, Any, str]:
+    """A file's bytes, whether it is a regular file, its kind, its parsed data (not yet
+    shape-checked) and the text that was parsed."""
     raw, regular = read_limited(path, name, limit)
     kind = kind_of(path)
-    data = parse_text(decode_text(raw, name), kind, name)
+    text = decode_text(raw, name)
+    data = parse_text(text, kind, name)
     if data is None:
         raise InputError([Problem(name, "the file holds no data: its YAML document is null "
                                         "(only comments, '~' or 'null')")])
-    return raw, regular, kind, data
+    return raw, regular, kind, data, text
 
 
 def _document(doc: D, raw: bytes, regular: bool) -> D:

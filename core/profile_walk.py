@@ -19,6 +19,7 @@ the three passes instead (:func:`walk_profile_plain`, the plain twin).
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, NamedTuple
 
 from .data_shape import _LONE_SURROGATE, MAX_DEPTH, shape_is_fine
@@ -31,11 +32,14 @@ Citation = tuple[str, list[Any]]
 class Walked(NamedTuple):
     """What :func:`walk_profile` found. ``view`` and ``cited`` are None when ``fine`` is False;
     ``cited`` is None too when the document is not a mapping (it is not a profile then) or has
-    a key that is not text (which no parser makes; :func:`_cited_sources` fails on it)."""
+    a key that is not text (which no parser makes; :func:`_cited_sources` fails on it).
+    :func:`walk_json_profile` gives ``cited_ids`` instead of ``cited``: the same source ids in
+    the same order, without their paths (built only when one needs reporting)."""
 
     fine: bool
     view: Any
     cited: list[Citation] | None
+    cited_ids: list[str] | None = None
 
 
 class _Refused(Exception):
@@ -246,6 +250,129 @@ def _walk(data: Any) -> Walked:
 
 def _odd() -> Any:
     raise _Odd
+
+
+# -- the same walk for what json.loads made
+
+#: A JSON escape that may make a lone surrogate (``\\ud800``-``\\udfff``); text decoded from
+#: UTF-8 holds none of its own.
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def may_hold_surrogates(json_text: str) -> bool:
+    """False when data parsed from ``json_text``, text decoded from UTF-8 (which cannot hold a
+    lone surrogate itself), certainly holds none: it has no escape that could make one; True
+    when it may."""
+    # a search for one character is a memchr; most profiles have no backslash at all
+    return "\\" in json_text and SURROGATE_ESCAPE.search(json_text) is not None
+
+
+def walk_json_profile(data: Any) -> Walked:
+    """:func:`walk_profile` for what ``json.loads`` made of a text that :func:`may_hold_surrogates`
+    cleared: the same verdict and read-only copy, and ``cited_ids`` (the cited ids, in order)
+    instead of ``cited``.
+
+    Such data can break only two shape rules: nesting deeper than MAX_DEPTH and a number that
+    overflowed to infinity. Its containers are new dicts and lists (never one node twice), its
+    keys and texts exact ``str`` without surrogates, its other values int, float, bool or None;
+    so the walk tests depth and floats only and keeps no path. The caller vouches for the
+    precondition; tests/test_assessment_fast_paths.py compares this with the plain passes on
+    generated JSON texts.
+    """
+    try:
+        return _walk_json(data)
+    except _Refused:
+        return Walked(False, None, None)
+
+
+def _walk_json(data: Any) -> Walked:
+    found: list[str] = []
+    isfinite = math.isfinite
+    text = _TEXT
+
+    def copy_dict(node: dict[str, Any], depth: int) -> FrozenDict:
+        if depth > MAX_DEPTH:
+            raise _Refused
+        out = {}
+        for key, item in node.items():
+            kind = type(item)
+            if kind is dict:
+                item = copy_dict(item, depth + 1)
+            elif kind is list:
+                item = copy_list(item, depth + 1)
+            elif kind is float and not isfinite(item):
+                raise _Refused
+            out[key] = item
+        return FrozenDict(out)
+
+    def copy_list(node: list[Any], depth: int) -> FrozenList:
+        if depth > MAX_DEPTH:
+            raise _Refused
+        if set(map(type, node)) <= text:
+            return FrozenList(node)
+        out = []
+        for item in node:
+            kind = type(item)
+            if kind is dict:
+                item = copy_dict(item, depth + 1)
+            elif kind is list:
+                item = copy_list(item, depth + 1)
+            elif kind is float and not isfinite(item):
+                raise _Refused
+            out.append(item)
+        return FrozenList(out)
+
+    def cite_dict(node: dict[str, Any], depth: int) -> FrozenDict:
+        if depth > MAX_DEPTH:
+            raise _Refused
+        out = {}
+        for key, item in node.items():
+            kind = type(item)
+            if kind is dict:
+                item = cite_dict(item, depth + 1)
+            elif kind is list:
+                if key == "sources" or key.endswith("_sources"):  # a list of citations: nothing under it is one
+                    item = copy_list(item, depth + 1)
+                    found.extend([sid for sid in item if type(sid) is str])
+                else:
+                    item = cite_list(item, depth + 1)
+            elif kind is float and not isfinite(item):
+                raise _Refused
+            out[key] = item
+        return FrozenDict(out)
+
+    def cite_list(node: list[Any], depth: int) -> FrozenList:
+        if depth > MAX_DEPTH:
+            raise _Refused
+        if set(map(type, node)) <= text:
+            return FrozenList(node)
+        out = []
+        for item in node:
+            kind = type(item)
+            if kind is dict:
+                item = cite_dict(item, depth + 1)
+            elif kind is list:
+                item = cite_list(item, depth + 1)
+            elif kind is float and not isfinite(item):
+                raise _Refused
+            out.append(item)
+        return FrozenList(out)
+
+    if type(data) is dict:
+        top = {}
+        for key, value in data.items():  # the top's sources are the definitions; its *_sources no citations
+            kind = type(value)
+            if kind is dict:
+                value = copy_dict(value, 1) if key == "sources" else cite_dict(value, 1)
+            elif kind is list:
+                value = copy_list(value, 1) if key == "sources" else cite_list(value, 1)
+            elif kind is float and not isfinite(value):
+                raise _Refused
+            top[key] = value
+        return Walked(True, FrozenDict(top), None, found)
+    if type(data) is list:
+        return Walked(True, copy_list(data, 0), None)
+    return Walked(True, copy_list([data], 0)[0], None)
 
 
 # -- the citations alone

@@ -237,7 +237,9 @@ def semantic_problems(doc: Document) -> list[Problem]:
     """Rules the schema cannot say: source ids unique and every cited id defined.
 
     The citations are the ones the reading found (:class:`~vendordd.documents.ProfileDocument`'s
-    ``cited``, from :func:`~vendordd.profile_walk.walk_profile`) when it has them, else looked for here.
+    ``cited``, from :func:`~vendordd.profile_walk.walk_profile`) when it has them, else looked for
+    here; when the reading found only the cited ids (``cited_ids``) and each is defined, there is
+    nothing to report and no path is built.
     """
     data = doc.data
     out: list[Problem] = []
@@ -251,7 +253,11 @@ def semantic_problems(doc: Document) -> list[Problem]:
             defined[sid] = i
     cited = getattr(doc, "cited", None)
     if cited is None:
-        cited = _cited_sources({k: v for k, v in data.items() if k != "sources"})
+        ids = getattr(doc, "cited_ids", None)
+        if ids is not None and defined.keys() >= set(ids):
+            cited = []  # every cited id is defined: no citation to report, no path needed
+        else:
+            cited = _cited_sources({k: v for k, v in data.items() if k != "sources"})
     for sid, parts in cited:
         if sid not in defined:
             pointer = pointer_of(parts)

@@ -574,6 +574,127 @@ def test_one_walk_at_the_depth_limit_and_on_the_synthetic_profiles() -> None:
     assert cited > 300  # the comparison saw many citations
 
 
+# --------------------------------------------------------------------------- the walk for JSON text
+
+json_leaves = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+                        st.text(max_size=3), st.sampled_from(["s1", "s2", "\ud800", "a\udfff", "\U0001F600", "é", "\\ud800"]))
+json_trees = st.recursive(
+    json_leaves,
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=2),
+                                                      st.sampled_from(["\udc00", "k_sources"])), inner, max_size=4)),
+    max_leaves=25)
+
+
+def _json_texts(data: Any) -> list[str]:
+    """``data`` as JSON text several ways: escaped and not, and with a number that overflows."""
+    import json
+
+    texts = [json.dumps(data), json.dumps(data, ensure_ascii=False, indent=1)]
+    if isinstance(data, dict):
+        texts.append(json.dumps({**data, "x-big": "BIG"}).replace('"BIG"', "1e400"))
+    return texts
+
+
+@MANY
+@given(st.one_of(st.dictionaries(st.sampled_from([*KEYS, "vendor"]), json_trees, max_size=6), json_trees),
+       st.integers(0, 70))
+@example({"sources": [{"id": "s1", "sources": ["s9"]}], "a": {"sources": ["s1", 2, {"b": {"sources": ["s2"]}}]}}, 0)
+@example({"key_sources": ["s1"], "a": [[{"x_sources": ["s2", 3]}]], "b": {"c_sources": "s3"}}, 0)
+@example({"a": {"k": "\ud800"}}, 0)
+@example({"\udc00": 1}, 0)
+@example({"a": [1.5, -0.0]}, 63)
+@example({"a": ["x"]}, 64)
+@example(["s1"], 65)
+def test_json_walk_equals_the_three_passes(data: Any, depth: int) -> None:
+    """walk_json_profile, on what json.loads makes of text that may_hold_surrogates clears, gives
+    the three passes' verdict and copy, and their citations' ids; the text test is sound."""
+    from vendordd.data_shape import _LONE_SURROGATE
+    from vendordd.file_reading import decode_text
+    from vendordd.profile_walk import may_hold_surrogates, walk_json_profile, walk_profile_plain
+    from vendordd.text_parsing import parse_text
+
+    if depth:
+        data = {**data, "deep": _nest_in(data.get("a", 1), depth)} if isinstance(data, dict) else _nest_in(data, depth)
+    for text in _json_texts(data):
+        try:
+            text = decode_text(text.encode("utf-8"), "t.json")  # what a file gives: UTF-8 decoded
+        except UnicodeEncodeError:  # a raw lone surrogate (ensure_ascii=False): no file holds that
+            continue
+        parsed = parse_text(text, "json", "t.json")
+        if may_hold_surrogates(text):
+            continue
+        # the precondition holds: no lone surrogate in any key or text of the parsed data
+        assert not _LONE_SURROGATE.search("".join(_texts_of(parsed)))
+        fast, plain = walk_json_profile(parsed), walk_profile_plain(parsed)
+        assert fast.fine is plain.fine
+        assert _shape(fast.view) == _shape(plain.view)
+        assert fast.cited is None
+        assert fast.cited_ids == (None if plain.cited is None else [sid for sid, _ in plain.cited])
+
+
+def _texts_of(node: Any) -> list[str]:
+    """Every key and text in ``node``."""
+    if isinstance(node, dict):
+        return [*node, *(t for v in node.values() for t in _texts_of(v))]
+    if isinstance(node, list):
+        return [t for v in node for t in _texts_of(v)]
+    return [node] if isinstance(node, str) else []
+
+
+@pytest.mark.parametrize("text,may", [
+    ('{"a": "x"}', False), ('{"a": "\\u00e9 \\n \\""}', False), ('{"a": "\\ud83d\\ude00"}', True),
+    ('{"a": "\\uDFFF"}', True), ('{"a": "\\ud7ff"}', False), ('{"a": "\\\\ud800"}', True)])
+def test_surrogate_escapes_are_found(text: str, may: bool) -> None:
+    """Any escape in the surrogate range is found (a false alarm, as an escaped backslash before
+    'ud800', only costs the full walk)."""
+    from vendordd.profile_walk import may_hold_surrogates
+
+    assert may_hold_surrogates(text) is may
+
+
+def test_json_walk_on_the_synthetic_profiles_and_semantic_rules_with_ids_only() -> None:
+    """On synthetic profiles (some with an undefined citation), a document read with the JSON walk
+    gives the semantic problems the one with full citations gives."""
+    import copy
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    from vendordd.documents import ProfileDocument
+    from vendordd.profile_walk import walk_json_profile, walk_profile_plain
+    from vendordd.text_parsing import parse_text
+    from vendordd.validation import semantic_problems
+
+    spec = importlib.util.spec_from_file_location("bench_generate",
+                                                  Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    reported = 0
+    for i in range(1, 21):
+        profile = gen.make_profile(40, i)
+        if i % 3 == 0:
+            profile = copy.deepcopy(profile)
+            profile["leadership"]["key_people"][0]["sources"] = ["s1", f"missing-{i}"]
+            profile["x-note"] = {"sources": ["nowhere"]}
+        if i % 5 == 0:
+            profile = copy.deepcopy(profile)
+            profile["sources"].append(dict(profile["sources"][0]))  # an id defined twice
+        text = json.dumps(profile, ensure_ascii=False)
+        parsed = parse_text(text, "json", "p.json")
+        fast, plain = walk_json_profile(parsed), walk_profile_plain(parsed)
+        assert fast.fine and _shape(fast.view) == _shape(plain.view)
+        assert fast.cited_ids == [sid for sid, _ in plain.cited]
+        docs = [ProfileDocument(name="p.json", path=Path("p.json"), data=parsed, sha256="", kind="json",
+                                extra={"raw": text.encode()}, **found)
+                for found in ({"cited": plain.cited}, {"cited_ids": fast.cited_ids}, {})]
+        problems = [[(p.pointer, p.message, p.line, p.column) for p in semantic_problems(doc)] for doc in docs]
+        assert problems[0] == problems[1] == problems[2]
+        reported += len(problems[0])
+    assert reported >= 8  # the comparison saw problems to report
+
+
 # --------------------------------------------------------------------------- a check's guard
 
 def _odd_text() -> Any:
