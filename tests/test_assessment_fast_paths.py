@@ -659,14 +659,57 @@ def test_json_walk_equals_the_three_passes(data: Any, depth: int) -> None:
         assert _shape(fast.view) == _shape(plain.view)
         assert fast.cited is None
         assert fast.cited_ids == (None if plain.cited is None else [sid for sid, _ in plain.cited])
+        if fast.fine:  # the greatest text value (keys apart) below ":"
+            assert fast.top_text == max((t for t in _texts_of(parsed, keys=False) if t < ":"), default="")
 
 
-def _texts_of(node: Any) -> list[str]:
-    """Every key and text in ``node``."""
+dated_values = st.recursive(
+    st.one_of(st.sampled_from(["2025-01", "2027-03-01", "2026", "2030", "s1", "x", "2026-06-02", "2026-06-01",
+                               "2026-07-01\n", "2026-06", "2026-13", "99999", "0999", ":x", "9 x", ""]),
+              st.integers(), st.none(), st.text(max_size=3)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(KEYS), inner, max_size=4)),
+    max_leaves=25)
+
+
+@MANY
+@given(st.dictionaries(st.sampled_from([*KEYS, "profile_date", "vendor"]), dated_values, max_size=6))
+@example({"leadership": {"key_people": [{"left": "2026-07-01\n"}]}})
+@example({"leadership": {"events": [{"date": "2026-06-02"}]}, "x-note": "2031"})
+@example({"extensions": {"audits": [{"passed": ["2026-06-02", "s1"]}]}})  # a list of dates (a plugin's)
+def test_later_facts_equal_future_facts(data: dict[str, Any]) -> None:
+    """later_facts (nothing walked when the JSON walk's top text rules every later date out)
+    gives future_facts' pointers, for as-of dates before, on and after the profile's dates."""
+    import json
+    from pathlib import Path
+
+    from vendordd.assessment import later_facts
+    from vendordd.documents import ProfileDocument
+    from vendordd.profile_walk import walk_json_profile
+    from vendordd.text_parsing import parse_text
+    from vendordd.validation import DateFields, core_date_fields, future_facts, profile_schema
+
+    parsed = parse_text(json.dumps(data), "json", "p.json")
+    walked = walk_json_profile(parsed)
+    assert walked.fine and walked.top_text is not None
+    doc = ProfileDocument(name="p.json", path=Path("p.json"), data=parsed, sha256="", kind="json",
+                          view=walked.view, cited_ids=walked.cited_ids, top_text=walked.top_text)
+    plain_doc = ProfileDocument(name="p.json", path=Path("p.json"), data=parsed, sha256="", kind="json")
+    with_fragment = DateFields.of(profile_schema({"audits": ({"type": "array", "items": {
+        "type": "object", "properties": {"passed": {"type": "array", "items": {"$ref": "#/$defs/date"}}}}}, "p")}))
+    for fields in (None, core_date_fields(), with_fragment):
+        for as_of in (dt.date(2024, 1, 1), dt.date(2026, 5, 31), dt.date(2026, 6, 1), dt.date(2026, 6, 30),
+                      dt.date(2026, 7, 1), dt.date(2031, 1, 1), dt.date(999, 12, 31)):
+            expected = future_facts(parsed, as_of, fields)
+            assert later_facts(doc, as_of, fields) == expected
+            assert later_facts(plain_doc, as_of, fields) == expected
+
+
+def _texts_of(node: Any, keys: bool = True) -> list[str]:
+    """Every key (unless ``keys`` is False) and text value in ``node``."""
     if isinstance(node, dict):
-        return [*node, *(t for v in node.values() for t in _texts_of(v))]
+        return [*(node if keys else ()), *(t for v in node.values() for t in _texts_of(v, keys))]
     if isinstance(node, list):
-        return [t for v in node for t in _texts_of(v)]
+        return [t for v in node for t in _texts_of(v, keys)]
     return [node] if isinstance(node, str) else []
 
 
