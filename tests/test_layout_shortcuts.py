@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 from vendordd.scorecard import layout
 from vendordd.scorecard.layout import surely_wider_than_a_line, wrapped_lines
 from vendordd.scorecard.sheets import vendor
-from vendordd.xlsx_text import _WIDTH_TABLES, _extra_width, char_widths, display_width, text_width
+from vendordd.xlsx_text import (
+    _WIDTH_TABLES,
+    _extra_width,
+    char_widths,
+    display_width,
+    milli_width,
+    text_width,
+)
 
 # Words of several widths, separators that matter to wrapping, and non-ASCII characters
 # (bullets, dashes, wide CJK, combining marks).
@@ -153,7 +160,7 @@ def test_short_url_equals_the_character_by_character_cut(url: str, width: float)
                  st.text(st.sampled_from(list("abc. \n")), min_size=1, max_size=30),
                  st.text(st.sampled_from(list("abmW/- \n漢")), max_size=200)), WIDTH)
 def test_short_url_of_odd_urls_equals_the_character_by_character_cut(url: str, width: float) -> None:
-    # line feeds and spaces: the estimate's stand-in text is not used (vendor._probe)
+    # line feeds and spaces: such URLs are not estimable (every cut measured whole, _short_url_plain)
     assert vendor._short_url(url, width) == _plain_short_url(url, width)
 
 
@@ -164,6 +171,54 @@ def test_the_cuts_on_long_real_shapes() -> None:
         assert vendor._one_line(title, width) == _plain_one_line(title, width)
         assert vendor._short_url(url, width) == _plain_short_url(url, width)
     assert unicodedata.combining("\u0301")  # the alphabet's combining mark is one
+
+
+def _edge_width(words: list[str], cut: int, suffix: str) -> float:
+    """A column width whose line's room is exactly as wide (in decimals) as the first ``cut`` words
+    joined with ``suffix``: (width - 0.8) * 0.99 * 1000 is that text's width when the width is
+    this, so words_that_may_fit meets a text exactly at the edge."""
+    return milli_width(" ".join(words[:cut]) + suffix) / 990 + 0.8
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(st.sampled_from(list("aiIlmwMW0.,/-") + ["—", "漢", "é", "\u0301"]), min_size=1, max_size=12),
+                min_size=1, max_size=14),
+       st.one_of(WIDTH, st.floats(min_value=2.0, max_value=80.0)), st.sampled_from(["…", "", " x"]),
+       st.integers(0, 13))
+def test_words_that_may_fit_drops_only_texts_wider_than_a_line(words: list[str], width: float, suffix: str,
+                                                               edge: int) -> None:
+    # _one_line's estimate: the texts with more words than it keeps surely take more than one line
+    # (the plain layout says so), and the text it keeps is not surely too wide (it is the most)
+    for column in (width, _edge_width(words, min(edge, len(words)), suffix)):
+        if not layout.estimable(" ".join(words) + suffix):
+            continue
+        keep = layout.words_that_may_fit(words, column, suffix)
+        for more in range(max(keep, 0) + 1, len(words) + 1):
+            assert _plain_lines(" ".join(words[:more]) + suffix, column, False) > 1, (words, column, keep, more)
+        if keep >= 0:
+            _room, _lo, hi = layout._limits(column)
+            assert milli_width(" ".join(words[:keep]) + suffix) < hi or not words[:keep]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(list("abcmW0.-") + ["漢", "é"]), min_size=1, max_size=30),
+       st.text(st.sampled_from(list("aiIlmwMW0/-_?&=.,%") + ["—", "漢", "é", "\u0301"]), max_size=150),
+       st.one_of(WIDTH, st.floats(min_value=2.0, max_value=80.0)), st.integers(0, 150))
+def test_chars_that_must_go_drops_only_texts_wider_than_a_line(host: str, tail: str, width: float, edge: int) -> None:
+    # _short_url's estimate: keeping more of the tail surely takes more than one line (the plain
+    # layout says so), and the text it keeps is not surely too wide (it drops the fewest)
+    head = f"{host}/…/"
+    cut = min(edge, len(tail))
+    for column in (width, milli_width(head + tail[cut:]) / 990 + 0.8):  # the second: that text on the edge
+        if not layout.estimable(head + tail):
+            continue
+        drop = layout.chars_that_must_go(head, tail, column)
+        assert 0 <= drop <= len(tail)
+        for fewer in range(drop):
+            assert _plain_lines(head + tail[fewer:], column, False) > 1, (head, tail, column, drop, fewer)
+        if drop < len(tail):
+            _room, _lo, hi = layout._limits(column)
+            assert milli_width(head + tail[drop:]) < hi
 
 
 @settings(max_examples=300)
@@ -297,13 +352,18 @@ def test_short_chars_is_the_plain_test_at_its_edge() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.one_of(TEXT, st.text(max_size=50)), st.sampled_from(["wrap", "bold", "warn", "link"])),
-                min_size=1, max_size=4),
-       st.lists(st.lists(st.sampled_from([3.0, 8.0, 24.0, 45.0]), min_size=4, max_size=4), min_size=1, max_size=4))
-def test_row_height_of_repeated_cells_equals_its_plain_twin(spec: list[tuple[str, str]],
-                                                            widths_by_row: list[list[float]]) -> None:
+@given(st.lists(st.tuples(st.one_of(TEXT, st.text(max_size=50), st.dates(min_value=dt.date(1900, 3, 1))),
+                          st.sampled_from(["wrap", "bold", "warn", "link", "text", "header", "na_left"])),
+                min_size=1, max_size=5),
+       st.lists(st.lists(st.sampled_from([3.0, 8.0, 24.0, 45.0]), min_size=5, max_size=5), min_size=1, max_size=4),
+       st.lists(st.integers(0, 4), max_size=3))
+def test_row_height_of_repeated_cells_equals_its_plain_twin(spec: list[tuple[object, str]],
+                                                            widths_by_row: list[list[float]],
+                                                            fresh: list[int]) -> None:
     # The same repeated cells in several rows, their columns of several widths: each is measured
-    # once per width (RepeatedCell.measured), the plain twin measures every time.
+    # once per width (RepeatedCell.measured; a date, an empty text or a style that does not wrap
+    # as needing no height), the plain twin measures every time. Some rows also hold cells of
+    # their own (``fresh``: those columns get a new, unrepeated cell each row).
     from openpyxl import Workbook
 
     from vendordd.scorecard.book import Book
@@ -312,8 +372,19 @@ def test_row_height_of_repeated_cells_equals_its_plain_twin(spec: list[tuple[str
     wb = Workbook(write_only=True)
     book = Book(wb, {"as_of": "2026-01-01"}, dt.date(2026, 1, 1), [], [])
     ws = book.new_sheet("S", header_rows=None)
-    row = [book.text(ws, value, style, repeated=True) for value, style in spec]
-    assert all(type(cell) is RepeatedCell for cell in row)
+
+    def cell(value: object, style: str, repeated: bool) -> object:
+        if isinstance(value, dt.date):
+            return book.date(ws, value.isoformat(), repeated=repeated)
+        return book.text(ws, value, style, repeated=repeated)
+
+    row = [cell(value, style, True) for value, style in spec]
+    assert all(type(c) is RepeatedCell for c in row)
     fonts = layout.fonts_of(wb)
-    for widths in widths_by_row * 2:
-        assert layout.row_height(row, widths, fonts) == layout.row_height_plain(row, widths)
+    for number, widths in enumerate(widths_by_row * 2):
+        cells = list(row)
+        if number % 2:
+            for col in fresh:
+                if col < len(cells):
+                    cells[col] = cell(*spec[col], False)
+        assert layout.row_height(cells, widths, fonts) == layout.row_height_plain(cells, widths)

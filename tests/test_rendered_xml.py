@@ -14,7 +14,9 @@ from vendordd.scorecard.charts import bar_chart_xml
 from vendordd.scorecard.openpyxl_internals import (
     RenderedXml,
     TextChart,
+    _link_relationships_xml,
     _LinkRelationship,
+    _relationship_xml,
     _Relationships,
     saving_rendered_xml,
 )
@@ -101,3 +103,17 @@ def test_links_handed_over_as_text_save_as_the_objects_did(targets: list[str], o
         assert adopted._text() == rels._text()
     with saving_rendered_xml():
         assert _written(adopted.to_tree()) == _written(rels.to_tree())
+
+
+@settings(max_examples=300)
+@given(targets=st.lists(st.one_of(_TEXT, st.text(st.sampled_from(list('ab&<>"\t\n\r\x00\x0b') + ["\ufffe", "\ud800"]),
+                                                 max_size=20)), max_size=8),
+       first=st.integers(1, 5))
+def test_link_relationships_rendered_at_once_are_those_of_the_objects(targets: list[str], first: int) -> None:
+    # write_hyperlinks keeps a sheet's leading link relationships as this text, not as objects
+    text = _link_relationships_xml(["https://example.org/" + t for t in targets], first)
+    if text is None:
+        assert any(XML_ILLEGAL.search(t) for t in targets)
+    else:
+        assert text == "".join(_relationship_xml(_LinkRelationship("https://example.org/" + t, f"rId{n}"))
+                               for n, t in enumerate(targets, first))

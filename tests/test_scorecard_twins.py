@@ -7,7 +7,7 @@ relationships serialised by openpyxl (not made as text), charts built from
 openpyxl's objects (not written as text), each row's text written to the
 sheet's file at once (not in pieces of 64 KB), every sheet in a temporary
 file (none kept in memory), a new cell for every row (not one per repeated
-text) and, with
+text), every table added through openpyxl's ``add_table`` and, with
 ``rows=True``, every row written by openpyxl's own writer (not by
 :class:`RowWriter` as text). The workbooks written both ways are compared:
 the sample results (hostile text, formulas, emoji, links) and the bundled
@@ -47,6 +47,7 @@ def plain_twins(monkeypatch: pytest.MonkeyPatch, *, rows: bool = False) -> None:
         made(self, *args, **kwargs)
         self.shared_styles = False  # each cell its own copy of its style array, set through openpyxl
         self.repeat_cells = False  # a new cell for each row, not one for every row that repeats its text
+        self.tables_named_here = False  # every table added through openpyxl's add_table (its name checked)
 
     monkeypatch.setattr(book_module.Book, "__init__", plain_book)
     monkeypatch.setattr(internals._RawSheetWriter, "write_hyperlinks", WorksheetWriter.write_hyperlinks)

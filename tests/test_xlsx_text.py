@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from vendordd.xlsx_text import (
     CELL_TEXT_LIMIT,
     display_width,
+    milli_width,
+    milli_width_plain,
     needs_quote_prefix,
     safe_text,
     safe_url,
@@ -142,3 +144,16 @@ def test_display_width_counts_wide_characters_twice():
     assert display_width("林俊旸") == 6
     assert display_width("Cafe\u0301") == 4  # a combining accent takes no room (as wcwidth counts it)
     assert display_width("short\nlonger line") == 11
+
+
+@settings(max_examples=500)
+@given(st.one_of(st.text(st.characters(max_codepoint=127), max_size=400),
+                 st.text(st.sampled_from(list("WMm@%il. \t\x00\x7f~")), max_size=3000),
+                 st.text(max_size=60),
+                 st.text(st.sampled_from(list("abc WM.-") + ["—", "…", "漢", "é", "\u0301", "👩"]), max_size=300)),
+       st.booleans())
+@example("Title \ud800 — publisher…", False)
+def test_milli_width_equals_its_character_by_character_twin(text, bold):
+    # ASCII through two byte translations, the rest character by character: the same integer
+    assert milli_width(text, bold) == milli_width_plain(text, bold)
+    assert type(milli_width(text, bold)) is int

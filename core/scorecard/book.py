@@ -31,6 +31,7 @@ from . import limits
 from .naming import SheetTitles, TableNames
 from .openpyxl_internals import (
     SharedPair,
+    add_named_table,
     new_cell,
     new_repeated_cell,
     put_date,
@@ -70,6 +71,10 @@ class Book:
         self._days: dict[str, Any] = {}  # ISO date text -> its date (or None), see date()
         self.titles = SheetTitles(existing_titles)
         self.table_names = TableNames(existing_names)
+        #: True while every table in the workbook has its name from ``table_names`` (a template's
+        #: are among ``existing_names``): :meth:`add_table` then skips openpyxl's check of every
+        #: sheet's tables. Set to False before plugins get the workbook (they may add tables).
+        self.tables_named_here = True
         self.links: dict[int, int] = {}
         #: Built-in sheet titles a plugin may take over (casefolded wish -> reserved title).
         self.claimable: dict[str, str] = {}
@@ -188,6 +193,9 @@ class Book:
         table.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(headers, 1)]
         table.autoFilter = AutoFilter(ref=ref)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+        if self.tables_named_here:  # its name is unique: table_names gave it
+            add_named_table(ws, table)
+            return
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="In write-only mode")
             ws.add_table(table)

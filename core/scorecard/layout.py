@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain
@@ -21,7 +21,7 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 
-from ..xlsx_text import MILLI_ASCII, WIDEST_ASCII, display_width, milli_width, text_width
+from ..xlsx_text import MILLI_ASCII, WIDEST_ASCII, char_milli_widths, display_width, milli_width, text_width
 from .errors import ScorecardError
 from .limits import MAX_ROWS
 from .openpyxl_internals import (
@@ -166,21 +166,15 @@ def row_height(row: Sequence[Cell | None], widths: Sequence[float], fonts: FontL
 
     ``fonts`` is the :class:`FontLookup` of the cells' workbook, when the caller has it: then
     what :func:`row_height_plain` answers, found with fewer steps per cell (the cells read in
-    one pass, :meth:`FontLookup.wrapped_texts`; a short text's one line known from its length,
-    remembered per column; the tallest cell picked by lines times font size, which orders the
-    cells as their heights do: multiplying by ``LINE_HEIGHT`` keeps that order, rounding too).
+    one pass, :meth:`FontLookup.texts_to_measure`; a repeated cell measured once per column
+    width; a short text's one line known from its length, remembered per column; the tallest
+    cell picked by lines times font size, which orders the cells as their heights do:
+    multiplying by ``LINE_HEIGHT`` keeps that order, rounding too).
     """
     if fonts is None:
         return row_height_plain(row, widths)
-    tallest = 0.0  # lines x font size of the tallest cell so far
-    for value, width, (_, size, bold), cell in fonts.wrapped_texts(row, widths):
-        repeated = cell.__class__ is RepeatedCell
-        if repeated:  # a cell of many rows, which never changes: measured once per column width
-            measured = cell.measured
-            if measured is not None and measured[0] == width:
-                if measured[1] > tallest:
-                    tallest = measured[1]
-                continue
+    tallest, found = fonts.texts_to_measure(row, widths)  # tallest: lines x font size so far
+    for value, width, (_, size, bold), cell in found:
         column = width * 11 / size
         short = _SHORT_CHARS.get(column)
         if short is None:
@@ -189,7 +183,7 @@ def row_height(row: Sequence[Cell | None], widths: Sequence[float], fonts: FontL
             lines = 1
         else:
             lines = wrapped_lines(value, column, bold)
-        if repeated:
+        if cell.__class__ is RepeatedCell:  # a cell of many rows, which never changes: measured once per width
             cell.measured = (width, lines * size)
         if lines * size > tallest:
             tallest = lines * size
@@ -573,6 +567,43 @@ def fits_one_line(text: str, width: float, bold: bool = False) -> bool:
     if total >= limits[2] and starts_with_a_width(text):
         return False
     return wrapped_lines(text, width, bold) <= 1
+
+
+def words_that_may_fit(words: Sequence[str], width: float, suffix: str = "") -> int:
+    """The most leading ``words`` whose text, ``" ".join(words[:m]) + suffix``, may fit one line of
+    a column ``width`` wide (regular weight): every such text with more of the words is surely
+    wider than a line, as :func:`fits_one_line` decides from a text's exact width; 0 when even
+    the suffix alone is. Only for texts :func:`estimable` holds for (one paragraph, starting with
+    a character that takes room: laid on one line such a text is exactly as wide as its
+    characters), as every such text is when the whole joined text is and ``words[0]`` is not empty.
+
+    Exact integers (:func:`milli_width`, the words' widths remembered), the running widths
+    bisected: no sum of floats per word.
+    """
+    limits = _LIMITS.get(width)
+    if limits is None:
+        limits = _limits(width)
+    spaced = _SPACED[False]
+    ends = list(accumulate(map(spaced.__getitem__, words), initial=0))
+    # the text of the first m words: ends[m] - space + the suffix's width; surely too wide from hi on
+    return bisect_left(ends, limits[2] + spaced.space - milli_width(suffix)) - 1 if ends else 0
+
+
+def chars_that_must_go(head: str, tail: str, width: float) -> int:
+    """The fewest leading characters of ``tail`` to drop so that ``head`` + the rest of ``tail`` may
+    fit one line of a column ``width`` wide (regular weight): with fewer dropped, the text is surely
+    wider than a line, as :func:`fits_one_line` decides from a text's exact width; ``len(tail)``
+    when even ``head`` alone is. Only for texts :func:`estimable` holds for, as every such text is
+    when ``head + tail`` is and ``head`` is not empty.
+
+    Exact integers (:func:`milli_width`): the running widths of ``tail``'s characters, bisected.
+    """
+    limits = _LIMITS.get(width)
+    if limits is None:
+        limits = _limits(width)
+    dropped = list(accumulate(char_milli_widths(tail), initial=0))  # width of the first k characters
+    # head + tail[k:] is milli_width(head) + dropped[-1] - dropped[k] wide; surely too wide from hi on
+    return min(bisect_right(dropped, milli_width(head) + dropped[-1] - limits[2]), len(tail))
 
 
 def surely_wider_than_a_line(estimate: float, width: float, text: str) -> bool:

@@ -36,6 +36,8 @@ the helpers here. What this module relies on, and the tests that pin it:
   :class:`~vendordd.scorecard.zip_parts.DeflatedPart` there, which saving copies
   into the zip as it is. Pinned by
   ``tests/test_zip_parts.py`` and the whole-workbook comparisons.
+* A worksheet's ``_tables``: :func:`add_named_table`. Pinned by ``tests/test_scorecard_twins.py``
+  (whole workbooks, tables added through ``add_table`` or not: the same bytes).
 * The workbook's style registries (``_cell_styles``, ``_fonts``, ...,
   ``_differential_styles``): :func:`register_with_quote_prefix`,
   :func:`register_differential_style`, :func:`registry_sizes`; and a
@@ -224,7 +226,8 @@ class RepeatedCell(Cell):
     write-only sheet, and that never changes once made: :class:`RowWriter` keeps its XML after the
     cell reference (``xml_tail``) from the first row it writes it in, for the rows after, and
     :func:`~vendordd.scorecard.layout.row_height` the height it needs in the column it was last
-    measured for (``measured``: that column's width, lines x font size)."""
+    measured for (``measured``: that column's width, lines x font size; 0.0 when it holds no
+    wrapped text, see :meth:`FontLookup.texts_to_measure`)."""
 
     __slots__ = ("measured", "xml_tail")
 
@@ -278,6 +281,13 @@ def style_array(workbook: Any, spec: Mapping[str, Any]) -> StyleArray:
         if attr in spec:
             setattr(obj, attr, spec[attr])
     return obj._style
+
+
+def add_named_table(ws: Any, table: Any) -> None:
+    """What ``ws.add_table(table)`` does when the caller knows ``table``'s name is unique in the
+    workbook: openpyxl's check reads every table of every sheet (250 vendor sheets: about 30,000
+    names) and, in write-only mode, warns that table columns must be added by hand."""
+    ws._tables.add(table)
 
 
 def register_with_quote_prefix(workbook: Any, style: StyleArray) -> None:
@@ -353,22 +363,38 @@ class FontLookup:
         return info
 
 
-    def wrapped_texts(self, row: Sequence[Cell | None],
-                      widths: Sequence[float]) -> list[tuple[str, float, FontInfo, Cell]]:
-        """The cells of ``row`` that hold text (a non-empty str) in a style that wraps, each as its
-        text, the width of its column, :meth:`of` the cell and the cell; cells beyond ``widths``
-        are left out.
+    def texts_to_measure(self, row: Sequence[Cell | None],
+                         widths: Sequence[float]) -> tuple[float, list[tuple[str, float, FontInfo, Cell]]]:
+        """What a row height must still measure of ``row``: ``(known, found)``.
+
+        ``found``: the cells of ``row`` that hold text (a non-empty str) in a style that wraps,
+        each as its text, the width of its column, :meth:`of` the cell and the cell; cells
+        beyond ``widths`` are left out. ``known``: lines x font size of the tallest
+        :class:`RepeatedCell` of ``row`` already measured in its column's width (its
+        ``measured``), which is then not in ``found``; 0.0 when there is none.
 
         What reading each cell and calling :meth:`of` gives, in one pass (a row height reads
         every cell of every row): the answer for a shared house style is found by the identity
-        of its array, which never changes."""
+        of its array, which never changes. A repeated cell that holds no wrapped text (a date,
+        a style that does not wrap) is marked as measured, needing no height (0.0), in that
+        width: such a cell never changes, so the flat tables' rows skip it from then on."""
         found = []
+        known = 0.0
         shared = self._shared
         for cell, width in zip(row, widths):
             if cell is None:
                 continue
+            repeated = cell.__class__ is RepeatedCell
+            if repeated:
+                measured = cell.measured
+                if measured is not None and measured[0] == width:
+                    if measured[1] > known:
+                        known = measured[1]
+                    continue
             value = cell._value
             if not isinstance(value, str) or not value:
+                if repeated:
+                    cell.measured = (width, 0.0)
                 continue
             style = cell._style
             info = shared.get(id(style))
@@ -379,7 +405,9 @@ class FontLookup:
                     self._pinned.append(style)
             if info[0]:
                 found.append((value, width, info, cell))
-        return found
+            elif repeated:
+                cell.measured = (width, 0.0)
+        return known, found
 
 
 _FONTS: weakref.WeakKeyDictionary[Any, FontLookup] = weakref.WeakKeyDictionary()
@@ -434,12 +462,15 @@ class TextChart(BarChart):
     """A chart whose XML part is already made (``xml``, UTF-8): openpyxl's save parses it back
     (``ChartBase._write``) and writes it as it would have written the chart's objects.
 
-    Only its size (``width``, ``height``) and ``anchor`` are read from the
-    object, by the sheet's drawing; see :func:`vendordd.scorecard.charts.score_bar_chart`.
+    Only its size (``width``, ``height``), ``anchor``, ``path`` and ``mime_type`` are read from
+    the object, by the sheet's drawing and the save; see
+    :func:`vendordd.scorecard.charts.score_bar_chart`. So BarChart's initialiser, which builds
+    the axes, legend and plot area that the XML already holds, is not run: ``ChartBase``'s class
+    attributes give the size and anchor until they are set, as its initialiser leaves them.
     """
 
     def __init__(self, xml: bytes) -> None:
-        super().__init__()
+        self._charts = [self]  # what ChartBase.__init__ sets that the save reads (ChartBase.__iadd__)
         self.xml = xml
 
     def _write(self) -> Any:
@@ -456,14 +487,30 @@ def xml_bytes(text: str) -> bytes | None:
     """``text`` (well-formed XML) encoded as lxml writes it in a sheet (ASCII, other characters as
     decimal references); None when it holds a character XML cannot hold.
 
-    For ASCII text (``isascii`` is free) only the C0 controls can be such
-    characters, and ``bytes.translate`` finds them several times faster than
-    the regular expression (3.7 us for a 1,100-character row).
+    What :func:`xml_bytes_plain` answers, found without its regular expression (3.7 us for a
+    1,100-character row): of the characters XML cannot hold, the C0 controls are ASCII, kept as
+    they are in the encoded bytes, where ``bytes.translate`` finds them several times faster;
+    the others are U+FFFE, U+FFFF and surrogates (which UTF-8 refuses to encode).
     """
     data = text.encode("ascii", "xmlcharrefreplace")
-    if len(data.translate(None, _ILLEGAL_ASCII)) != len(data) if text.isascii() else XML_ILLEGAL.search(text):
+    if len(data.translate(None, _ILLEGAL_ASCII)) != len(data):
         return None
+    if not text.isascii():  # isascii is free
+        if "\ufffe" in text or "\uffff" in text:
+            return None
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a surrogate
+            return None
     return data
+
+
+def xml_bytes_plain(text: str) -> bytes | None:
+    """:func:`xml_bytes`, the characters XML cannot hold found by :data:`~vendordd.xlsx_text.XML_ILLEGAL`
+    (its plain twin)."""
+    if XML_ILLEGAL.search(text):
+        return None
+    return text.encode("ascii", "xmlcharrefreplace")
 
 
 #: Rows' XML written to a sheet's file in pieces of about this many bytes (:meth:`RowWriter._write_raw`).
@@ -542,7 +589,12 @@ class _RawSheetWriter(WorksheetWriter):
         """openpyxl's ``write_hyperlinks``, its XML made as text rather than one object tree per link.
 
         The Evidence sheet has a link in every row; openpyxl's serialisation of
-        each link and of its relationship took about a third of the save.
+        each link and of its relationship took about a third of the save. When
+        the links are the sheet's first relationships (as they are: the drawing and
+        tables come at the save), their relationships are kept as text
+        (:func:`_link_relationships_xml`), not as an object each rendered at the
+        save; the links' ``id`` is then left unset (nothing reads it once the
+        sheet is written).
         """
         links = self.ws._hyperlinks
         if not links:
@@ -564,10 +616,17 @@ class _RawSheetWriter(WorksheetWriter):
         if data is None:  # what XML cannot hold: openpyxl raises its own error
             super().write_hyperlinks()
             return
-        rels = [_LinkRelationship(target, f"rId{idx}") for idx, target in enumerate(targets, first)]
-        self._rels.extend(rels)
-        for link, rel in zip((link for link in links if link.target), rels):
-            link.id = rel.Id
+        rendered = None
+        if isinstance(self._rels, _Relationships) and not list.__len__(self._rels):
+            rendered = _link_relationships_xml(targets, first)
+        if rendered is not None:  # the sheet's first relationships: kept as their text (see _Relationships)
+            self._rels._rendered_count += len(targets)
+            self._rels._rendered_text += rendered
+        else:
+            rels = [_LinkRelationship(target, f"rId{idx}") for idx, target in enumerate(targets, first)]
+            self._rels.extend(rels)
+            for link, rel in zip((link for link in links if link.target), rels):
+                link.id = rel.Id
         self.write_text(data)
 
     def write_text(self, data: bytes) -> None:
@@ -714,6 +773,24 @@ class _Relationships(RelationshipList):
         made._rendered_count, made._rendered_text = rendered
         list.extend(made, rels)
         return made
+
+
+def _link_relationships_xml(targets: Sequence[Any], first: int) -> str | None:
+    """What :func:`_relationship_xml` writes for ``_LinkRelationship(target, f"rId{n}")`` of each
+    of ``targets``, numbered from ``first``, joined; None when a target is not text or the text
+    holds a character XML cannot hold (then the objects, and openpyxl's own errors)."""
+    parts = []
+    for idx, target in enumerate(targets, first):
+        if type(target) is not str:
+            return None
+        if _ESCAPED_IN_ATTRIBUTES.search(target):
+            target = _attribute("", target)[3:-1]
+        parts.append(f'<Relationship Type="{_LINK_TYPE}" Target="{target}" TargetMode="External" Id="rId{idx}"/>')
+    text = "".join(parts)
+    # printable text holds none of them (they are all control characters, surrogates or noncharacters)
+    if not text.isprintable() and XML_ILLEGAL.search(text):
+        return None
+    return text
 
 
 def _relationship_xml(rel: Any) -> str:

@@ -144,6 +144,7 @@ def _build(book: Book, extra_sheets: Callable[[Workbook, SheetWriter], None] | N
             written.append(ws)
     _close(book, written)
     if extra_sheets is not None:
+        book.tables_named_here = False  # the plugins may add tables of their own to the workbook
         writer = SheetWriter(book)
         extra_sheets(book.wb, writer)
         writer._finish()

@@ -74,7 +74,7 @@ _EVIDENCE_HEADERS = ["Vendor id", "Vendor", "Source id", "Title", "Publisher", "
 def origin(source: Mapping[str, Any]) -> str:
     """``Collected (huggingface, 2026-03-10)`` for a source vendordd collect wrote, else ``Entered``."""
     mark = source.get("collected")
-    if not isinstance(mark, Mapping):
+    if mark is None or not isinstance(mark, Mapping):  # None first: most sources were entered
         return "Entered"
     return f"Collected ({', '.join(str(v) for v in (mark.get('source'), mark.get('date')) if v)})"
 

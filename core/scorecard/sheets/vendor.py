@@ -20,20 +20,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from itertools import accumulate, chain
-from operator import sub
 from typing import Any
 
 from openpyxl.cell.cell import Cell
 
 from ...model import rating_for
 from ...verdicts import verdict_label
-from ...xlsx_text import char_widths, text_width
+from ...xlsx_text import text_width
 from .. import vendor_sections as sections
 from ..areas import area_label
 from ..book import Book
 from ..charts import score_bar_chart
-from ..layout import Col, Grid, estimable, fits_one_line, line_room, surely_wider_than_a_line, wrapped_lines
+from ..layout import (
+    Col,
+    Grid,
+    chars_that_must_go,
+    estimable,
+    fits_one_line,
+    surely_wider_than_a_line,
+    words_that_may_fit,
+    wrapped_lines,
+)
 from ..openpyxl_internals import cell_range_anchor
 from ..registry import Run, SheetSpec
 from ..values import STATUS_LABELS, humanise, mapping, num, override_text, sorted_by_id
@@ -56,7 +63,6 @@ _COLS = [Col(12, 12), Col(10, 10), Col(7.5, 7.5), Col(73, 73), Col(65, 65), Col(
 PRINT_SCALE = 73
 _EVIDENCE_HEADERS = ["Published", "Kind", "Link", "Title", "URL", "Used by"]
 _URL_SCHEME = re.compile(r"^https?://(www\.)?", re.IGNORECASE)
-_SPACE = text_width(" ")
 #: Rows of the facts block beside the chart, at least, so that the chart is tall enough to read.
 _CHART_MIN_ROWS = 6
 
@@ -268,27 +274,14 @@ def _one_line(text: str, width: float) -> str:
     if fits_one_line(text, width):
         return text
     words = text[: int(width * 3)].split(" ")  # no line holds more (the narrowest glyph is 0.45 wide)
-    # Drop the words that certainly leave too much (a running estimate), then test word by word.
-    # (surely_wider_than_a_line on each shorter text: whether it may be estimated is the same for
-    # every one, as none has a line feed when the whole has none, and all start alike.)
-    joined = " ".join(words)
-    if estimable(joined):  # the estimates after dropping 0, 1, 2... words, subtracted one by one
-        estimates = accumulate(chain((text_width(joined + "…"),), (text_width(w) + _SPACE for w in reversed(words))),
-                               sub)
-        room = line_room(width)
-        drop = next((k for k, estimate in enumerate(estimates) if estimate <= room), len(words))
-        del words[max(len(words) - drop, 1):]
+    # Drop the words whose texts are surely too wide (words_that_may_fit, from their exact widths),
+    # then test word by word. (Whether such a text may be judged by its width is the same for every
+    # one, as none has a line feed when the whole has none, and all start alike.)
+    if estimable(" ".join(words)):  # then words[0] is not empty
+        del words[max(words_that_may_fit(words, width, "…"), 1):]
     while len(words) > 1 and not fits_one_line(" ".join(words) + "…", width):
         words.pop()
     return " ".join(words).rstrip(",;:—- ") + "…"
-
-
-def _probe(text: str) -> str | None:
-    """A one-letter stand-in for ``text``, and for any text made of its start and a part of its end,
-    in :func:`surely_wider_than_a_line`: besides the width estimate, that reads only whether the
-    text may be estimated (:func:`~vendordd.scorecard.layout.estimable`: no line feed, a start that
-    takes room, not very long). None when ``text`` may not (a part of it might then differ)."""
-    return "x" if estimable(text) else None
 
 
 def _short_url(url: str, width: float) -> str:
@@ -303,14 +296,11 @@ def _short_url(url: str, width: float) -> str:
     host, _, rest = shown.partition("/")
     tail = rest[-int(width * 3):]  # no line holds more (the narrowest glyph is 0.45 wide)
     head = f"{host}/…/"
-    probe = _probe(head + tail)
-    if probe is None:
+    if not estimable(head + tail):  # then a part of it might differ: every cut measured whole
         return _short_url_plain(url, width)
-    # Drop the characters that certainly leave too much (a running estimate, each character's width
-    # subtracted in turn: surely_wider_than_a_line with the stand-in), then test one by one.
-    estimates = accumulate(chain((text_width(head + tail),), char_widths(tail)), sub)
-    room = line_room(width)
-    tail = tail[next((cut for cut, estimate in enumerate(estimates) if estimate <= room), len(tail)):]
+    # Drop the characters that certainly leave too much (chars_that_must_go, from exact widths),
+    # then test one by one.
+    tail = tail[chars_that_must_go(head, tail, width):]
     while tail and not fits_one_line(f"{head}{tail}", width):
         tail = tail[1:]
     return f"{head}{tail}" if tail else _one_line(host, width)
