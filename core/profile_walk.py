@@ -58,6 +58,7 @@ class _Odd(Exception):
 #: Exact scalar types kept as they are, besides text and floats (which have rules).
 _PLAIN = frozenset({int, bool, type(None)})
 _TEXT = frozenset({str})
+_DICTS = {dict}
 #: Kinds whose subclasses the walk does not handle (the shape rules and freeze look at them by isinstance).
 _RULED = (str, dict, list, float)
 
@@ -295,35 +296,38 @@ def _walk_json(data: Any) -> Walked:
     found: list[str] = []
     isfinite = math.isfinite
     text = _TEXT
+    put = dict.__setitem__  # FrozenDict refuses changes; the walk fills in its own copies
     top = ""  # the greatest text value below ":" so far
 
     def copy_dict(node: dict[str, Any], depth: int) -> FrozenDict:
         nonlocal top
         if depth > MAX_DEPTH:
             raise _Refused
-        out = {}
+        out = FrozenDict(node)  # copied in C; each container child's copy is then put in its place
         for key, item in node.items():
             kind = type(item)
             if kind is str:
                 if item < ":" and item > top:
                     top = item
             elif kind is dict:
-                item = copy_dict(item, depth + 1)
+                put(out, key, copy_dict(item, depth + 1))
             elif kind is list:
-                item = copy_list(item, depth + 1)
+                put(out, key, copy_list(item, depth + 1))
             elif kind is float and not isfinite(item):
                 raise _Refused
-            out[key] = item
-        return FrozenDict(out)
+        return out
 
     def copy_list(node: list[Any], depth: int) -> FrozenList:
         nonlocal top
         if depth > MAX_DEPTH:
             raise _Refused
-        if set(map(type, node)) <= text:  # a list of text (source ids, names): one test in C, mostly
+        kinds = set(map(type, node))
+        if kinds <= text:  # a list of text (source ids, names): one test in C, mostly
             if node and min(node) < ":":
                 top = max(top, max(item for item in node if item < ":"))
             return FrozenList(node)
+        if kinds == _DICTS:  # a list of objects (sources, people, releases)
+            return FrozenList([copy_dict(item, depth + 1) for item in node])
         out = []
         for item in node:
             kind = type(item)
@@ -343,33 +347,36 @@ def _walk_json(data: Any) -> Walked:
         nonlocal top
         if depth > MAX_DEPTH:
             raise _Refused
-        out = {}
+        out = FrozenDict(node)
         for key, item in node.items():
             kind = type(item)
             if kind is str:
                 if item < ":" and item > top:
                     top = item
             elif kind is dict:
-                item = cite_dict(item, depth + 1)
+                put(out, key, cite_dict(item, depth + 1))
             elif kind is list:
                 if key == "sources" or key.endswith("_sources"):  # a list of citations: nothing under it is one
                     item = copy_list(item, depth + 1)
                     found.extend([sid for sid in item if type(sid) is str])
                 else:
                     item = cite_list(item, depth + 1)
+                put(out, key, item)
             elif kind is float and not isfinite(item):
                 raise _Refused
-            out[key] = item
-        return FrozenDict(out)
+        return out
 
     def cite_list(node: list[Any], depth: int) -> FrozenList:
         nonlocal top
         if depth > MAX_DEPTH:
             raise _Refused
-        if set(map(type, node)) <= text:
+        kinds = set(map(type, node))
+        if kinds <= text:
             if node and min(node) < ":":
                 top = max(top, max(item for item in node if item < ":"))
             return FrozenList(node)
+        if kinds == _DICTS:  # a list of objects (sources, people, releases)
+            return FrozenList([cite_dict(item, depth + 1) for item in node])
         out = []
         for item in node:
             kind = type(item)
