@@ -126,7 +126,8 @@ def _words_the_regex_way(name: str) -> list[str]:
 
 
 @given(st.lists(st.one_of(st.text(max_size=4), st.sampled_from(
-    ["Co.", "Ltd", "Z.ai", "O'Brien", "`x`", "’", "ʼ", "&", "the", "and", " ", "_", "東京", "Ωmega", "é", "-"])),
+    ["Co.", "Ltd", "Z.ai", "O'Brien", "`x`", "’", "ʼ", "&", "the", "and", " ", "_", "東京", "Ωmega", "é", "-",
+     ",", "(x)", "/", "\x1c", "\t", "A1", "ABC", "inc"])),
     max_size=8))
 def test_words_ascii_shortcut_equals_the_regex(pieces):
     name = "".join(pieces)

@@ -44,11 +44,13 @@ def words(name: str) -> list[str]:
     unless nothing else is left.
     """
     text = transliterate(str(name).casefold()).replace("&", " and ")
-    if text.isascii():  # _JOINERS' ASCII characters, removed without the regex's scan (most names)
-        text = text.replace(".", "").replace("'", "").replace("`", "")
+    if text.isascii():  # most names: string methods instead of the regexes' scans, the same words
+        text = text.replace(".", "").replace("'", "").replace("`", "")  # _JOINERS' ASCII characters
+        found = text.replace(",", " ").replace("-", " ").split()
+        if not all(map(str.isalnum, found)):  # other punctuation: ASCII isalnum is [A-Za-z0-9]
+            found = _WORDS.findall(text)
     else:
-        text = _JOINERS.sub("", text)
-    found = _WORDS.findall(text)
+        found = _WORDS.findall(_JOINERS.sub("", text))
     kept = [w for w in found if w not in _DROPPED]
     if kept:
         return kept
