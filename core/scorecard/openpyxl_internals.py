@@ -266,7 +266,7 @@ def put_number(cell: Cell, number: float) -> Cell:
 
 def put_link(cell: Cell, target: str) -> Cell:
     """Link ``cell`` to the external URL ``target`` (as ``cell.hyperlink = target`` sets it)."""
-    cell._hyperlink = new_hyperlink(cell.coordinate, target=target)
+    cell._hyperlink = new_hyperlink(f"{_LETTERS[cell.column - 1]}{cell.row}", target=target)  # its coordinate
     return cell
 
 
