@@ -91,7 +91,7 @@ def assess_vendor(doc: Document, checks: list[RegisteredCheck], policy: Mapping[
     profile = doc.data
     vendor_id = profile["vendor"]["id"]
     warnings = []
-    later = future_facts(profile, as_of, date_fields)
+    later = later_facts(doc, as_of, date_fields)
     if later:
         warnings.append(f"{len(later)} fact(s) dated after the as-of date {as_of} were left out "
                         f"of this assessment (first: {later[0]})")
@@ -105,6 +105,24 @@ def assess_vendor(doc: Document, checks: list[RegisteredCheck], policy: Mapping[
     return vendor_entry(profile, doc.name, overall=overall, areas=area_scores(plain, {*overall["missing_checks"], *overall["failed_checks"]}),
                         top_risks=top_risks(plain), checks=results, sources=_sources(profile, results, as_of, policy),
                         warnings=warnings)
+
+
+def later_facts(doc: Document, as_of: dt.date, date_fields: DateFields | None = None) -> list[str]:
+    """:func:`~vendordd.validation.future_facts` of ``doc``'s profile, or [] without a walk when
+    the reading found no text that can be a date after ``as_of``.
+
+    The JSON walk keeps ``top_text``, the greatest text value below ":" in the profile. A text
+    ``future_facts`` reports is a date after ``as_of`` (:func:`vendordd.dates.is_after`): it
+    begins with four digits (so it is below ":" and at most ``top_text``), and its start is
+    after ``as_of`` only when its year, year-month or day (its first 4, 7 or 10 characters)
+    is greater than the same part of ``as_of.isoformat()``, which makes the text greater than
+    that whole text. So ``top_text <= as_of.isoformat()`` rules every such text out
+    (tests/test_assessment_fast_paths.py compares this with ``future_facts``).
+    """
+    top = getattr(doc, "top_text", None)
+    if top is not None and top <= as_of.isoformat():
+        return []
+    return future_facts(doc.data, as_of, date_fields)
 
 
 def _view(doc: Document) -> Any:

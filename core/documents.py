@@ -64,11 +64,13 @@ class ProfileDocument(Document):
     ``view``, its read-only copy for the checks, and ``cited``, the (source id, path) of each
     citation outside ``/sources`` in document order (None when the data is not a mapping), or
     ``cited_ids``, the same ids without their paths (the JSON walk's; paths are built only for
-    a citation that needs reporting)."""
+    a citation that needs reporting); ``top_text``, when the JSON walk read it, the greatest
+    text value below ":" (see :func:`vendordd.assessment.later_facts`), else None."""
 
     view: Any = None
     cited: list[tuple[str, list[Any]]] | None = None
     cited_ids: list[str] | None = None
+    top_text: str | None = None
 
 
 def escape_pointer(part: Any) -> str:

@@ -145,7 +145,42 @@ def confidence(completeness: float, facts: Iterable[tuple[dt.date | None, Iterab
     freshness is the share of dated facts inside the freshness window, floored
     at 0.5 so that old but well-sourced evidence still counts for something.
     With no facts at all, confidence is completeness x UNSOURCED_WEIGHT.
+
+    Each fact's :func:`source_strength` is read from the profile's sources' weights by id
+    (worked out once per read-only view, as the sources index is); :func:`_confidence_plain`
+    calls it per fact and must give the same (tests/test_assessment_fast_paths.py).
     """
+    facts = list(facts)
+    if not facts:
+        return round(max(0.0, min(1.0, completeness)) * UNSOURCED_WEIGHT, 2)
+    weights = _source_weights(profile)
+    if weights is None:
+        return _confidence_plain(completeness, facts, profile, as_of, freshness_days)
+    weight = weights.get
+    strengths = []
+    try:
+        for _, ids in facts:
+            best = 0.0
+            for sid in ids or ():
+                found = weight(sid)
+                if found is not None and found > best:
+                    best = found
+            strengths.append(best if best else UNSOURCED_WEIGHT)
+    except TypeError:  # an id that cannot be a key: the plain path fails where it always did
+        return _confidence_plain(completeness, facts, profile, as_of, freshness_days)
+    strength = sum(strengths) / len(facts)
+    dated = [d for d, _ in facts if d is not None]
+    fresh = 1.0
+    if dated:
+        fresh_share = sum(1 for d in dated if (as_of - d).days <= freshness_days) / len(dated)  # not is_stale
+        fresh = max(0.5, fresh_share)
+    value = max(0.0, min(1.0, completeness)) * strength * fresh
+    return round(max(0.0, min(1.0, value)), 2)
+
+
+def _confidence_plain(completeness: float, facts: Iterable[tuple[dt.date | None, Iterable[str]]],
+                      profile: Mapping[str, Any], as_of: dt.date, freshness_days: int) -> float:
+    """:func:`confidence`'s plain twin: :func:`source_strength` and :func:`is_stale` per fact."""
     facts = list(facts)
     if not facts:
         return round(max(0.0, min(1.0, completeness)) * UNSOURCED_WEIGHT, 2)
@@ -157,6 +192,29 @@ def confidence(completeness: float, facts: Iterable[tuple[dt.date | None, Iterab
         fresh = max(0.5, fresh_share)
     value = max(0.0, min(1.0, completeness)) * strength * fresh
     return round(max(0.0, min(1.0, value)), 2)
+
+
+#: The last read-only sources list :func:`_source_weights` worked out, and its weights by id.
+_LAST_WEIGHTS: tuple[Any, dict[Any, float]] = (object(), {})
+
+
+def _source_weights(profile: Mapping[str, Any]) -> dict[Any, float] | None:
+    """Each source id's weight as :func:`source_strength` counts it (the later of two sources
+    with one id wins, as in the index), kept for the last read-only sources list; None when a
+    source's id or kind cannot be a key (the plain path then decides)."""
+    global _LAST_WEIGHTS
+    sources = profile.get("sources")
+    held, weights = _LAST_WEIGHTS
+    if held is sources:
+        return weights
+    try:
+        weights = {sid: SOURCE_KIND_WEIGHT.get(src.get("kind", "news"), 0.7)
+                   for sid, src in _sources_by_id(profile).items()}
+    except (TypeError, AttributeError):
+        return None
+    if type(sources) is FrozenList and all(type(src) is FrozenDict for src in sources):
+        _LAST_WEIGHTS = (sources, weights)
+    return weights
 
 
 def clamp(value: float, low: float = 0.0, high: float = 100.0) -> float:

@@ -87,7 +87,8 @@ def load_profile(path: str | os.PathLike, display: str | None = None) -> Profile
         check_shape(data, name)  # raises, naming the place
         walked = walk_profile_plain(data)
     doc = ProfileDocument(name=name, path=path, data=data, sha256=hashlib.sha256(raw).hexdigest(), kind=kind,
-                          view=walked.view, cited=walked.cited, cited_ids=walked.cited_ids)
+                          view=walked.view, cited=walked.cited, cited_ids=walked.cited_ids,
+                          top_text=walked.top_text)
     return _document(doc, raw, regular)
 
 

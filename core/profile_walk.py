@@ -34,12 +34,17 @@ class Walked(NamedTuple):
     ``cited`` is None too when the document is not a mapping (it is not a profile then) or has
     a key that is not text (which no parser makes; :func:`_cited_sources` fails on it).
     :func:`walk_json_profile` gives ``cited_ids`` instead of ``cited``: the same source ids in
-    the same order, without their paths (built only when one needs reporting)."""
+    the same order, without their paths (built only when one needs reporting). It also gives
+    ``top_text``, which lets the as-of guard pass over a profile without a later date
+    (:func:`vendordd.assessment.later_facts`)."""
 
     fine: bool
     view: Any
     cited: list[Citation] | None
     cited_ids: list[str] | None = None
+    #: :func:`walk_json_profile`'s: the greatest text value below ":" (every text that begins with
+    #: a digit, so every date, is at most this); "" when there is none
+    top_text: str | None = None
 
 
 class _Refused(Exception):
@@ -53,6 +58,7 @@ class _Odd(Exception):
 #: Exact scalar types kept as they are, besides text and floats (which have rules).
 _PLAIN = frozenset({int, bool, type(None)})
 _TEXT = frozenset({str})
+_DICTS = {dict}
 #: Kinds whose subclasses the walk does not handle (the shape rules and freeze look at them by isinstance).
 _RULED = (str, dict, list, float)
 
@@ -269,8 +275,9 @@ def may_hold_surrogates(json_text: str) -> bool:
 
 def walk_json_profile(data: Any) -> Walked:
     """:func:`walk_profile` for what ``json.loads`` made of a text that :func:`may_hold_surrogates`
-    cleared: the same verdict and read-only copy, and ``cited_ids`` (the cited ids, in order)
-    instead of ``cited``.
+    cleared: the same verdict and read-only copy, ``cited_ids`` (the cited ids, in order)
+    instead of ``cited``, and ``top_text``: the greatest text value (not key) below ":" in
+    code-point order, "" if none (any text that begins with a digit is at most this).
 
     Such data can break only two shape rules: nesting deeper than MAX_DEPTH and a number that
     overflowed to infinity. Its containers are new dicts and lists (never one node twice), its
@@ -289,31 +296,45 @@ def _walk_json(data: Any) -> Walked:
     found: list[str] = []
     isfinite = math.isfinite
     text = _TEXT
+    put = dict.__setitem__  # FrozenDict refuses changes; the walk fills in its own copies
+    top = ""  # the greatest text value below ":" so far
 
     def copy_dict(node: dict[str, Any], depth: int) -> FrozenDict:
+        nonlocal top
         if depth > MAX_DEPTH:
             raise _Refused
-        out = {}
+        out = FrozenDict(node)  # copied in C; each container child's copy is then put in its place
         for key, item in node.items():
             kind = type(item)
-            if kind is dict:
-                item = copy_dict(item, depth + 1)
+            if kind is str:
+                if item < ":" and item > top:
+                    top = item
+            elif kind is dict:
+                put(out, key, copy_dict(item, depth + 1))
             elif kind is list:
-                item = copy_list(item, depth + 1)
+                put(out, key, copy_list(item, depth + 1))
             elif kind is float and not isfinite(item):
                 raise _Refused
-            out[key] = item
-        return FrozenDict(out)
+        return out
 
     def copy_list(node: list[Any], depth: int) -> FrozenList:
+        nonlocal top
         if depth > MAX_DEPTH:
             raise _Refused
-        if set(map(type, node)) <= text:
+        kinds = set(map(type, node))
+        if kinds <= text:  # a list of text (source ids, names): one test in C, mostly
+            if node and min(node) < ":":
+                top = max(top, max(item for item in node if item < ":"))
             return FrozenList(node)
+        if kinds == _DICTS:  # a list of objects (sources, people, releases)
+            return FrozenList([copy_dict(item, depth + 1) for item in node])
         out = []
         for item in node:
             kind = type(item)
-            if kind is dict:
+            if kind is str:
+                if item < ":" and item > top:
+                    top = item
+            elif kind is dict:
                 item = copy_dict(item, depth + 1)
             elif kind is list:
                 item = copy_list(item, depth + 1)
@@ -323,33 +344,46 @@ def _walk_json(data: Any) -> Walked:
         return FrozenList(out)
 
     def cite_dict(node: dict[str, Any], depth: int) -> FrozenDict:
+        nonlocal top
         if depth > MAX_DEPTH:
             raise _Refused
-        out = {}
+        out = FrozenDict(node)
         for key, item in node.items():
             kind = type(item)
-            if kind is dict:
-                item = cite_dict(item, depth + 1)
+            if kind is str:
+                if item < ":" and item > top:
+                    top = item
+            elif kind is dict:
+                put(out, key, cite_dict(item, depth + 1))
             elif kind is list:
                 if key == "sources" or key.endswith("_sources"):  # a list of citations: nothing under it is one
                     item = copy_list(item, depth + 1)
                     found.extend([sid for sid in item if type(sid) is str])
                 else:
                     item = cite_list(item, depth + 1)
+                put(out, key, item)
             elif kind is float and not isfinite(item):
                 raise _Refused
-            out[key] = item
-        return FrozenDict(out)
+        return out
 
     def cite_list(node: list[Any], depth: int) -> FrozenList:
+        nonlocal top
         if depth > MAX_DEPTH:
             raise _Refused
-        if set(map(type, node)) <= text:
+        kinds = set(map(type, node))
+        if kinds <= text:
+            if node and min(node) < ":":
+                top = max(top, max(item for item in node if item < ":"))
             return FrozenList(node)
+        if kinds == _DICTS:  # a list of objects (sources, people, releases)
+            return FrozenList([cite_dict(item, depth + 1) for item in node])
         out = []
         for item in node:
             kind = type(item)
-            if kind is dict:
+            if kind is str:
+                if item < ":" and item > top:
+                    top = item
+            elif kind is dict:
                 item = cite_dict(item, depth + 1)
             elif kind is list:
                 item = cite_list(item, depth + 1)
@@ -359,20 +393,25 @@ def _walk_json(data: Any) -> Walked:
         return FrozenList(out)
 
     if type(data) is dict:
-        top = {}
+        out = {}
         for key, value in data.items():  # the top's sources are the definitions; its *_sources no citations
             kind = type(value)
-            if kind is dict:
+            if kind is str:
+                if value < ":" and value > top:
+                    top = value
+            elif kind is dict:
                 value = copy_dict(value, 1) if key == "sources" else cite_dict(value, 1)
             elif kind is list:
                 value = copy_list(value, 1) if key == "sources" else cite_list(value, 1)
             elif kind is float and not isfinite(value):
                 raise _Refused
-            top[key] = value
-        return Walked(True, FrozenDict(top), None, found)
+            out[key] = value
+        return Walked(True, FrozenDict(out), None, found, top)
     if type(data) is list:
-        return Walked(True, copy_list(data, 0), None)
-    return Walked(True, copy_list([data], 0)[0], None)
+        view = copy_list(data, 0)
+    else:
+        view = copy_list([data], 0)[0]
+    return Walked(True, view, None, None, top)
 
 
 # -- the citations alone

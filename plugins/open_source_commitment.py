@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from vendordd import Check, CheckContext, Finding, hookimpl
+from vendordd import Check, CheckContext, Finding, dates, hookimpl
 from vendordd.evidence import clamp, confidence, months_before, parse_date
 from vendordd.settings import schema_for_defaults
 
@@ -178,10 +178,17 @@ def openness(cls: str, restrictions: Sequence[str], s: Mapping[str, Any]) -> flo
 
 def read_releases(raw: Iterable[Mapping[str, Any]], as_of: dt.date, s: Mapping[str, Any]
                   ) -> tuple[list[Release], int, int]:
-    """Dated releases on or before ``as_of`` (oldest first), undated count, future count."""
+    """Dated releases on or before ``as_of`` (oldest first), undated count, future count.
+
+    A release's class and openness depend on its availability, licence and restrictions only:
+    worked out once per such combination (releases repeat them); :func:`_read_releases_plain`
+    works them out for each release and must give the same (tests/test_assessment_fast_paths.py).
+    """
     out: list[Release] = []
     undated = future = 0
     lowered: list[dict[str, str]] = []  # the licence table lower-cased, made at the first need
+    classes: dict[tuple[Any, ...], tuple[str, float]] = {}
+    parse = dates.parse
 
     def by_lower() -> dict[str, str]:
         if not lowered:
@@ -189,8 +196,46 @@ def read_releases(raw: Iterable[Mapping[str, Any]], as_of: dt.date, s: Mapping[s
         return lowered[0]
 
     for item in raw:
-        if item.get("status", "released") != "released":
+        get = item.get
+        if get("status", "released") != "released":
             continue  # an announcement or a reported plan is not a release (counted by the caller)
+        iv = parse(get("date"))  # its first day, as parse_date reads it
+        if iv is None:
+            undated += 1
+            continue
+        day = iv.start
+        if day > as_of:
+            future += 1
+            continue
+        availability = get("availability")
+        license_id = get("license")
+        restrictions = tuple(get("restrictions") or ())
+        key = (availability, license_id, restrictions)
+        try:
+            cls, points = classes[key]
+        except KeyError:
+            cls = _license_class(availability, license_id, restrictions, by_lower)
+            points = openness(cls, restrictions, s)
+            classes[key] = (cls, points)
+        except TypeError:  # something unhashable where the schema has text: worked out alone
+            cls = _license_class(availability, license_id, restrictions, by_lower)
+            points = openness(cls, restrictions, s)
+        out.append(Release(name=str(get("name", "?")), date=day, availability=availability,
+                           license=license_id, restrictions=restrictions,
+                           artifacts=get("artifacts"), flagship=bool(get("flagship")),
+                           sources=tuple(get("sources") or ()), cls=cls, openness=points))
+    out.sort(key=lambda r: (r.date, r.name))
+    return out, undated, future
+
+
+def _read_releases_plain(raw: Iterable[Mapping[str, Any]], as_of: dt.date, s: Mapping[str, Any]
+                         ) -> tuple[list[Release], int, int]:
+    """:func:`read_releases`'s plain twin: each release's date, class and openness worked out alone."""
+    out: list[Release] = []
+    undated = future = 0
+    for item in raw:
+        if item.get("status", "released") != "released":
+            continue
         day = parse_date(item.get("date"))
         if day is None:
             undated += 1
@@ -200,7 +245,7 @@ def read_releases(raw: Iterable[Mapping[str, Any]], as_of: dt.date, s: Mapping[s
             continue
         availability = item.get("availability")
         restrictions = tuple(item.get("restrictions") or ())
-        cls = _license_class(availability, item.get("license"), restrictions, by_lower)
+        cls = license_class(availability, item.get("license"), restrictions, s["license_classes"])
         out.append(Release(name=str(item.get("name", "?")), date=day, availability=availability,
                            license=item.get("license"), restrictions=restrictions,
                            artifacts=item.get("artifacts"), flagship=bool(item.get("flagship")),
@@ -350,7 +395,8 @@ def recency_part(releases: Sequence[Release], as_of: dt.date, s: Mapping[str, An
 
 def license_part(known: Sequence[Release], as_of: dt.date, window: int) -> Part:
     """Mean openness of the releases in the window (else of the latest release)."""
-    in_window = [r for r in known if within(r.date, as_of, window)]
+    start = months_before(as_of, window)  # within(day, as_of, window) is day >= start
+    in_window = [r for r in known if r.date >= start]
     basis = in_window or list(known[-1:])
     points = sum(r.openness for r in basis) / len(basis)
     line = (f"Licence openness: mean of {len(basis)} "
@@ -369,7 +415,8 @@ def flagships_of(releases: Sequence[Release], known: Sequence[Release]) -> tuple
 
 def flagship_part(flagships: Sequence[Release], everyone: bool, as_of: dt.date, window: int) -> Part:
     """Share of the flagships in the window that are open weights (None with no flagship there)."""
-    in_window = [r for r in flagships if within(r.date, as_of, window)]
+    start = months_before(as_of, window)  # within(day, as_of, window) is day >= start
+    in_window = [r for r in flagships if r.date >= start]
     if not in_window:
         return Part(None, f"Flagships in the last {window} months: none → component left out",
                     metrics={"flagships_in_window": 0, "flagship_open_share": None})
@@ -399,8 +446,8 @@ def trend_line(flagships: Sequence[Release], trend: str | None, lookback: int) -
 def artifacts_part(releases: Sequence[Release], as_of: dt.date, s: Mapping[str, Any]) -> Part:
     """The best MOF class (or artifact share) among the recent weight releases; 0 without any."""
     candidates = [r for r in releases if r.has_weights]
-    recent = [r for r in candidates if within(r.date, as_of, int(s["flagship_window_months"]))] \
-        or candidates[-1:]
+    start = months_before(as_of, int(s["flagship_window_months"]))  # within(...) is day >= start
+    recent = [r for r in candidates if r.date >= start] or candidates[-1:]
     best, best_pts, best_cls = None, 0.0, None
     for r in recent:
         pts, cls = artifact_points(r, s)

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from vendordd import dates
+from vendordd import dates, evidence
 from vendordd.fastcheck import compile_check
 from vendordd.frozen import FrozenDict, FrozenList, _freeze_plain, freeze
 from vendordd.validation import FormatRules, _uri, _uri_plain
@@ -300,6 +300,34 @@ def test_source_index_equals_the_plain_index(sources: list[dict[str, Any]], cita
             best = max((evidence.SOURCE_KIND_WEIGHT.get(plain[i].get("kind", "news"), 0.7) for i in ids if i in plain),
                        default=0.0)
             assert by_fast == (best or evidence.UNSOURCED_WEIGHT)
+
+
+@MANY
+@given(source_lists,
+       st.lists(st.tuples(st.one_of(st.none(), st.dates(dt.date(2023, 1, 1), dt.date(2026, 12, 31))),
+                          st.one_of(st.none(), st.lists(st.sampled_from(["s1", "s2", "s3", "s9", None]), max_size=3)
+                                    .map(tuple))), max_size=6),
+       st.floats(-0.5, 1.5), st.integers(0, 900), st.booleans())
+@example([{"id": "s1", "kind": "odd"}], [(None, ("s1",)), (dt.date(2026, 1, 1), ())], 0.7, 365, True)
+@example([{"id": "s1"}], [(None, [["x"]])], 1.0, 365, True)
+@example([{"id": "s1", "kind": "primary"}], [(dt.date(2025, 6, 1), ("s1",)), (dt.date(2026, 1, 1), ())], 1.0, 365,
+         True)  # a fact exactly freshness_days old is fresh
+def test_confidence_equals_its_plain_twin(sources: list[dict[str, Any]], facts: list[Any], completeness: float,
+                                          freshness: int, frozen: bool) -> None:
+    """confidence (weights by id, kept per read-only view) equals _confidence_plain, the second
+    time too (from the kept weights), and fails where the plain one fails."""
+    profile: Any = {"sources": sources}
+    if frozen:
+        profile = freeze(profile)
+    as_of = dt.date(2026, 6, 1)
+    for _ in range(2):
+        try:
+            plain = evidence._confidence_plain(completeness, facts, profile, as_of, freshness)
+        except TypeError:
+            with pytest.raises(TypeError):
+                evidence.confidence(completeness, facts, profile, as_of, freshness)
+            continue
+        assert evidence.confidence(completeness, facts, profile, as_of, freshness) == plain
 
 
 def test_source_index_is_kept_only_for_read_only_sources() -> None:
@@ -631,14 +659,57 @@ def test_json_walk_equals_the_three_passes(data: Any, depth: int) -> None:
         assert _shape(fast.view) == _shape(plain.view)
         assert fast.cited is None
         assert fast.cited_ids == (None if plain.cited is None else [sid for sid, _ in plain.cited])
+        if fast.fine:  # the greatest text value (keys apart) below ":"
+            assert fast.top_text == max((t for t in _texts_of(parsed, keys=False) if t < ":"), default="")
 
 
-def _texts_of(node: Any) -> list[str]:
-    """Every key and text in ``node``."""
+dated_values = st.recursive(
+    st.one_of(st.sampled_from(["2025-01", "2027-03-01", "2026", "2030", "s1", "x", "2026-06-02", "2026-06-01",
+                               "2026-07-01\n", "2026-06", "2026-13", "99999", "0999", ":x", "9 x", ""]),
+              st.integers(), st.none(), st.text(max_size=3)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(KEYS), inner, max_size=4)),
+    max_leaves=25)
+
+
+@MANY
+@given(st.dictionaries(st.sampled_from([*KEYS, "profile_date", "vendor"]), dated_values, max_size=6))
+@example({"leadership": {"key_people": [{"left": "2026-07-01\n"}]}})
+@example({"leadership": {"events": [{"date": "2026-06-02"}]}, "x-note": "2031"})
+@example({"extensions": {"audits": [{"passed": ["2026-06-02", "s1"]}]}})  # a list of dates (a plugin's)
+def test_later_facts_equal_future_facts(data: dict[str, Any]) -> None:
+    """later_facts (nothing walked when the JSON walk's top text rules every later date out)
+    gives future_facts' pointers, for as-of dates before, on and after the profile's dates."""
+    import json
+    from pathlib import Path
+
+    from vendordd.assessment import later_facts
+    from vendordd.documents import ProfileDocument
+    from vendordd.profile_walk import walk_json_profile
+    from vendordd.text_parsing import parse_text
+    from vendordd.validation import DateFields, core_date_fields, future_facts, profile_schema
+
+    parsed = parse_text(json.dumps(data), "json", "p.json")
+    walked = walk_json_profile(parsed)
+    assert walked.fine and walked.top_text is not None
+    doc = ProfileDocument(name="p.json", path=Path("p.json"), data=parsed, sha256="", kind="json",
+                          view=walked.view, cited_ids=walked.cited_ids, top_text=walked.top_text)
+    plain_doc = ProfileDocument(name="p.json", path=Path("p.json"), data=parsed, sha256="", kind="json")
+    with_fragment = DateFields.of(profile_schema({"audits": ({"type": "array", "items": {
+        "type": "object", "properties": {"passed": {"type": "array", "items": {"$ref": "#/$defs/date"}}}}}, "p")}))
+    for fields in (None, core_date_fields(), with_fragment):
+        for as_of in (dt.date(2024, 1, 1), dt.date(2026, 5, 31), dt.date(2026, 6, 1), dt.date(2026, 6, 30),
+                      dt.date(2026, 7, 1), dt.date(2031, 1, 1), dt.date(999, 12, 31)):
+            expected = future_facts(parsed, as_of, fields)
+            assert later_facts(doc, as_of, fields) == expected
+            assert later_facts(plain_doc, as_of, fields) == expected
+
+
+def _texts_of(node: Any, keys: bool = True) -> list[str]:
+    """Every key (unless ``keys`` is False) and text value in ``node``."""
     if isinstance(node, dict):
-        return [*node, *(t for v in node.values() for t in _texts_of(v))]
+        return [*(node if keys else ()), *(t for v in node.values() for t in _texts_of(v, keys))]
     if isinstance(node, list):
-        return [t for v in node for t in _texts_of(v)]
+        return [t for v in node for t in _texts_of(v, keys)]
     return [node] if isinstance(node, str) else []
 
 
@@ -825,3 +896,37 @@ def test_file_sources_equal_their_plain_twin(sources: list[Any]) -> None:
     entry = {"id": "v", "sources": sources, "warnings": []}
     assert file_vendor_entry(entry)["sources"] == [_file_source_plain(s) for s in sources]
     assert [list(s.items()) if isinstance(s, dict) else s for s in sources] == before  # the entry is not changed
+
+
+# --------------------------------------------------------------------------- open-source releases
+
+release_items = st.fixed_dictionaries(
+    {"date": st.sampled_from(["2024-11", "2025", "2026-05-30", "2026-07", "2025-02-30", None, "x", "2019-01-01"])},
+    optional={"status": st.sampled_from(["released", "announced", "reported"]),
+              "name": st.sampled_from(["m1", "m2", "m3"]),
+              "availability": st.sampled_from(["open_weights", "gated_weights", "api_only", "closed", "odd"]),
+              "license": st.sampled_from(["Apache-2.0", "apache-2.0", "MIT", "GPL-3.0-only", "CC-BY-NC-4.0",
+                                          "LicenseRef-Own", "Unknown-1.0", ""]),
+              "restrictions": st.lists(st.sampled_from(["non_commercial", "mau_cap", "other"]), max_size=2),
+              "flagship": st.booleans(),
+              "sources": st.lists(st.sampled_from(["s1", "s2"]), max_size=2),
+              "artifacts": st.just({"weights": True})})
+
+
+@MANY
+@given(st.lists(release_items, max_size=8), st.booleans())
+@example([{"date": "2025", "availability": "open_weights", "license": "MIT"},
+          {"date": "2025", "availability": "open_weights", "license": "mit"},
+          {"date": "2025", "availability": "open_weights"},
+          {"date": "2024-11", "availability": "open_weights", "license": "MIT", "restrictions": ["mau_cap"]}], True)
+def test_read_releases_equals_its_plain_twin(items: list[dict[str, Any]], custom_table: bool) -> None:
+    """read_releases (class and openness once per availability, licence and restrictions) gives
+    what _read_releases_plain gives for each release alone."""
+    from vendordd.plugins import open_source_commitment as osc
+
+    settings = dict(osc.DEFAULTS)
+    if custom_table:
+        settings["license_classes"] = {**settings["license_classes"], "Unknown-1.0": "copyleft", "MIT": "odd"}
+    as_of = dt.date(2026, 6, 1)
+    view = freeze(items)
+    assert osc.read_releases(view, as_of, settings) == osc._read_releases_plain(view, as_of, settings)
