@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import compress
 from typing import Any
 
 from .. import dates
@@ -99,9 +101,9 @@ class Screener:
 
         Written for the fixed cost of a large list (benchmarks/README.md,
         "Screening"): a name is normalised once however often it is listed,
-        a block's keys are found when a vendor name first probes it
-        (:class:`_BlockIndex`), and the postings are filled from a per-key
-        flag instead of a scan of the key's owners.
+        one word -> keys table serves the blocks and the containment postings,
+        and a block's keys (:class:`_BlockIndex`) and a word's postings are
+        put together when a vendor name first asks for them.
         """
         from rapidfuzz import fuzz, process
 
@@ -129,52 +131,80 @@ class Screener:
                     if company:
                         companies[ki] = True
         self._ids, self._keys, self._owners = ids, keys, owners
-        # Fuzzy candidates (short keys match exactly only): by block, or all of
-        # them sorted by length for the exhaustive comparison.
-        fuzzy = [ki for ki, key in enumerate(keys) if letters(key) >= MIN_FUZZY_LETTERS]
-        self._words = [frozenset(k.split()) for k in keys]
-        self._blocking = _BlockIndex(keys, fuzzy, self._words)
-        self._by_length = sorted(fuzzy, key=lambda ki: len(keys[ki]))
-        self._length_keys = [keys[ki] for ki in self._by_length]
-        self._lengths = [len(k) for k in self._length_keys]
-        # Word -> keys of entries that are not individuals, ascending (lists:
-        # most words have one key, and a set per word costs memory and time).
-        postings: dict[str, list[int]] = {}
-        filed: list[int] = []  # keys in the postings, ascending
-        for ki, key_words in enumerate(self._words):
-            if companies[ki]:
-                filed.append(ki)
-                for word in key_words:
-                    posting = postings.get(word)
-                    if posting is None:
-                        postings[word] = [ki]
-                    else:
-                        posting.append(ki)
-        self._postings = postings
-        # Each key filed once, under its rarest word: finding the listed names
-        # contained in a vendor name then touches few keys.
-        sizes = {word: len(posting) for word, posting in postings.items()}
-        self._by_rarest: dict[str, list[int]] = {}
-        for ki in filed:
-            if letters(keys[ki]) >= MIN_FUZZY_LETTERS:
-                key_words = self._words[ki]
-                if len(key_words) == 1:
-                    (rarest,) = key_words
-                else:
-                    rarest = min(key_words, key=lambda w: (sizes[w], w))
-                found = self._by_rarest.get(rarest)
+        self._companies = companies
+        # Fuzzy candidates (short keys match exactly only), by block; sorted by
+        # length for the exhaustive comparison when that is first asked for.
+        fuzzy = [len(key) - key.count(" ") >= MIN_FUZZY_LETTERS for key in keys]  # letters(key), inline
+        self._fuzzy = fuzzy
+        self._by_length: tuple[list[int], list[str], list[int]] | None = None
+        # Word -> every key having it, ascending (lists: most words have one
+        # key). The blocks keep the fuzzy keys of a word; the containment
+        # postings and the keys filed under their rarest word are made from
+        # it when a vendor name first asks for a word.
+        word_keys: dict[str, list[int]] = {}
+        for ki, key in enumerate(keys):
+            for word in key.split():
+                found = word_keys.get(word)
                 if found is None:
-                    self._by_rarest[rarest] = [ki]
-                else:
+                    word_keys[word] = [ki]
+                elif found[-1] != ki:  # a word twice in one name is filed once
                     found.append(ki)
+        self._word_keys = word_keys
+        self._blocking = _BlockIndex(keys, fuzzy, word_keys)
+        self._postings: dict[str, list[int]] = {}  # word -> _company_postings(word)
+        self._by_rarest: dict[str, list[int]] = {}  # word -> _filed_under(word)
+        self._words: dict[int, frozenset[str]] = {}  # key -> its words, for the keys compared
+
+    def _company_postings(self, word: str) -> list[int]:
+        """The keys having ``word`` that entries other than individuals own, ascending; empty when none."""
+        found = self._postings.get(word)
+        if found is None:
+            companies = self._companies
+            found = self._postings[word] = [ki for ki in self._word_keys.get(word, ()) if companies[ki]]
+        return found
+
+    def _filed_under(self, word: str) -> list[int]:
+        """The company keys (:meth:`_company_postings`) long enough to be fuzzy whose rarest word is ``word``.
+
+        Each such key is filed under one word, its rarest (fewest keys; then
+        the first in order), so finding the listed names contained in a
+        vendor name touches few keys. Which word a key is filed under
+        changes only the speed, never what is found.
+        """
+        found = self._by_rarest.get(word)
+        if found is None:
+            word_keys, fuzzy = self._word_keys, self._fuzzy
+            found = []
+            for ki in self._company_postings(word):
+                if fuzzy[ki]:
+                    key_words = self._key_words(ki)
+                    if len(key_words) == 1 or min(key_words, key=lambda w: (len(word_keys[w]), w)) == word:
+                        found.append(ki)
+            self._by_rarest[word] = found
+        return found
+
+    def _key_words(self, ki: int) -> frozenset[str]:
+        found = self._words.get(ki)
+        if found is None:
+            found = self._words[ki] = frozenset(self._keys[ki].split())
+        return found
+
+    def _length_index(self) -> tuple[list[int], list[str], list[int]]:
+        """The fuzzy keys sorted by length: (key ids, keys, lengths), for the exhaustive comparison."""
+        if self._by_length is None:
+            keys = self._keys
+            by_length = sorted(compress(range(len(keys)), self._fuzzy), key=lambda ki: len(keys[ki]))
+            length_keys = [keys[ki] for ki in by_length]
+            self._by_length = (by_length, length_keys, [len(k) for k in length_keys])
+        return self._by_length
 
     def _contained(self, key: str) -> set[int]:
         """Keys whose words all occur in ``key``, and keys containing all of ``key``'s words."""
         query = frozenset(key.split())
-        found = {ki for word in query for ki in self._by_rarest.get(word, ())
-                 if self._words[ki] <= query and self._keys[ki] != key}
-        if letters(key) >= MIN_FUZZY_LETTERS and all(w in self._postings for w in query):
-            postings = sorted((self._postings[w] for w in query), key=len)
+        found = {ki for word in query for ki in self._filed_under(word)
+                 if self._key_words(ki) <= query and self._keys[ki] != key}
+        if letters(key) >= MIN_FUZZY_LETTERS and all(self._company_postings(w) for w in query):
+            postings = sorted((self._company_postings(w) for w in query), key=len)
             if len(query) >= 2 or len(postings[0]) <= MAX_CONTAINED_WORD_NAMES:
                 found |= {ki for ki in set(postings[0]).intersection(*postings[1:]) if self._keys[ki] != key}
         return found
@@ -225,11 +255,12 @@ class Screener:
         """
         extract, cutoff = self._process.extract, self.potential_threshold
         if self.exhaustive:
+            by_length, length_keys, lengths = self._length_index()
             lo, hi = _length_window(len(key), cutoff)
-            start = bisect.bisect_left(self._lengths, lo)
-            stop = bisect.bisect_right(self._lengths, hi)
-            return [(self._by_length[start + i], score) for _c, score, i in extract(
-                key, self._length_keys[start:stop], scorer=self._fuzz.ratio, processor=None,
+            start = bisect.bisect_left(lengths, lo)
+            stop = bisect.bisect_right(lengths, hi)
+            return [(by_length[start + i], score) for _c, score, i in extract(
+                key, length_keys[start:stop], scorer=self._fuzz.ratio, processor=None,
                 score_cutoff=cutoff, limit=None)]
         found: dict[int, float] = {}
         # One C call per block over its prebuilt array; a key in several blocks is scored again.
@@ -300,85 +331,39 @@ class Screener:
 
 
 class _BlockIndex:
-    """The fuzzy keys of a block (:func:`_blocks`), found when the block is first probed.
+    """The fuzzy keys of a block (:func:`_blocks`), gathered when the block is first probed.
 
     A screen probes a few hundred of a large list's blocks, so filing every
     key under each of its blocks up front (half a million dictionary
-    insertions for 20,000 entries) is mostly wasted. Instead the distinct
-    words of the fuzzy keys are kept in four sorted arrays, one per kind of
-    block (by first letters, letters 2-4, last letters, the letters before
-    the last: the words themselves, ordered by that part), and a block's
-    words are a range of one of them found by bisection. A block's keys are
-    those of its words, ascending, as the eager index had them.
+    insertions for 20,000 entries, and a key list per block) is mostly
+    wasted. Instead each distinct word of the keys is filed under its own
+    blocks (a word's blocks are those :func:`_blocks` gives for it alone),
+    and a block's fuzzy keys, those of its words in ascending order as the
+    eager index had them, are put together when a vendor name first probes it.
     """
 
-    def __init__(self, keys: Sequence[str], fuzzy: Iterable[int], words: Sequence[frozenset[str]]):
+    def __init__(self, keys: Sequence[str], fuzzy: Sequence[bool], word_keys: Mapping[str, Sequence[int]]):
         self._keys = keys
-        self._word_keys: dict[str, list[int]] = {}  # word -> fuzzy key ids having it, ascending
-        for ki in fuzzy:
-            for word in words[ki]:
-                found = self._word_keys.get(word)
-                if found is None:
-                    self._word_keys[word] = [ki]
-                else:
-                    found.append(ki)
-        distinct = list(self._word_keys)
-        long = [w for w in distinct if len(w) > 1]  # one letter has no letters 2-4, nothing before the last
-        self._heads = sorted(distinct)  # "<" + w[:3]
-        self._tails = sorted(long, key=_after_first)  # "<" + w[1:4]
-        self._ends = sorted(distinct, key=_reversed)  # w[-3:] + ">"
-        self._inner = sorted(long, key=_before_last_reversed)  # w[-4:-1] + ">"
+        self._fuzzy = fuzzy
+        self._word_keys = word_keys  # word -> key ids having it, ascending
+        # Block -> the words having it. Written out rather than through
+        # _blocks(): this loop runs once per distinct word of the list.
+        by_block: defaultdict[str, list[str]] = defaultdict(list)
+        for word in word_keys:
+            by_block["<" + word[:3]].append(word)
+            by_block[word[-3:] + ">"].append(word)
+            if len(word) > 1:  # one letter has no letters 2-4 and nothing before the last
+                by_block["<" + word[1:4]].append(word)
+                by_block[word[-4:-1] + ">"].append(word)
+        self._block_words = by_block  # looked up with .get(): probing adds no entries
         self._cache: dict[str, tuple[list[int], list[str]]] = {}
 
     def block(self, block: str) -> tuple[list[int], list[str]]:
         """(key ids, keys) of the fuzzy keys having ``block``, ascending; empty lists when none has it."""
         found = self._cache.get(block)
         if found is None:
-            key_ids = sorted({ki for word in self._block_words(block) for ki in self._word_keys[word]})
+            words = self._block_words.get(block, ())
+            fuzzy = self._fuzzy
+            key_ids = sorted({ki for word in words for ki in self._word_keys[word] if fuzzy[ki]})
             found = self._cache[block] = (key_ids, [self._keys[ki] for ki in key_ids])
         return found
-
-    def _block_words(self, block: str) -> list[str]:
-        """The distinct words (no word holds ``<`` or ``>``) one of whose blocks is ``block``.
-
-        A part of three letters is a prefix of the ordering part (``w[:3] ==
-        "abc"``: ``w`` starts with ``abc``); a shorter one is all of it.
-        """
-        if len(block) < 2:
-            return []
-        if block[0] == "<":
-            part = block[1:]
-            whole = len(part) < 3
-            return (_matching(self._heads, None, part, whole)
-                    + _matching(self._tails, _after_first, part, whole))
-        if block[-1] == ">":
-            part = block[-2::-1]
-            whole = len(part) < 3
-            return (_matching(self._ends, _reversed, part, whole)
-                    + _matching(self._inner, _before_last_reversed, part, whole))
-        return []
-
-
-def _after_first(word: str) -> str:
-    return word[1:]
-
-
-def _reversed(word: str) -> str:
-    return word[::-1]
-
-
-def _before_last_reversed(word: str) -> str:
-    return word[-2::-1]
-
-
-def _matching(ordered: Sequence[str], key: Any, part: str, whole: bool) -> list[str]:
-    """The words of ``ordered`` (sorted by ``key``) whose key starts with ``part``, or equals it when ``whole``."""
-    out = []
-    i = bisect.bisect_left(ordered, part, key=key)
-    while i < len(ordered):
-        value = ordered[i] if key is None else key(ordered[i])
-        if not (value == part if whole else value.startswith(part)):
-            break
-        out.append(ordered[i])
-        i += 1
-    return out

@@ -21,7 +21,6 @@ from ..model import ListEntry
 #: A bad list file reports at most this many problems.
 MAX_PROBLEMS = 20
 
-_EOL = re.compile(rb"(\r\n|\n|\r)")
 
 
 @dataclass(frozen=True)
@@ -95,10 +94,13 @@ class ListSource:
                 data = data.removeprefix(b"\xef\xbb\xbf")
                 first = False
             held = b"\r" if data.endswith(b"\r") else b""  # may be the first half of \r\n
-            parts = _EOL.split(data[:-1] if held else data)
-            for i in range(0, len(parts) - 1, 2):
-                yield parts[i] + parts[i + 1]
-            carry = parts[-1] + held
+            # bytes.splitlines breaks at \r\n, \n and \r only (not at the other
+            # characters str.splitlines knows), each line keeping its ending.
+            lines = (data[:-1] if held else data).splitlines(keepends=True)
+            carry = held
+            if lines and not lines[-1].endswith((b"\n", b"\r")):
+                carry = lines.pop() + held  # the start of a line the next chunk ends
+            yield from lines
         if carry:
             yield carry
 
@@ -212,9 +214,11 @@ def split_values(value: Any) -> list[str]:
     """A multi-valued field: a JSON list, or CSV text joined with ``;``."""
     if value is None or value == "":
         return []
-    if isinstance(value, str) and ";" not in value:  # one value (most CSV cells): no list to build
-        text = " ".join(value.split())
-        return [text] if text else []
+    if isinstance(value, str):  # a CSV cell: one value (most cells), or values joined with ";"
+        if ";" not in value:
+            text = " ".join(value.split())
+            return [text] if text else []
+        return [text for text in (" ".join(v.split()) for v in value.split(";")) if text]
     if isinstance(value, list):
         items = value
     else:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from ...loader import InputError, Problem
 from ..model import ListEntry
 from .base import Head, ListFormat, ListRead, ListSource, Problems, spans_lines
-from .csl import COLUMNS, record_entry
+from .csl import COLUMNS, CsvRows
 
 #: Columns holding names: a line break in one means a quote was left open.
 _NAME_COLUMNS = ("name", "alt_names", "source")
@@ -41,6 +41,7 @@ def parse(lines: Iterable[str], name: str) -> list[ListEntry]:
         raise InputError([Problem(name, "not a Consolidated Screening List CSV: no "
                                         + " or ".join(repr(c) for c in missing) + " column", line=1)])
     names = {i: column for i, column in enumerate(header) if column in _NAME_COLUMNS}
+    rows = CsvRows(header)
     entries: list[ListEntry] = []
     start = reader.line_num + 1
     try:
@@ -49,7 +50,7 @@ def parse(lines: Iterable[str], name: str) -> list[ListEntry]:
                 if len(row) > len(header):
                     problems.add(f"{len(row)} fields, the header has {len(header)}", start)
                 elif not spans_lines(problems, start, reader.line_num, row, len(header), names):
-                    entry = record_entry(dict(zip(header, row)), problems, start, "")
+                    entry = rows.entry(row, problems, start)
                     if entry:
                         entries.append(entry)
             start = reader.line_num + 1
