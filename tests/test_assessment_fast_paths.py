@@ -930,3 +930,54 @@ def test_read_releases_equals_its_plain_twin(items: list[dict[str, Any]], custom
     as_of = dt.date(2026, 6, 1)
     view = freeze(items)
     assert osc.read_releases(view, as_of, settings) == osc._read_releases_plain(view, as_of, settings)
+
+
+# --------------------------------------------------------------------------- key people
+
+people_items = st.fixed_dictionaries(
+    {"name": st.sampled_from(["A", "B"])},
+    optional={"joined": st.sampled_from(["2015-06-05", "2024", "2025-11", "2026-07", "2027", "2026-06", "x", "2025-02-30"]),
+              "left": st.sampled_from(["2026-05-01", "2026-06", "2026", "2026-07-02", "2024-03", None, "2025-02-30"]),
+              "role": st.just("Head"), "area": st.sampled_from(["code", "", None]),
+              "seniority": st.sampled_from(["lead", "senior", None]), "sources": st.just(["s1"]),
+              "certainty": st.sampled_from(["reported", None])})
+
+
+@MANY
+@given(st.lists(people_items, max_size=6), st.sampled_from([dt.date(2026, 6, 1), dt.date(2026, 6, 30), dt.date(2025, 1, 1)]))
+@example([{"name": "A", "joined": "2024", "left": "2026-06"}, {"name": "B", "joined": "2015-06-05",
+                                                                 "left": "2026-05"}], dt.date(2026, 6, 1))
+def test_read_people_equals_its_plain_twin(items: list[dict[str, Any]], as_of: dt.date) -> None:
+    """read_people (partial-date words only for a person with a partial date) gives what
+    _read_people_plain gives."""
+    from vendordd.plugins import leadership_turnover as lt
+
+    view = freeze(items)
+    assert lt.read_people(view, as_of) == lt._read_people_plain(view, as_of)
+
+
+# --------------------------------------------------------------------------- the kept JSON decoder
+
+@MANY
+@given(json_trees, st.sampled_from(["", "\ufeff", " ", "x", "NaN", "{", '{"a": 1, "a": 2}', "1e400", "[1,]"]),
+       st.booleans())
+@example(None, "\ufeff", False)
+@example({"a": 1}, "", True)
+def test_kept_json_decoder_equals_json_loads(data: Any, extra: str, before: bool) -> None:
+    """The kept decoder parses as json.loads with the same hooks: the same data (exact types) or
+    the same error, message and place."""
+    import json
+
+    from vendordd.text_parsing import _json_pairs, _parse_json, _refuse_constant
+
+    text = json.dumps(data)
+    text = extra + text if before else text + extra
+    try:
+        expected = ("ok", _shape(json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant)))
+    except Exception as exc:  # noqa: BLE001 - the same failure is the point
+        expected = ("error", type(exc).__name__, str(exc))
+    try:
+        got = ("ok", _shape(_parse_json(text)))
+    except Exception as exc:  # noqa: BLE001
+        got = ("error", type(exc).__name__, str(exc))
+    assert got == expected
