@@ -395,6 +395,7 @@ def test_a_grid_writes_in_its_fixed_widths_and_uses_the_heights_handed_in() -> N
     from openpyxl import Workbook
 
     from vendordd.scorecard.book import Book
+    from vendordd.scorecard.openpyxl_internals import discard_write_only
 
     book = Book(Workbook(write_only=True), {"as_of": "2026-01-01"}, dt.date(2026, 1, 1), [], [])
     ws = book.new_sheet("S", header_rows=None)
@@ -409,3 +410,4 @@ def test_a_grid_writes_in_its_fixed_widths_and_uses_the_heights_handed_in() -> N
         grid.measured(first + 1, 30.0)  # not queued
     grid.flush()
     assert grid._widths == widths
+    discard_write_only(book.wb)  # close the sheet's stream (left open, its collection warns)
