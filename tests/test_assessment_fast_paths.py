@@ -981,3 +981,32 @@ def test_kept_json_decoder_equals_json_loads(data: Any, extra: str, before: bool
     except Exception as exc:  # noqa: BLE001
         got = ("error", type(exc).__name__, str(exc))
     assert got == expected
+
+
+# --------------------------------------------------------------------------- a vendor's sources in the results
+
+@MANY
+@given(st.lists(st.fixed_dictionaries(
+           {"id": st.sampled_from(["s1", "s2", "s3"])},
+           optional={"published": st.one_of(st.sampled_from(["2025-06-01", "2025-05-31", "2025", "2025-06", "2026-01-09",
+                                                             "2025-02-30", "x"]), st.none(),
+                                             st.just(dt.date(2025, 6, 1))),
+                     "title": st.just("T"), "url": st.just("https://e.org"), "kind": st.sampled_from(["news", None]),
+                     "x-collected": st.one_of(st.just({"source": "hub", "date": "2026-01-01"}), st.just("odd"))}),
+           max_size=6),
+       st.lists(st.tuples(st.sampled_from(["c1", "c2", "c3"]), st.lists(st.sampled_from(["s1", "s2", "s3", "s9"]),
+                                                                      max_size=3)), max_size=4),
+       st.sampled_from([365, 0, 10]), st.booleans())
+def test_results_sources_equal_their_plain_twin(sources: list[Any], cites: list[Any], freshness: int,
+                                                frozen: bool) -> None:
+    """assessment._sources gives _sources_plain's entries (staleness at the window's edge, sources
+    cited by none, one or several checks, twice by one)."""
+    from vendordd.assessment import _sources, _sources_plain
+
+    profile: Any = {"sources": sources}
+    if frozen:
+        profile = freeze(profile)
+    results: Any = [{"id": check, "sources": ids} for check, ids in cites]
+    policy = {"freshness_days": freshness}
+    as_of = dt.date(2026, 6, 1)
+    assert _sources(profile, results, as_of, policy) == _sources_plain(profile, results, as_of, policy)
