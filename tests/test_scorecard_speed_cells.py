@@ -374,3 +374,19 @@ def test_remembered_used_by_text_is_the_worked_out_one(titles):
 
     expected = bullets(titles) if len(titles) > 1 else ", ".join(titles)
     assert used_by_text(tuple(titles)) == expected == used_by_text(tuple(titles))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.lists(st.one_of(st.sampled_from(["a", "b", "c", "zz", "1", "True"]), st.integers(0, 3),
+                                   st.booleans(), st.just(1.0), st.lists(st.just("x"), max_size=1)), max_size=4),
+                max_size=8))
+def test_a_vendors_used_by_texts_remembered_by_their_ids_are_the_worked_out_ones(id_lists):
+    # one vendor's sources: the same lists of check ids come back (1, True and 1.0 are equal keys
+    # but name different checks; a list is no key at all)
+    from vendordd.scorecard.sheets.evidence import _used_by, used_by_text
+
+    titles = {"a": "Check A", "b": "Check B", "0": "Zero", "1": "One", "True": "Yes", "1.0": "One point"}
+    texts: dict = {}
+    for ids in id_lists * 2:
+        expected = used_by_text(tuple(titles.get(str(c), str(c)) for c in ids))  # as source_cells had it
+        assert _used_by(ids, titles, texts) == expected == _used_by(ids, titles, None)
