@@ -237,6 +237,21 @@ def test_compiled_check_shortcuts_equal_the_plain_form(schema: dict[str, Any], d
         assert _verdict(fast, doc) == _verdict(plain, doc), (schema, doc)
 
 
+@pytest.mark.parametrize("schema", [{"type": "string", "minLength": low, "maxLength": high}
+                                    for low in (0, 1, 2, 3) for high in (0, 1, 2, 4)]
+                         + [{"minLength": 1, "maxLength": 2}, {"type": "string", "minLength": 1}])
+def test_compiled_length_range_equals_the_plain_form_and_jsonschema(schema: dict[str, Any]) -> None:
+    """A text with only a length range (the profile's names: 1 to 200 characters) is one
+    expression in the compiled check: it answers as the plain form and jsonschema, at and past
+    each end of the range."""
+    fast = compile_check(schema, FormatRules())
+    plain = compile_check(schema, FormatRules(), shortcuts=False)
+    reference = Draft202012Validator(schema, format_checker=_jsonschema_rules())
+    assert fast is not None and plain is not None
+    for doc in ["", "a", "ab", "abc", "abcd", "abcde", "é", 1, None, ["ab"], {"a": 1}]:
+        assert fast(doc) is plain(doc) is reference.is_valid(doc), (schema, doc)
+
+
 def test_compiled_check_kept_answers_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     from vendordd import fastcheck
 
