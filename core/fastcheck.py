@@ -21,12 +21,13 @@ included. Keywords jsonschema ignores are ignored here too.
 tests/test_fastcheck.py compares the two verdicts over the whole test
 corpus and about 2,800 mutated documents.
 
-Two shortcuts make the check of a valid profile cheaper; ``compile_check(...,
+Shortcuts make the check of a valid profile cheaper; ``compile_check(...,
 shortcuts=False)`` is the plain form without them, which
 tests/test_assessment_fast_paths.py holds them to: a pattern or format check
 keeps its answer per text (profiles repeat their source ids and dates), and an
 object check keeps one combined test per key and tests its required keys as
-one set.
+one set; a text with only a length range is one expression. An object check keeps a refused
+key's plan as a test that always fails, so that its loop only calls.
 """
 
 from __future__ import annotations
@@ -257,8 +258,9 @@ class _Compiler:
             return _all([t for t in tests if t is not _always])
 
         # A key's plan depends on the key only: kept for the keys seen (a bounded number; a
-        # document's own odd keys beyond that are planned each time).
-        plans: dict[Any, Check | None] = {}
+        # document's own odd keys beyond that are planned each time). A refused key's plan is
+        # kept as _never, so that the loop below only calls.
+        plans: dict[Any, Check] = {}
         needed = frozenset(required)
         if not self.memo:  # the plain form: each required key looked up, each test of a key called in turn
             return self._object_plain(plan, required, low, high, typed)
@@ -276,10 +278,10 @@ class _Compiler:
                 try:
                     test = plans[key]
                 except KeyError:
-                    test = plan(key)
+                    test = plan(key) or _never
                     if len(plans) < _PLANS_KEPT:
                         plans[key] = test
-                if test is None or not test(value):
+                if not test(value):
                     return False
             return True
 
@@ -351,6 +353,8 @@ class _Compiler:
 
         if typed and conforms is None and low is None and rx is None and high is not None:
             return lambda x: isinstance(x, str) and len(x) <= high  # the common "text of at most N"
+        if self.memo and typed and conforms is None and rx is None and low is not None and high is not None:
+            return lambda x: isinstance(x, str) and low <= len(x) <= high  # names: "1 to N characters"
 
         def check(x: Any) -> bool:
             if not isinstance(x, str):

@@ -237,16 +237,15 @@ def _plain(value: Any, depth: int) -> bool:
         return False
     kind = type(value)
     if kind is dict:
-        return all(type(key) is str for key in value) and _plain_items(value.values(), depth)
-    if kind is list:
-        return _plain_items(value, depth)
-    if kind in _JSON_SCALARS:
+        if not set(map(type, value)) <= _TEXT:  # every key exact text, the test in C
+            return False
+        items: Iterable[Any] = value.values()
+    elif kind is list:
+        items = value
+    elif kind in _JSON_SCALARS:
         return True
-    return kind is float and math.isfinite(value)
-
-
-def _plain_items(items: Iterable[Any], depth: int) -> bool:
-    """Whether every one of ``items`` (a dict's values or a list's items) is :func:`_plain`."""
+    else:
+        return kind is float and math.isfinite(value)
     for item in items:
         kind = type(item)
         if kind in _JSON_SCALARS:
@@ -254,7 +253,10 @@ def _plain_items(items: Iterable[Any], depth: int) -> bool:
         if kind is float:
             if not math.isfinite(item):
                 return False
-        elif not _plain(item, depth + 1):
+        elif kind is dict or kind is list:
+            if not _plain(item, depth + 1):
+                return False
+        else:
             return False
     return True
 

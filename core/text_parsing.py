@@ -47,6 +47,19 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+#: The decoder json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant)
+#: makes, made once: json.loads builds a new one, and its scanner, for every text.
+_JSON_DECODER = json.JSONDecoder(object_pairs_hook=_json_pairs, parse_constant=_refuse_constant)
+
+
+def _parse_json(text: str) -> Any:
+    """``json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant)``, with
+    the kept decoder (tests/test_assessment_fast_paths.py compares the two)."""
+    if text.startswith("\ufeff"):  # json.loads's own message for a byte-order mark
+        return json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant)
+    return _JSON_DECODER.decode(text)
+
+
 def _parse_yaml(text: str, name: str) -> Any:
     """YAML text parsed with the strict loader (see :mod:`vendordd.yaml_loader`, imported only here)."""
     import yaml
@@ -73,7 +86,7 @@ def parse_text(text: str, kind: str, name: str) -> Any:
         raise InputError([Problem(name, "the file is empty")])
     try:
         if kind == "json":
-            return json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant)
+            return _parse_json(text)
         if kind == "toml":
             import tomllib
 

@@ -131,6 +131,10 @@ _ASCII_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
 #: The start of an http(s) URL with a plain host (and port): once the character checks
 #: passed, the urlsplit checks below accept it (the usual case, decided without them).
 _PLAIN_WEB_URL = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]*)?(?:[/?#]|\Z)", re.IGNORECASE)
+#: A whole ASCII URL that :data:`_PLAIN_WEB_URL` matches and that holds none of
+#: :data:`_URL_FORBIDDEN`'s characters: such a URL passes every check below, decided in one scan.
+_SAFE_PLAIN_WEB_URL = re.compile(r'https?://[a-z0-9.-]+(?::[0-9]*)?(?:[/?#][^\x00-\x20\x7f"<>\\^`{|}]*)?',
+                                 re.IGNORECASE)
 
 
 def safe_url(url: Any) -> str | None:
@@ -145,7 +149,11 @@ def safe_url(url: Any) -> str | None:
     if not isinstance(url, str):
         return None
     url = url.strip()
-    if not url or len(url) > URL_LIMIT or _URL_FORBIDDEN.search(url):
+    if not url or len(url) > URL_LIMIT:
+        return None
+    if url.isascii() and _SAFE_PLAIN_WEB_URL.fullmatch(url):  # the usual case, in one scan
+        return url
+    if _URL_FORBIDDEN.search(url):
         return None
     if url.isascii():  # in ASCII, exactly these are Cc or Zs (and none is Cf, Zl or Zp)
         if _ASCII_CONTROL_OR_SPACE.search(url):

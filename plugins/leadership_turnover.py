@@ -115,17 +115,50 @@ def read_people(raw: Iterable[Mapping[str, Any]], as_of: dt.date) -> tuple[list[
 
     A person who joined after ``as_of`` is left out; a departure dated after
     ``as_of`` is dropped (the person was still in post on that date).
+    The words for partial dates are made only for a person with one (most dates are days);
+    :func:`_read_people_plain` makes them for everyone and must give the same
+    (tests/test_assessment_fast_paths.py).
     """
     people: list[Person] = []
     future = 0
+    parse = dates.parse
     for item in raw:
+        get = item.get
         # each date read once (dates.parse), then as dates.is_after and dates.latest_day read it
-        joined_iv = dates.parse(item.get("joined"))
+        joined_iv = parse(get("joined"))
         if joined_iv is not None and joined_iv.start > as_of:
             future += 1
             continue
         # conservative readings of partial dates: the latest possible day (not after as_of)
         # for a departure (recent) and for a start (shorter tenure)
+        left_iv = parse(get("left"))
+        joined = joined_iv.latest_by(as_of) if joined_iv is not None else None
+        left = left_iv.latest_by(as_of) if left_iv is not None else None
+        if left_iv is not None and left_iv.start > as_of:
+            future += 1
+            left = None
+        partial: tuple[str, ...] = ()
+        if ((joined_iv is not None and joined_iv.precision != "day")
+                or (left is not None and left_iv is not None and left_iv.precision != "day")):
+            partial = tuple(f"{key} {dates.describe(item[key])}"
+                            for key, iv, day in (("joined", joined_iv, joined), ("left", left_iv, left))
+                            if day is not None and iv is not None and iv.partial)
+        people.append(Person(name=str(get("name", "?")), role=str(get("role", "")),
+                             area=get("area") or None, seniority=get("seniority") or None,
+                             joined=joined, left=left, sources=tuple(get("sources") or ()),
+                             partial=partial, certainty=str(get("certainty") or "confirmed")))
+    return people, future
+
+
+def _read_people_plain(raw: Iterable[Mapping[str, Any]], as_of: dt.date) -> tuple[list[Person], int]:
+    """:func:`read_people`'s plain twin: the partial-date words looked for in every person."""
+    people: list[Person] = []
+    future = 0
+    for item in raw:
+        joined_iv = dates.parse(item.get("joined"))
+        if joined_iv is not None and joined_iv.start > as_of:
+            future += 1
+            continue
         left_iv = dates.parse(item.get("left"))
         joined = joined_iv.latest_by(as_of) if joined_iv is not None else None
         left = left_iv.latest_by(as_of) if left_iv is not None else None

@@ -237,6 +237,21 @@ def test_compiled_check_shortcuts_equal_the_plain_form(schema: dict[str, Any], d
         assert _verdict(fast, doc) == _verdict(plain, doc), (schema, doc)
 
 
+@pytest.mark.parametrize("schema", [{"type": "string", "minLength": low, "maxLength": high}
+                                    for low in (0, 1, 2, 3) for high in (0, 1, 2, 4)]
+                         + [{"minLength": 1, "maxLength": 2}, {"type": "string", "minLength": 1}])
+def test_compiled_length_range_equals_the_plain_form_and_jsonschema(schema: dict[str, Any]) -> None:
+    """A text with only a length range (the profile's names: 1 to 200 characters) is one
+    expression in the compiled check: it answers as the plain form and jsonschema, at and past
+    each end of the range."""
+    fast = compile_check(schema, FormatRules())
+    plain = compile_check(schema, FormatRules(), shortcuts=False)
+    reference = Draft202012Validator(schema, format_checker=_jsonschema_rules())
+    assert fast is not None and plain is not None
+    for doc in ["", "a", "ab", "abc", "abcd", "abcde", "é", 1, None, ["ab"], {"a": 1}]:
+        assert fast(doc) is plain(doc) is reference.is_valid(doc), (schema, doc)
+
+
 def test_compiled_check_kept_answers_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     from vendordd import fastcheck
 
@@ -930,3 +945,83 @@ def test_read_releases_equals_its_plain_twin(items: list[dict[str, Any]], custom
     as_of = dt.date(2026, 6, 1)
     view = freeze(items)
     assert osc.read_releases(view, as_of, settings) == osc._read_releases_plain(view, as_of, settings)
+
+
+# --------------------------------------------------------------------------- key people
+
+people_items = st.fixed_dictionaries(
+    {"name": st.sampled_from(["A", "B"])},
+    optional={"joined": st.sampled_from(["2015-06-05", "2024", "2025-11", "2026-07", "2027", "2026-06", "x", "2025-02-30"]),
+              "left": st.sampled_from(["2026-05-01", "2026-06", "2026", "2026-07-02", "2024-03", None, "2025-02-30"]),
+              "role": st.just("Head"), "area": st.sampled_from(["code", "", None]),
+              "seniority": st.sampled_from(["lead", "senior", None]), "sources": st.just(["s1"]),
+              "certainty": st.sampled_from(["reported", None])})
+
+
+@MANY
+@given(st.lists(people_items, max_size=6), st.sampled_from([dt.date(2026, 6, 1), dt.date(2026, 6, 30), dt.date(2025, 1, 1)]))
+@example([{"name": "A", "joined": "2024", "left": "2026-06"}, {"name": "B", "joined": "2015-06-05",
+                                                                 "left": "2026-05"}], dt.date(2026, 6, 1))
+def test_read_people_equals_its_plain_twin(items: list[dict[str, Any]], as_of: dt.date) -> None:
+    """read_people (partial-date words only for a person with a partial date) gives what
+    _read_people_plain gives."""
+    from vendordd.plugins import leadership_turnover as lt
+
+    view = freeze(items)
+    assert lt.read_people(view, as_of) == lt._read_people_plain(view, as_of)
+
+
+# --------------------------------------------------------------------------- the kept JSON decoder
+
+@MANY
+@given(json_trees, st.sampled_from(["", "\ufeff", " ", "x", "NaN", "{", '{"a": 1, "a": 2}', "1e400", "[1,]"]),
+       st.booleans())
+@example(None, "\ufeff", False)
+@example({"a": 1}, "", True)
+def test_kept_json_decoder_equals_json_loads(data: Any, extra: str, before: bool) -> None:
+    """The kept decoder parses as json.loads with the same hooks: the same data (exact types) or
+    the same error, message and place."""
+    import json
+
+    from vendordd.text_parsing import _json_pairs, _parse_json, _refuse_constant
+
+    text = json.dumps(data)
+    text = extra + text if before else text + extra
+    try:
+        expected = ("ok", _shape(json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant)))
+    except Exception as exc:  # noqa: BLE001 - the same failure is the point
+        expected = ("error", type(exc).__name__, str(exc))
+    try:
+        got = ("ok", _shape(_parse_json(text)))
+    except Exception as exc:  # noqa: BLE001
+        got = ("error", type(exc).__name__, str(exc))
+    assert got == expected
+
+
+# --------------------------------------------------------------------------- a vendor's sources in the results
+
+@MANY
+@given(st.lists(st.fixed_dictionaries(
+           {"id": st.sampled_from(["s1", "s2", "s3"])},
+           optional={"published": st.one_of(st.sampled_from(["2025-06-01", "2025-05-31", "2025", "2025-06", "2026-01-09",
+                                                             "2025-02-30", "x"]), st.none(),
+                                             st.just(dt.date(2025, 6, 1))),
+                     "title": st.just("T"), "url": st.just("https://e.org"), "kind": st.sampled_from(["news", None]),
+                     "x-collected": st.one_of(st.just({"source": "hub", "date": "2026-01-01"}), st.just("odd"))}),
+           max_size=6),
+       st.lists(st.tuples(st.sampled_from(["c1", "c2", "c3"]), st.lists(st.sampled_from(["s1", "s2", "s3", "s9"]),
+                                                                      max_size=3)), max_size=4),
+       st.sampled_from([365, 0, 10]), st.booleans())
+def test_results_sources_equal_their_plain_twin(sources: list[Any], cites: list[Any], freshness: int,
+                                                frozen: bool) -> None:
+    """assessment._sources gives _sources_plain's entries (staleness at the window's edge, sources
+    cited by none, one or several checks, twice by one)."""
+    from vendordd.assessment import _sources, _sources_plain
+
+    profile: Any = {"sources": sources}
+    if frozen:
+        profile = freeze(profile)
+    results: Any = [{"id": check, "sources": ids} for check, ids in cites]
+    policy = {"freshness_days": freshness}
+    as_of = dt.date(2026, 6, 1)
+    assert _sources(profile, results, as_of, policy) == _sources_plain(profile, results, as_of, policy)

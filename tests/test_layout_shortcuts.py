@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -388,3 +389,25 @@ def test_row_height_of_repeated_cells_equals_its_plain_twin(spec: list[tuple[obj
                 if col < len(cells):
                     cells[col] = cell(*spec[col], False)
         assert layout.row_height(cells, widths, fonts) == layout.row_height_plain(cells, widths)
+
+
+def test_a_grid_writes_in_its_fixed_widths_and_uses_the_heights_handed_in() -> None:
+    from openpyxl import Workbook
+
+    from vendordd.scorecard.book import Book
+    from vendordd.scorecard.openpyxl_internals import discard_write_only
+
+    book = Book(Workbook(write_only=True), {"as_of": "2026-01-01"}, dt.date(2026, 1, 1), [], [])
+    ws = book.new_sheet("S", header_rows=None)
+    assert layout.Grid(ws, [layout.Col(8, 40)]).fixed_widths() is None  # a width that follows the content
+    grid = layout.Grid(ws, [layout.Col(12, 12), layout.Col(7.5, 7.5), layout.Col(73, 73)])
+    widths = grid.fixed_widths()
+    assert widths == [12, 7.5, 73] and [type(w) for w in widths] == [int, float, int]  # as _start sets them
+    long = book.text(ws, "word " * 60, "wrap")
+    first = grid.add([None, None, long], measure=True)
+    grid.measured(first, layout.row_height([None, None, long], widths, layout.fonts_of(book.wb)))
+    with pytest.raises(ValueError):
+        grid.measured(first + 1, 30.0)  # not queued
+    grid.flush()
+    assert grid._widths == widths
+    discard_write_only(book.wb)  # close the sheet's stream (left open, its collection warns)

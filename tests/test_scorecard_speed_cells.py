@@ -155,20 +155,53 @@ def test_no_printable_character_is_one_clean_changes():
             assert char != "\r" and not xlsx_text.XML_ILLEGAL.search(char), hex(code)
 
 
-_URL_PARTS = st.text(alphabet=st.sampled_from(list("hHtTpPsS:/.-?#@[]%a0_~")), max_size=14)
+_URL_PARTS = st.text(alphabet=st.sampled_from(list("hHtTpPsS:/.-?#@[]%a0_~") + list(' "<>\\^`{|}\x00\x1f\x7f\té')),
+                     max_size=14)
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.sampled_from(["http", "https", "HTTPS", "mailto", "ftp", ""]), _URL_PARTS)
+#: Web addresses shaped like real ones: a host (and port), then a path that mostly holds characters
+#: a URL may hold, sometimes one it may not (where the one-scan shortcut must say no).
+_URL_TAILS = st.builds(lambda host, port, sep, path: f"://{host}{port}{sep}{path}",
+                       st.text(alphabet=st.sampled_from(list("aZ0.-_@[]é ")), min_size=0, max_size=8),
+                       st.sampled_from(["", ":", ":80", ":x"]), st.sampled_from(["", "/", "?", "#", "x"]),
+                       st.lists(st.one_of(st.sampled_from(list("abz09-._~/?#=&%:@!$'()*+,;")),
+                                          st.sampled_from(list(' "<>\\^`{|}\x00\x1f\x7f\té[]'))),
+                                max_size=12).map("".join))
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.sampled_from(["http", "https", "HTTPS", "mailto", "ftp", ""]), st.one_of(_URL_PARTS, _URL_TAILS))
 def test_safe_url_shortcut_decides_as_urlsplit_does(scheme, rest):
     url = scheme + rest
     fast = xlsx_text.safe_url(url)
-    saved = xlsx_text._PLAIN_WEB_URL
-    xlsx_text._PLAIN_WEB_URL = re.compile(r"(?!)")  # never matches: the full checks decide
+    saved = xlsx_text._PLAIN_WEB_URL, xlsx_text._SAFE_PLAIN_WEB_URL
+    # neither shortcut ever matches: the full checks decide
+    xlsx_text._PLAIN_WEB_URL = xlsx_text._SAFE_PLAIN_WEB_URL = re.compile(r"(?!)")
     try:
         assert fast == xlsx_text.safe_url(url)
     finally:
-        xlsx_text._PLAIN_WEB_URL = saved
+        xlsx_text._PLAIN_WEB_URL, xlsx_text._SAFE_PLAIN_WEB_URL = saved
+
+
+_URL_GOOD = st.text(alphabet=st.sampled_from(list("abz09-._~/?#=&%:@!$'()*+,;[]")), max_size=8)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(["http", "https", "HTTP", "hTTps", "ftp"]),
+       st.text(alphabet=st.sampled_from(list("az09.-")), min_size=1, max_size=6) | st.sampled_from(["a_b", "é.org", ""]),
+       st.sampled_from(["", ":", ":8080", ":x"]), st.sampled_from(["/", "?", "#", ""]), _URL_GOOD,
+       st.sampled_from(["", *' "<>\\^`{|}\x00\x1f\x7f\té\u00a0']), _URL_GOOD)
+def test_safe_url_one_scan_decides_as_the_full_checks(scheme, host, port, sep, before, odd, after):
+    # plain web addresses, most of which the one-scan shortcut (_SAFE_PLAIN_WEB_URL) takes, some with
+    # one character that a URL may not hold (or a host or port it may not have)
+    url = f"{scheme}://{host}{port}{sep}{before}{odd}{after}"
+    fast = xlsx_text.safe_url(url)
+    saved = xlsx_text._SAFE_PLAIN_WEB_URL
+    xlsx_text._SAFE_PLAIN_WEB_URL = re.compile(r"(?!)")  # never matches: the checks after it decide
+    try:
+        assert fast == xlsx_text.safe_url(url)
+    finally:
+        xlsx_text._SAFE_PLAIN_WEB_URL = saved
 
 
 def _workbook_parts(build) -> dict[str, bytes]:
@@ -341,3 +374,19 @@ def test_remembered_used_by_text_is_the_worked_out_one(titles):
 
     expected = bullets(titles) if len(titles) > 1 else ", ".join(titles)
     assert used_by_text(tuple(titles)) == expected == used_by_text(tuple(titles))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.lists(st.one_of(st.sampled_from(["a", "b", "c", "zz", "1", "True"]), st.integers(0, 3),
+                                   st.booleans(), st.just(1.0), st.lists(st.just("x"), max_size=1)), max_size=4),
+                max_size=8))
+def test_a_vendors_used_by_texts_remembered_by_their_ids_are_the_worked_out_ones(id_lists):
+    # one vendor's sources: the same lists of check ids come back (1, True and 1.0 are equal keys
+    # but name different checks; a list is no key at all)
+    from vendordd.scorecard.sheets.evidence import _used_by, used_by_text
+
+    titles = {"a": "Check A", "b": "Check B", "0": "Zero", "1": "One", "True": "Yes", "1.0": "One point"}
+    texts: dict = {}
+    for ids in id_lists * 2:
+        expected = used_by_text(tuple(titles.get(str(c), str(c)) for c in ids))  # as source_cells had it
+        assert _used_by(ids, titles, texts) == expected == _used_by(ids, titles, None)

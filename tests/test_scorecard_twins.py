@@ -7,7 +7,8 @@ relationships serialised by openpyxl (not made as text), charts built from
 openpyxl's objects (not written as text), each row's text written to the
 sheet's file at once (not in pieces of 64 KB), every sheet in a temporary
 file (none kept in memory), a new cell for every row (not one per repeated
-text), every table added through openpyxl's ``add_table`` and, with
+text), every table added through openpyxl's ``add_table``, every row's height
+worked out by its grid (none handed in from a vendor sheet's page fitting) and, with
 ``rows=True``, every row written by openpyxl's own writer (not by
 :class:`RowWriter` as text). The workbooks written both ways are compared:
 the sample results (hostile text, formulas, emoji, links) and the bundled
@@ -32,7 +33,7 @@ from openpyxl.worksheet._writer import WorksheetWriter
 
 from vendordd.pipeline import assess
 from vendordd.scorecard import book as book_module
-from vendordd.scorecard import charts, write_scorecard, zip_parts
+from vendordd.scorecard import charts, layout, write_scorecard, zip_parts
 from vendordd.scorecard import openpyxl_internals as internals
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -50,6 +51,7 @@ def plain_twins(monkeypatch: pytest.MonkeyPatch, *, rows: bool = False) -> None:
         self.tables_named_here = False  # every table added through openpyxl's add_table (its name checked)
 
     monkeypatch.setattr(book_module.Book, "__init__", plain_book)
+    monkeypatch.setattr(layout.Grid, "trust_heights", False)  # every row measured by its grid, none handed in
     monkeypatch.setattr(internals._RawSheetWriter, "write_hyperlinks", WorksheetWriter.write_hyperlinks)
     monkeypatch.setattr(internals._Relationships, "to_tree", RelationshipList.to_tree)
     monkeypatch.setattr(charts, "bar_chart_xml", lambda *args, **kwargs: None)  # charts built from objects

@@ -165,3 +165,21 @@ def test_cells_sharing_house_styles_same_xml_as_openpyxl():
 def test_xml_bytes_equals_its_plain_twin(text: str) -> None:
     # what XML cannot hold found without the regular expression: the same answer, the same bytes
     assert xml_bytes(text) == xml_bytes_plain(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.floats(), st.integers(-10**20, 10**20), st.booleans(),
+                          st.lists(st.sampled_from(list("ab ") + ["\u00a0", "\u2028", "\x85", "\u3000", "\t", "\n"]),
+                                   min_size=1, max_size=6).map("".join)),
+                min_size=1, max_size=12))
+def test_numbers_and_edge_spaces_as_openpyxl_writes_them(values: list) -> None:
+    # RowWriter's own float formatting and its test for text to keep whitespace in (xml:space="preserve")
+    def rows(ws):
+        cells = []
+        for value in values:
+            c = Cell(ws, row=1, column=1)
+            c.value = value
+            cells.append(c)
+        yield cells, None
+
+    assert _by_row_writer(rows) == _by_openpyxl(rows)

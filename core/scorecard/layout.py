@@ -39,6 +39,17 @@ from .openpyxl_internals import (
 STREAM_AFTER_ROWS = 2000
 
 
+class Unmeasured:
+    """The type of :data:`UNMEASURED`."""
+
+    def __repr__(self) -> str:
+        return "UNMEASURED"
+
+
+#: A row's height that its :class:`Grid` works out itself (:meth:`Grid.add`'s default).
+UNMEASURED = Unmeasured()
+
+
 @dataclass(frozen=True)
 class Col:
     """A column: its width is fitted to the content between ``min`` and ``max`` characters."""
@@ -59,7 +70,16 @@ class Grid:
     first N rows and every later row is written at once instead of kept, so
     memory does not grow with the number of vendors; ``freeze`` must then be
     given here, since it too must be set before the first row is written.
+
+    A caller that has measured a row already (a vendor sheet fits its rows to
+    its pages) hands the grid that height (:meth:`add`'s ``height``,
+    :meth:`measured`), and the grid does not work it out again; only with
+    :meth:`fixed_widths`, the widths every row is then written with. With
+    ``trust_heights`` off (the plain twin, in tests) the grid measures every row.
     """
+
+    #: Whether heights handed in are used (False: each is worked out again, as without them).
+    trust_heights = True
 
     def __init__(self, ws: Any, columns: Sequence[Col], *, stream_after: int | None = None,
                  freeze: str | None = None) -> None:
@@ -73,20 +93,27 @@ class Grid:
         self._written = 0
         self._writer: RowWriter | None = None
         self._fonts = fonts_of(ws.parent)  # every cell of the grid belongs to this sheet's workbook
+        self._heights: dict[int, float | None] = {}  # queued rows' heights handed in, by row number
 
     @property
     def next_row(self) -> int:
         return self._written + len(self.rows) + 1
 
-    def add(self, cells: Sequence[Cell | None], measure: bool = True) -> int:
-        """Queue a row; returns its 1-based row number. ``measure`` counts it for widths."""
+    def add(self, cells: Sequence[Cell | None], measure: bool = True,
+            height: float | None | Unmeasured = UNMEASURED) -> int:
+        """Queue a row; returns its 1-based row number. ``measure`` counts it for widths.
+
+        ``height``: what :func:`row_height` answers for ``cells`` with :meth:`fixed_widths`, when
+        the caller has asked it already (the grid then does not ask again)."""
         row_idx = self.next_row
         if row_idx > MAX_ROWS:
             raise ScorecardError(f"sheet {self.ws.title!r} would exceed Excel's {MAX_ROWS:,} rows")
         row = list(cells)
         if self._widths is not None:
-            self._emit(row_idx, row)
+            self._emit(row_idx, row, height)
             return row_idx
+        if height is not UNMEASURED:
+            self._heights[row_idx] = height  # type: ignore[assignment]
         self.rows.append(row)
         if measure:
             self._measure(row)
@@ -113,6 +140,21 @@ class Grid:
             if width > measured[idx]:  # as max(): a tie keeps the width measured first
                 measured[idx] = width
 
+    def measured(self, row_idx: int, height: float | None) -> None:
+        """Hand in the height of queued row ``row_idx``: what :func:`row_height` answers for its cells
+        with :meth:`fixed_widths` (as :meth:`add`'s ``height``, for a row queued before it was known)."""
+        if self._widths is not None or not 0 < row_idx - self._written <= len(self.rows):
+            raise ValueError(f"row {row_idx} of sheet {self.ws.title!r} is not queued")
+        self._heights[row_idx] = height
+
+    def fixed_widths(self) -> list[float] | None:
+        """The widths the rows will be written with when every column's is fixed (its ``min`` is its
+        ``max``), known before any row is written; None when a column's width follows its content."""
+        if any(col.min != col.max for col in self.columns):
+            return None
+        # what _start sets: min(max(measured + 2, min), max) is max whatever was measured
+        return [round(col.max, 1) for col in self.columns]
+
     def blank(self, count: int = 1) -> None:
         for _ in range(count):
             self.add([], measure=False)
@@ -137,14 +179,18 @@ class Grid:
         if freeze or self._freeze:
             self.ws.freeze_panes = freeze or self._freeze
         queued, self.rows = self.rows, []
+        heights, self._heights = self._heights, {}
         for row_idx, row in enumerate(queued, self._written + 1):
-            self._emit(row_idx, row)
+            self._emit(row_idx, row, heights.get(row_idx, UNMEASURED))
 
-    def _emit(self, row_idx: int, row: list[Cell | None]) -> None:
+    def _emit(self, row_idx: int, row: list[Cell | None], known: float | None | Unmeasured = UNMEASURED) -> None:
         dims = self.ws.row_dimensions
         height = None
         if dims.get(row_idx) is None or dims[row_idx].height is None:
-            height = row_height(row, self._widths or [], self._fonts)
+            if known is UNMEASURED or not self.trust_heights:
+                height = row_height(row, self._widths or [], self._fonts)
+            else:
+                height = known  # type: ignore[assignment]
         if self.ws.parent.write_only:
             if self._writer is None:
                 self._writer = RowWriter(self.ws)

@@ -266,7 +266,7 @@ def put_number(cell: Cell, number: float) -> Cell:
 
 def put_link(cell: Cell, target: str) -> Cell:
     """Link ``cell`` to the external URL ``target`` (as ``cell.hyperlink = target`` sets it)."""
-    cell._hyperlink = new_hyperlink(cell.coordinate, target=target)
+    cell._hyperlink = new_hyperlink(f"{_LETTERS[cell.column - 1]}{cell.row}", target=target)  # its coordinate
     return cell
 
 
@@ -1004,7 +1004,7 @@ class RowWriter:
                         value = value.replace("<", "&lt;")
                     if ">" in value:
                         value = value.replace(">", "&gt;")
-                    if cell._value != cell._value.strip():
+                    if cell._value[0].isspace() or cell._value[-1].isspace():  # as != its strip(), without the copy
                         parts.append(f'<c r="{_LETTERS[col_idx]}{num}"{s_attr} t="inlineStr"><is>'
                                      f'<t xml:space="preserve">{value}</t></is></c>')
                     else:
@@ -1015,7 +1015,10 @@ class RowWriter:
                 if value is None or value == "":
                     parts.append(f'<c r="{_LETTERS[col_idx]}{num}"{s_attr} t="{kind}"/>')
                 else:
-                    parts.append(f'<c r="{_LETTERS[col_idx]}{num}"{s_attr} t="{kind}"><v>{safe_string(value)}</v></c>')
+                    # a finite float as safe_string writes it (its very format), without its type and NaN checks
+                    finite = value.__class__ is float and value - value == 0.0
+                    shown = "%.16g" % value if finite else safe_string(value)  # noqa: UP031
+                    parts.append(f'<c r="{_LETTERS[col_idx]}{num}"{s_attr} t="{kind}"><v>{shown}</v></c>')
             elif kind == "d" and isinstance(value, (dt.date, dt.datetime)) and not self._iso_dates:
                 if getattr(value, "tzinfo", None) is not None:
                     raise _Fallback  # openpyxl's own error message

@@ -21,7 +21,7 @@ from openpyxl.cell.cell import Cell
 
 from ..sections import MAX_SECTION_ROWS, VendorSection
 from .book import Book
-from .layout import row_height, wrapped_lines
+from .layout import UNMEASURED, Unmeasured, row_height, wrapped_lines
 from .openpyxl_internals import fonts_of
 
 Row = list[Cell | None]
@@ -85,15 +85,44 @@ def more_sources_line(book: Book, ws: Any, count: int) -> Row:
                                             f"prints on two pages", "note_wrap")]
 
 
-def height(ws: Any, rows: Sequence[Row], widths: Sequence[float], first_row: int | None = None) -> float:
+class RowHeights:
+    """:func:`~vendordd.scorecard.layout.row_height` of rows in one set of column ``widths``, asked
+    once per row and remembered by the row's identity (each row is kept alive here, so an identity
+    cannot be reused): :func:`fit` measures the vendor sheet's rows, and its grid, which writes them
+    in the same widths, is handed the answers (:meth:`known`) instead of measuring them again."""
+
+    def __init__(self, ws: Any, widths: Sequence[float]) -> None:
+        self.widths = list(widths)
+        self._fonts = fonts_of(ws.parent)
+        self._known: dict[int, tuple[Row, float | None]] = {}
+
+    def of(self, row: Row) -> float | None:
+        """``row_height(row, widths)``."""
+        entry = self._known.get(id(row))
+        if entry is not None and entry[0] is row:
+            return entry[1]
+        answer = row_height(row, self.widths, self._fonts)
+        self._known[id(row)] = (row, answer)
+        return answer
+
+    def known(self, row: Row) -> float | None | Unmeasured:
+        """What :meth:`of` answered for ``row``; :data:`~vendordd.scorecard.layout.UNMEASURED` when it was not asked."""
+        entry = self._known.get(id(row))
+        return entry[1] if entry is not None and entry[0] is row else UNMEASURED
+
+
+def height(ws: Any, rows: Sequence[Row], widths: Sequence[float], first_row: int | None = None,
+           measured: RowHeights | None = None) -> float:
     """The points ``rows`` take, as the sheet will set them (``first_row``: where they start, for
-    heights already set on the sheet)."""
+    heights already set on the sheet; ``measured``: where rows are measured, in ``widths``)."""
     fonts = fonts_of(ws.parent)
     total = 0.0
     for offset, row in enumerate(rows):
         dims = ws.row_dimensions.get(first_row + offset) if first_row is not None else None
         fixed = dims.height if dims is not None else None
-        total += fixed if fixed is not None else (row_height(row, widths, fonts) or DEFAULT_ROW)
+        if fixed is None:
+            fixed = (measured.of(row) if measured is not None else row_height(row, widths, fonts)) or DEFAULT_ROW
+        total += fixed
     return total
 
 
@@ -123,22 +152,23 @@ class SheetRows:
 
 
 def fit(ws: Any, rows: SheetRows, laid: list[Laid], widths: Sequence[float], *, cut_row: Row,
-        more_sources_row: Row, max_pages: int = 2) -> tuple[int, int]:
+        more_sources_row: Row, max_pages: int = 2, measured: RowHeights | None = None) -> tuple[int, int]:
     """Keep the sheet within ``max_pages``: how many ``sources`` rows to keep, and its pages then.
 
     Sources are dropped from the end (down to :data:`MIN_SOURCES`, plus
     ``more_sources_row`` pointing at the Evidence sheet), then each section,
     last first, loses its last lines (its ``cut`` grows; ``cut_row`` says
     so). Both rows are only measured here. The pages returned are more than
-    ``max_pages`` only when the sheet is too long even so.
+    ``max_pages`` only when the sheet is too long even so. ``measured`` (its widths
+    ``widths``) measures the rows and keeps the answers for the grid that writes them.
     """
     def sizes(items: Sequence[Row]) -> list[float]:
-        return [height(ws, [row], widths) for row in items]
+        return [height(ws, [row], widths, measured=measured) for row in items]
 
-    before = [height(ws, [row], widths, first_row=idx) for idx, row in enumerate(rows.before, 1)]
+    before = [height(ws, [row], widths, first_row=idx, measured=measured) for idx, row in enumerate(rows.before, 1)]
     intro, sources, after = sizes(rows.intro), sizes(rows.sources), sizes(rows.after)
     cut_size, more_size = height(ws, [cut_row], widths), height(ws, [more_sources_row], widths)
-    section_sizes = [(height(ws, [s.head], widths), sizes(s.lines)) for s in laid]
+    section_sizes = [(height(ws, [s.head], widths, measured=measured), sizes(s.lines)) for s in laid]
     keep = len(sources)
 
     def count() -> int:

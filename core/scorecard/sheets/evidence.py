@@ -31,13 +31,16 @@ SHEET = SheetSpec(key="evidence", order=50, title="Evidence", write=write, print
 
 
 def source_cells(book: Book, ws: Any, source: Mapping[str, Any], check_titles: Mapping[str, str],
-                 repeated: RepeatedCells | None = None) -> list[Cell | None]:
+                 repeated: RepeatedCells | None = None,
+                 texts: dict[tuple[str, ...], str] | None = None) -> list[Cell | None]:
     """A source's cells: title, kind, published, id, stale, publisher, URL (linked), used by.
 
-    ``repeated`` (:meth:`Book.repeated` of ``ws``) makes the cells whose text sources share."""
+    ``repeated`` (:meth:`Book.repeated` of ``ws``) makes the cells whose text sources share;
+    ``texts`` (a dict kept for one vendor's ``check_titles``) remembers the "used by" text of
+    each list of check ids (a vendor's sources share a few)."""
     same = repeated or book.repeated(ws)
     url = source.get("url")
-    used_by = tuple(check_titles.get(str(c), str(c)) for c in source.get("used_by") or ())
+    used_by = _used_by(source.get("used_by"), check_titles, texts)
     stale = source.get("stale")
     return [
         book.text(ws, source.get("title") or source.get("id"), "wrap"),
@@ -47,8 +50,20 @@ def source_cells(book: Book, ws: Any, source: Mapping[str, Any], check_titles: M
         same.text("Stale", "warn") if stale else same.text("No", "text"),
         same.text(source.get("publisher"), "wrap"),
         book.link(ws, url or "", url) if url else same.text("no URL", "na_left"),
-        same.text(used_by_text(used_by), "wrap"),
+        same.text(used_by, "wrap"),
     ]
+
+
+def _used_by(ids: Any, check_titles: Mapping[str, str], texts: dict[tuple[str, ...], str] | None) -> str:
+    """:func:`used_by_text` of the titles of the checks ``ids`` names, remembered in ``texts`` by the ids
+    as text (1 and True, equal as keys, are "1" and "True")."""
+    key = tuple(map(str, ids or ()))
+    text = texts.get(key) if texts is not None else None
+    if text is None:
+        text = used_by_text(tuple(check_titles.get(c, c) for c in key))
+        if texts is not None:
+            texts[key] = text
+    return text
 
 
 def used_by_text(titles: tuple[str, ...]) -> str:
@@ -88,8 +103,9 @@ def _write_evidence(book: Book, ws: Any, vendors: Sequence[Mapping[str, Any]]) -
     for vendor in vendors:
         check_titles = {str(c.get("id")): str(c.get("title") or c.get("id"))
                         for c in sorted_by_id(vendor.get("checks"))}
+        texts: dict[tuple[str, ...], str] = {}  # "used by" texts of this vendor's check titles
         for source in sorted_by_id(vendor.get("sources")):
-            cells = source_cells(book, ws, source, check_titles, same)
+            cells = source_cells(book, ws, source, check_titles, same, texts)
             title_c, kind_c, published_c, id_c, stale_c, publisher_c, url_c, used_c = cells
             grid.add([same.text(vendor.get("id")),
                       same.text(vendor.get("name") or vendor.get("id"), "wrap"),

@@ -32,8 +32,10 @@ from ..areas import area_label
 from ..book import Book
 from ..charts import score_bar_chart
 from ..layout import (
+    UNMEASURED,
     Col,
     Grid,
+    Unmeasured,
     chars_that_must_go,
     estimable,
     fits_one_line,
@@ -163,28 +165,36 @@ def _write_vendor(book: Book, ws: Any, run: Run, vendor: Mapping[str, Any], inde
     # The plugins' sections (vendor_sheet_section), after the checks. The sheet prints on two pages
     # (A4 or Letter): when it would not, the evidence table lists fewer sources (the Evidence sheet
     # has them all), then the sections lose their last lines.
-    widths = [col.max for col in _COLS]
+    fixed = grid.fixed_widths()  # the sheet's columns are fixed: the widths the grid writes with
+    widths = fixed if fixed is not None else [col.max for col in _COLS]
     laid = sections.lay_out(book, ws, sections.sections_of(run.sections, vendor), widths)
+    # The rows are measured once, for the page count; the grid is handed their heights.
+    measured = sections.RowHeights(ws, widths)
     keep, _ = sections.fit(ws, sections.SheetRows(before=list(grid.rows), intro=[intro, header],
                                                   sources=source_rows, after=empty),
                            laid, widths, cut_row=sections.cut_line(book, ws, 99),
-                           more_sources_row=sections.more_sources_line(book, ws, 99))
+                           more_sources_row=sections.more_sources_line(book, ws, 99), measured=measured)
+    known = measured.known if fixed is not None else (lambda cells: UNMEASURED)
+    for row_idx, cells in enumerate(grid.rows, grid.next_row - len(grid.rows)):
+        answer = known(cells)
+        if not isinstance(answer, Unmeasured):
+            grid.measured(row_idx, answer)
     for section in laid:
-        grid.add(section.head, measure=False)
+        grid.add(section.head, measure=False, height=known(section.head))
         for line in section.lines:
-            grid.add(line, measure=False)
+            grid.add(line, measure=False, height=known(line))
         if section.cut:
             grid.add(sections.cut_line(book, ws, section.cut), measure=False)
 
-    grid.add(intro, measure=False)
-    source_header = grid.add(header, measure=False)
+    grid.add(intro, measure=False, height=known(intro))
+    source_header = grid.add(header, measure=False, height=known(header))
     for cells in source_rows[:keep]:
-        grid.add(cells, measure=False)
+        grid.add(cells, measure=False, height=known(cells))
     source_last = grid.next_row - 1
     if keep < len(source_rows):
         grid.add(sections.more_sources_line(book, ws, len(source_rows) - keep), measure=False)
     for cells in empty:
-        grid.add(cells, measure=False)
+        grid.add(cells, measure=False, height=known(cells))
     grid.flush()
     book.add_table(ws, f"tbl_Sources_{index}", _EVIDENCE_HEADERS, source_header, source_last)
     ws.print_title_rows = f"{source_header}:{source_header}"
